@@ -1,0 +1,67 @@
+"""One report in, one AuditResult out: read → segment → extract tables → checks → verified findings.
+
+This module is the deterministic core the CLI, the LLM layer, the eval harness and the
+benchmarks all call. It never imports the LLM stack.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+from .checks import Context, run_checks
+from .models import SEVERITY_ORDER, AuditResult, Finding
+from .reading import Document, InputError, read_document, to_document
+from .segment import segment
+from .tables.extract import extract
+
+_REPORT_HINTS = re.compile(r"政府信息公开|信息公开|政务公开|依申请公开|主动公开")
+
+
+def _ws(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def verified(doc: Document, finding: Finding) -> bool:
+    """A finding is shown only if its quote occurs verbatim (whitespace aside) at its line."""
+    if finding.line is None or not (1 <= finding.line <= doc.n):
+        return False
+    if not finding.quote:
+        return False
+    if _ws(finding.quote) not in _ws(doc.line(finding.line).raw):
+        return False
+    return all(1 <= e.line <= doc.n and _ws(e.quote) in _ws(doc.line(e.line).raw) for e in finding.related)
+
+
+def audit_document(doc: Document, select: Iterable[str] | None = None,
+                   ignore: Iterable[str] | None = None) -> AuditResult:
+    """The deterministic audit of a document that was read successfully."""
+    facts = segment(doc)
+    if not facts.sections and not _REPORT_HINTS.search("\n".join(ln.text for ln in doc.lines[:400])):
+        raise InputError("不是政府信息公开工作年度报告（no report sections, tables or 信息公开 wording found）")
+    ex = extract(doc, facts.sections)
+    facts.cells = ex.cells
+    facts.format_version = ex.format_version
+    if not facts.sections and not ex.cells:
+        raise InputError("不是政府信息公开工作年度报告（没有找到六个部分的标题，也没有统计表）")
+    ctx = Context(doc=doc, facts=facts, tables=ex.tables, format_evidence=ex.format_evidence)
+    findings = [f for f in run_checks(ctx, select, ignore) if verified(doc, f)]
+    findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line or 0, f.code))
+    return AuditResult(file=doc.path, facts=facts, findings=findings, tables=list(ex.tables.values()))
+
+
+def audit_text(text: str, name: str = "<text>", select: Iterable[str] | None = None,
+               ignore: Iterable[str] | None = None) -> AuditResult:
+    """Audit report text already in memory (tests, generator, benchmarks)."""
+    return audit_document(to_document(text, name, "utf-8"), select, ignore)
+
+
+def audit_path(path: str | Path, select: Iterable[str] | None = None,
+               ignore: Iterable[str] | None = None) -> tuple[AuditResult, Document | None]:
+    """Audit one file. Unreadable input gives a result with `error` set instead of raising."""
+    try:
+        doc = read_document(path)
+        return audit_document(doc, select, ignore), doc
+    except InputError as exc:
+        return AuditResult(file=str(path), error=str(exc)), None

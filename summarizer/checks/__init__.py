@@ -1,0 +1,123 @@
+"""The catalogue of checks and the machinery to run them.
+
+The catalogue (severity, title, doc of every code) is data: summarizer/data/checks.toml.
+Each check module registers functions with `@check("A001", ...)`; a function yields findings
+for the codes it names. Selection (--select / --ignore) filters by code prefix like a linter.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Callable, Iterable, Iterator
+
+from ..models import Evidence, Facts, Finding, TableResult
+from ..reading import Document
+from ..schema import cell_label
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict]:
+    """Every documented code → {severity, method, title, doc}."""
+    text = resources.files("summarizer.data").joinpath("checks.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@dataclass
+class Context:
+    """What a check may look at: the document, the facts and the extracted tables."""
+
+    doc: Document
+    facts: Facts
+    tables: dict[str, TableResult]
+    format_evidence: str = ""
+
+    @property
+    def cells(self) -> dict:
+        return self.facts.cells
+
+    @property
+    def fmt(self) -> str:
+        return self.facts.format_version or "2021"
+
+    def label(self, key: str) -> str:
+        return cell_label(key, self.fmt)
+
+    def finding(self, code: str, message: str, line: int | None, quote: str,
+                cells: dict | None = None, related: list[Evidence] | None = None) -> Finding:
+        entry = catalogue()[code]
+        return Finding(code=code, severity=entry["severity"], message=message, line=line, quote=quote,
+                       cells=cells or {}, related=related or [])
+
+    def row_evidence(self, row_key: str) -> tuple[int | None, str]:
+        """(line, quote) of the label of a table row such as 'applications.total'."""
+        table = row_key.split(".")[0]
+        res = self.tables.get(table)
+        if res is None:
+            return None, ""
+        line = res.row_lines.get(row_key)
+        if line is None:
+            src = next((v for k, v in res.sources.items() if k.startswith(row_key + ".")), None)
+            line = src[0] if src else res.first_line
+        if line is None:
+            return None, ""
+        return line, self.doc.full_quote(line)
+
+    def cell_evidence(self, key: str) -> Evidence | None:
+        table = key.split(".")[0]
+        res = self.tables.get(table)
+        if res is None or key not in res.sources:
+            return None
+        line, _raw = res.sources[key]
+        return Evidence(line=line, quote=self.doc.full_quote(line))
+
+    def anchor(self) -> tuple[int, str]:
+        """The first non-empty line: evidence for findings about something absent."""
+        for ln in self.doc.lines:
+            if ln.raw.strip():
+                return ln.no, ln.raw.strip()
+        return 1, ""
+
+
+CheckFn = Callable[[Context], Iterable[Finding]]
+REGISTRY: list[tuple[tuple[str, ...], CheckFn]] = []
+
+
+def check(*codes: str) -> Callable[[CheckFn], CheckFn]:
+    def register(fn: CheckFn) -> CheckFn:
+        REGISTRY.append((codes, fn))
+        return fn
+
+    return register
+
+
+def _selected(code: str, select: Iterable[str] | None, ignore: Iterable[str] | None) -> bool:
+    if select and not any(code.startswith(s) for s in select):
+        return False
+    if ignore and any(code.startswith(s) for s in ignore):
+        return False
+    return True
+
+
+def run_checks(ctx: Context, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None
+               ) -> Iterator[Finding]:
+    from . import arithmetic, narrative, period, structure  # noqa: F401  (registers the checks)
+
+    select = [s.upper() for s in select] if select else None
+    ignore = [s.upper() for s in ignore] if ignore else None
+    for codes, fn in REGISTRY:
+        if not any(_selected(c, select, ignore) for c in codes):
+            continue
+        for f in fn(ctx):
+            if _selected(f.code, select, ignore):
+                yield f
+
+
+def explain(code: str) -> str | None:
+    entry = catalogue().get(code.upper())
+    if entry is None:
+        return None
+    method = "规则（确定性）" if entry["method"] == "rule" else "大模型（引文经逐字核验）"
+    return f"{code.upper()} [{entry['severity']}] {entry['title']}\n判定方式：{method}\n\n{entry['doc']}\n"

@@ -1,0 +1,146 @@
+"""A — the 勾稽关系 of the tables. A relation is checked only when every cell it needs was read."""
+
+from __future__ import annotations
+
+from ..schema import APPLICATION_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUP_LABELS, LITIGATION_GROUPS, OUTCOME_ROWS
+from . import Context, check
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def _all(ctx: Context, keys: list[str]) -> list | None:
+    vals = [ctx.cells.get(k) for k in keys]
+    if any(k not in ctx.cells for k in keys) or any(v is None for v in vals):
+        return None
+    return vals
+
+
+def _col_name(col: str) -> str:
+    from ..schema import APPLICATION_COLUMN_LABELS
+
+    return APPLICATION_COLUMN_LABELS[col]
+
+
+@check("A001")
+def carried_balance(ctx: Context):
+    """一 + 二 = 三（七）+ 四 per column (the note printed in the table header)."""
+    for col in APPLICATION_COLUMNS:
+        keys = [f"applications.{r}.{col}" for r in ("new", "carried_over", "total", "carried_forward")]
+        vals = _all(ctx, keys)
+        if vals is None:
+            continue
+        new, carried, total, forward = vals
+        left, right = new + carried, total + forward
+        if left != right:
+            line, quote = ctx.row_evidence("applications.total")
+            yield ctx.finding(
+                "A001",
+                f"三表“{_col_name(col)}”列：本年新收{_fmt(new)} + 上年结转{_fmt(carried)} = {_fmt(left)}，"
+                f"但办理结果总计{_fmt(total)} + 结转下年{_fmt(forward)} = {_fmt(right)}（相差{_fmt(left - right)}）。",
+                line, quote, cells=dict(zip(keys, vals)),
+                related=[e for e in (ctx.cell_evidence(keys[0]), ctx.cell_evidence(keys[3])) if e])
+
+
+@check("A002")
+def row_totals(ctx: Context):
+    rows = list(dict.fromkeys(k.split(".")[1] for k in ctx.cells if k.startswith("applications.")))
+    parts = APPLICATION_COLUMNS[:-1]
+    for row in rows:
+        keys = [f"applications.{row}.{c}" for c in parts]
+        vals = _all(ctx, keys + [f"applications.{row}.total"])
+        if vals is None:
+            continue
+        total = vals[-1]
+        s = sum(vals[:-1])
+        if s != total:
+            line, quote = ctx.row_evidence(f"applications.{row}")
+            label = ctx.label(f"applications.{row}.total").split("·")[0]
+            detail = " + ".join(f"{_col_name(c)}{_fmt(v)}" for c, v in zip(parts, vals[:-1]))
+            yield ctx.finding("A002", f"三表“{label}”行：{detail} = {_fmt(s)}，但总计为{_fmt(total)}（相差{_fmt(s - total)}）。",
+                              line, quote, cells=dict(zip(keys + [f"applications.{row}.total"], vals)))
+
+
+@check("A003")
+def outcome_totals(ctx: Context):
+    outcome_rows = OUTCOME_ROWS[ctx.fmt]
+    for col in APPLICATION_COLUMNS:
+        keys = [f"applications.{r}.{col}" for r in outcome_rows]
+        vals = _all(ctx, keys + [f"applications.total.{col}"])
+        if vals is None:
+            continue
+        total = vals[-1]
+        s = sum(vals[:-1])
+        if s != total:
+            line, quote = ctx.row_evidence("applications.total")
+            nonzero = [f"{ctx.label(k).split('·')[0]}{_fmt(v)}" for k, v in zip(keys, vals[:-1]) if v]
+            yield ctx.finding(
+                "A003",
+                f"三表“{_col_name(col)}”列：各办理结果之和为{_fmt(s)}（{'、'.join(nonzero) or '均为0'}），"
+                f"但（七）总计为{_fmt(total)}（相差{_fmt(s - total)}）。",
+                line, quote, cells={f"applications.total.{col}": total})
+
+
+@check("A004")
+def litigation_totals(ctx: Context):
+    for g in LITIGATION_GROUPS:
+        keys = [f"litigation.{g}.{c}" for c in LITIGATION_COLUMNS]
+        vals = _all(ctx, keys)
+        if vals is None:
+            continue
+        *parts, total = vals
+        s = sum(parts)
+        if s != total:
+            ev = ctx.cell_evidence(keys[-1])
+            line, quote = (ev.line, ev.quote) if ev else ctx.anchor()
+            detail = f"结果维持{_fmt(parts[0])} + 结果纠正{_fmt(parts[1])} + 其他结果{_fmt(parts[2])} + 尚未审结{_fmt(parts[3])}"
+            yield ctx.finding("A004", f"四表“{LITIGATION_GROUP_LABELS[g]}”：{detail} = {_fmt(s)}，但总计为{_fmt(total)}"
+                                      f"（相差{_fmt(s - total)}）。", line, quote, cells=dict(zip(keys, vals)))
+
+
+@check("A005")
+def cumulative_below_year(ctx: Context):
+    if ctx.fmt == "2019":
+        pairs = [("total_published", "new_published", "对外公开总数量", "本年新公开数量")]
+    else:
+        pairs = [("in_force", "issued", "现行有效件数", "本年制发件数")]
+    for row, row_label in (("regulations", "规章"), ("normative_documents", "规范性文件")):
+        for cum, cur, cum_label, cur_label in pairs:
+            keys = [f"active.{row}.{cum}", f"active.{row}.{cur}"]
+            vals = _all(ctx, keys)
+            if vals is None:
+                continue
+            if vals[0] < vals[1]:
+                line, quote = ctx.row_evidence(f"active.{row}")
+                yield ctx.finding("A005", f"二表“{row_label}”：{cum_label}{_fmt(vals[0])}小于{cur_label}{_fmt(vals[1])}，"
+                                          f"累计数不应小于本年数。", line, quote, cells=dict(zip(keys, vals)))
+
+
+@check("A006")
+def negative_counts(ctx: Context):
+    for key, value in ctx.cells.items():
+        if value is None or value >= 0 or key.endswith(".change"):
+            continue
+        ev = ctx.cell_evidence(key)
+        line, quote = (ev.line, ev.quote) if ev else ctx.anchor()
+        yield ctx.finding("A006", f"“{ctx.label(key)}”为负数{_fmt(value)}，该项只能是0或正数。", line, quote,
+                          cells={key: value})
+
+
+@check("A007")
+def previous_plus_change(ctx: Context):
+    if ctx.fmt != "2019":
+        return
+    rows = sorted({k.rsplit(".", 1)[0] for k in ctx.cells if k.startswith("active.") and k.endswith(".change")})
+    for row in rows:
+        vals = _all(ctx, [f"{row}.previous", f"{row}.change"])
+        if vals is None:
+            continue
+        if vals[0] + vals[1] < 0:
+            line, quote = ctx.row_evidence(row)
+            yield ctx.finding("A007", f"二表“{ctx.label(row + '.previous').split('·')[0]}”：上一年项目数量{_fmt(vals[0])}"
+                                      f"加本年增/减{_fmt(vals[1])}为{_fmt(vals[0] + vals[1])}，项目数不可能为负。",
+                              line, quote, cells={f"{row}.previous": vals[0], f"{row}.change": vals[1]})

@@ -1,0 +1,229 @@
+"""N and rule-decidable Q checks: the narrative against the tables and against itself.
+
+The narrative is every line outside the table region (sections 二–四). Patterns are strict on
+purpose: a rule that fires only on unambiguous phrasing is worth more to a reviewer than one
+that guesses; the LLM layer (N005) handles paraphrase.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..numbers import NUM_TOKEN, to_number
+from . import Context, check
+
+_CLAUSE = r"[^。；;，,\d]"
+
+
+def narrative_lines(ctx: Context) -> Iterator[int]:
+    """Line numbers of narrative text: before section 二 and from section 五 on."""
+    secs = {s.number: s for s in ctx.facts.sections}
+    start = secs[2].line if 2 in secs else None
+    stops = [s.line for s in ctx.facts.sections if s.number >= 5 and (start is None or s.line > start)]
+    end = min(stops) if stops else None
+    for ln in ctx.doc.lines:
+        if start is not None and start <= ln.no and (end is None or ln.no < end):
+            if ln.no != start or len(ln.text) < 200:  # flattened text keeps everything on one line
+                continue
+        if ln.text.strip():
+            yield ln.no
+
+
+def _section_lines(ctx: Context, number: int) -> list[int]:
+    sec = next((s for s in ctx.facts.sections if s.number == number), None)
+    if sec is None:
+        return []
+    return list(range(sec.line, sec.end_line + 1))
+
+
+# ---------------------------------------------------------------- N001 applications received
+
+_RECEIVED = [
+    re.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,20}}?)(?:申请|依申请公开)(?:{_CLAUSE}{{0,12}}?)(?P<n>{NUM_TOKEN})\s*(?:件|个|份|宗)"),
+    re.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,8}}?)(?P<n>{NUM_TOKEN})\s*件(?:{_CLAUSE}{{0,8}}?)申请"),
+]
+_RECEIVED_NONE = re.compile(r"(?:未|没有)(?:收到|受理|接到|接收)(?:[^。；;，,]{0,12}?)(?:申请|依申请公开)")
+_NOT_RECEIVED_CONTEXT = re.compile(r"结转|办结|答复|办理完毕|上年")
+
+
+@check("N001")
+def received_count(ctx: Context):
+    table = ctx.cells.get("applications.new.total")
+    if table is None:
+        return
+    carried = ctx.cells.get("applications.carried_over.total") or 0
+    for no in narrative_lines(ctx):
+        text = ctx.doc.line(no).text
+        claims: list[tuple[int | float, int, int]] = []
+        for m in _RECEIVED_NONE.finditer(text):
+            claims.append((0, m.start(), m.end()))
+        for pat in _RECEIVED:
+            for m in pat.finditer(text):
+                if _NOT_RECEIVED_CONTEXT.search(text[m.start(): m.end()]):
+                    continue
+                n = to_number(m.group("n"))
+                if n is not None:
+                    claims.append((n, m.start(), m.end()))
+        for n, s, e in claims:
+            if n == table or (carried and n == table + carried):
+                continue
+            yield ctx.finding("N001", f"正文说收到政府信息公开申请{n:g}件，但表三“一、本年新收政府信息公开申请数量”总计为{table:g}"
+                                      f"（相差{n - table:g}）。", no, ctx.doc.snippet(no, s, e),
+                              cells={"applications.new.total": table},
+                              related=[e for e in (ctx.cell_evidence("applications.new.total"),) if e])
+            return
+
+
+# ---------------------------------------------------------------- N002 review / litigation
+
+_NONE_BOTH = re.compile(r"未(?:发生|出现|涉及|产生|收到)?[^。；;，,]{0,12}?(?:行政复议(?:和|及|、|或)行政诉讼|行政复议、诉讼|复议(?:和|及|、|或)诉讼)")
+_NONE_LITIGATION = re.compile(r"未(?:发生|出现|产生)?(?:涉诉|行政诉讼|被诉)")
+_REVIEW = re.compile(rf"行政复议(?:案件|申请)?(?:{_CLAUSE}{{0,4}}?)(?P<n>{NUM_TOKEN})\s*(?:件|起|宗|个)")
+_SUIT = re.compile(rf"行政诉讼(?:案件)?(?:{_CLAUSE}{{0,4}}?)(?P<n>{NUM_TOKEN})\s*(?:件|起|宗|个)")
+
+
+@check("N002")
+def review_and_litigation(ctx: Context):
+    review = ctx.cells.get("litigation.review.total")
+    direct = ctx.cells.get("litigation.direct.total")
+    after = ctx.cells.get("litigation.after_review.total")
+    suits = None if direct is None or after is None else direct + after
+    for no in narrative_lines(ctx):
+        text = ctx.doc.line(no).text
+        claims: list[tuple[str, int | float, int, int]] = []
+        for m in _NONE_BOTH.finditer(text):
+            claims += [("review", 0, m.start(), m.end()), ("suit", 0, m.start(), m.end())]
+        for m in _NONE_LITIGATION.finditer(text):
+            claims.append(("suit", 0, m.start(), m.end()))
+        for kind, pat in (("review", _REVIEW), ("suit", _SUIT)):
+            for m in pat.finditer(text):
+                n = to_number(m.group("n"))
+                if n is not None:
+                    claims.append((kind, n, m.start(), m.end()))
+        for kind, n, s, e in claims:
+            if kind == "review" and review is not None and n != review:
+                yield ctx.finding("N002", f"正文说行政复议{n:g}件，但表四“行政复议·总计”为{review:g}（相差{n - review:g}）。",
+                                  no, ctx.doc.snippet(no, s, e), cells={"litigation.review.total": review},
+                                  related=[x for x in (ctx.cell_evidence("litigation.review.total"),) if x])
+                return
+            if kind == "suit" and suits is not None and n != suits:
+                yield ctx.finding("N002", f"正文说行政诉讼{n:g}件，但表四“未经复议直接起诉·总计”{direct:g} + “复议后起诉·总计”{after:g}"
+                                          f" = {suits:g}（相差{n - suits:g}）。", no, ctx.doc.snippet(no, s, e),
+                                  cells={"litigation.direct.total": direct, "litigation.after_review.total": after},
+                                  related=[x for x in (ctx.cell_evidence("litigation.direct.total"),) if x])
+                return
+
+
+# ---------------------------------------------------------------- N003 enumerations
+
+_ENUM = re.compile(rf"(?P<total>{NUM_TOKEN})\s*(?P<unit>条|件|个|篇|次|项)[，,：:]?\s*(?P<kw>其中|分别为|分别是|包括)[:：,，]?(?P<parts>[^。；;]*)")
+_OTHER_DIMENSION = re.compile(r"累计|历年|总数|不予公开|同比|占|%|％|比例|率|以上|以下|余")
+
+
+@check("N003")
+def enumeration_sums(ctx: Context):
+    for no in narrative_lines(ctx):
+        text = ctx.doc.line(no).text
+        for m in _ENUM.finditer(text):
+            total = to_number(m.group("total"))
+            if total is None or text[max(0, m.start() - 1): m.start()] in "余约近超":
+                continue
+            unit = m.group("unit")
+            parts = []
+            pos = m.start("parts")
+            for pm in re.finditer(rf"(?P<n>{NUM_TOKEN})\s*{unit}", m.group("parts")):
+                before = m.group("parts")[max(0, pm.start() - 8): pm.start()]
+                # a part's own label ends at the previous separator
+                label = re.split(r"[、，,：:]", before)[-1]
+                if _OTHER_DIMENSION.search(label) or _OTHER_DIMENSION.search(m.group("parts")[pm.end(): pm.end() + 1]):
+                    continue
+                n = to_number(pm.group("n"))
+                if n is not None:
+                    parts.append(n)
+            if len(parts) < 2:
+                continue
+            s = sum(parts)
+            exhaustive = m.group("kw") in ("分别为", "分别是", "包括")
+            if s == total or (not exhaustive and s < total):
+                continue
+            yield ctx.finding("N003", f"正文称共{total:g}{unit}，但列举的分项之和为{'+'.join(f'{p:g}' for p in parts)} = {s:g}"
+                                      f"（相差{s - total:g}）。", no, ctx.doc.snippet(no, m.start(), pos + len(m.group('parts'))))
+
+
+# ---------------------------------------------------------------- N004 normative documents
+
+_NORMATIVE = re.compile(rf"(?:制发|印发|出台|制定|新制作|发布|公开)(?:了)?(?:{_CLAUSE}{{0,6}}?)(?:行政)?规范性文件(?:共)?\s*(?P<n>{NUM_TOKEN})\s*(?:件|份|个|部)")
+
+
+@check("N004")
+def normative_documents(ctx: Context):
+    key = "active.normative_documents.issued" if ctx.fmt == "2021" else "active.normative_documents.new_made"
+    table = ctx.cells.get(key)
+    if table is None:
+        return
+    for no in narrative_lines(ctx):
+        text = ctx.doc.line(no).text
+        for m in _NORMATIVE.finditer(text):
+            if re.search(r"累计|现行有效|清理|废止", text[max(0, m.start() - 6): m.end()]):
+                continue
+            n = to_number(m.group("n"))
+            if n is not None and n != table:
+                yield ctx.finding("N004", f"正文说制发（行政）规范性文件{n:g}件，但表二“{ctx.label(key)}”为{table:g}。",
+                                  no, ctx.doc.snippet(no, m.start(), m.end()), cells={key: table},
+                                  related=[x for x in (ctx.cell_evidence(key),) if x])
+                return
+
+
+# ---------------------------------------------------------------- N006 blanks where a number belongs
+
+_BLANK_NUMBER = re.compile(r"(?:公开|收到|受理|发布|办理|答复|制发)[^。；;，,\d]{0,12}?[^\d\s]( {2,}|\s*[×＿_]{2,}\s*)(?:条|件|个|篇)")
+
+
+@check("N006")
+def blank_numbers(ctx: Context):
+    for no in narrative_lines(ctx):
+        text = ctx.doc.line(no).text
+        m = _BLANK_NUMBER.search(text)
+        if m:
+            yield ctx.finding("N006", "正文在应填数字的位置留空（疑为模板未填写完整）。", no, ctx.doc.snippet(no, m.start(), m.end()))
+
+
+# ---------------------------------------------------------------- Q004 / Q005
+
+@check("Q004")
+def information_fee(ctx: Context):
+    if ctx.fmt != "2021" and (ctx.facts.year or 0) < 2021:
+        return
+    lines = _section_lines(ctx, 6)
+    if not lines:
+        return  # S001 reports the missing section
+    if any("信息处理费" in ctx.doc.line(n).text or "处理费" in ctx.doc.line(n).text for n in lines):
+        return
+    elsewhere = next((ln.no for ln in ctx.doc.lines if "信息处理费" in ln.text), None)
+    sec = lines[0]
+    note = f"（第{elsewhere}行在其他部分提到了信息处理费）" if elsewhere else ""
+    yield ctx.finding("Q004", f"第六部分“其他需要报告的事项”没有说明是否收取信息处理费{note}。", sec, ctx.doc.full_quote(sec))
+
+
+_ASPECTS = {
+    "主动公开": re.compile(r"主动公开"),
+    "依申请公开": re.compile(r"依申请|公开申请|申请公开"),
+    "政府信息管理": re.compile(r"信息管理|管理情况|审核|保密审查|目录|动态调整|清理"),
+    "平台建设": re.compile(r"平台|网站|新媒体|公众号|公开栏|门户"),
+    "监督保障": re.compile(r"监督|保障|考核|培训|评议|责任追究|问责|领导小组"),
+}
+
+
+@check("Q005")
+def overview_aspects(ctx: Context):
+    lines = _section_lines(ctx, 1)
+    if not lines:
+        return
+    text = "\n".join(ctx.doc.line(n).text for n in lines)
+    if len(lines) == 1 and len(text) > 3000:
+        return  # flattened text: section 一 cannot be delimited
+    missing = [name for name, pat in _ASPECTS.items() if not pat.search(text)]
+    if missing:
+        yield ctx.finding("Q005", f"总体情况没有涉及：{'、'.join(missing)}（应涵盖主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面）。",
+                          lines[0], ctx.doc.full_quote(lines[0]))

@@ -1,0 +1,85 @@
+"""P — statistics period, date of issue and its deadline, the year the narrative speaks of, table format."""
+
+from __future__ import annotations
+
+import re
+
+from . import Context, check
+
+# 本级人民政府 reports are due 31 March; its departments' (incl. its 办公室/办公厅) 31 January.
+_GOVERNMENT = re.compile(r"人民政府$|人民政府（[^）]*）$|管委会$|管理委员会$")
+
+
+def _deadline(agency: str | None, year: int) -> tuple[str, str]:
+    if agency and _GOVERNMENT.search(agency) and not re.search(r"(局|委|办公室|办公厅|部门)$", agency):
+        return f"{year + 1}-03-31", "本级人民政府的报告应于次年3月31日前公布"
+    return f"{year + 1}-01-31", "县级以上人民政府部门的报告应于次年1月31日前公布"
+
+
+@check("P001", "P002")
+def statistics_period(ctx: Context):
+    f = ctx.facts
+    if f.period is None:
+        line, quote = ctx.anchor()
+        if f.title_line:
+            line, quote = f.title_line, ctx.doc.full_quote(f.title_line)
+        yield ctx.finding("P002", "报告没有写明统计期限（如“本报告所列数据的统计期限自×年1月1日起至×年12月31日止”）。",
+                          line, quote)
+        return
+    if f.year is None:
+        return
+    want_start, want_end = f"{f.year}-01-01", f"{f.year}-12-31"
+    if (f.period.start, f.period.end) != (want_start, want_end):
+        yield ctx.finding("P001", f"统计期限写为{f.period.start}至{f.period.end}，与{f.year}年度报告应有的"
+                                  f"{want_start}至{want_end}不符。", f.period.line, f.period.quote)
+
+
+@check("P003", "P004")
+def issue_date(ctx: Context):
+    f = ctx.facts
+    if not f.issued_on or f.year is None:
+        return
+    if f.issued_on <= f"{f.year}-12-30":
+        yield ctx.finding("P003", f"落款日期{f.issued_on}早于{f.year}年度结束，报告不可能在统计年度结束前成文（疑为笔误或套用旧稿）。",
+                          f.issued_line, f.issued_quote)
+        return
+    deadline, rule = _deadline(f.agency, f.year)
+    if f.issued_on > deadline:
+        yield ctx.finding("P004", f"落款日期{f.issued_on}晚于法定期限{deadline}（{rule}，《政府信息公开条例》第四十九条）。",
+                          f.issued_line, f.issued_quote)
+
+
+_YEAR_AS_REPORT_YEAR = re.compile(r"(?:^|[。；;\s])((?:19|20)\d{2})\s*年(?:度)?\s*[，,]?\s*(?:我|全|本|区|县|市|共|主动|累计|在|依托|通过)")
+
+
+@check("P005")
+def narrative_year(ctx: Context):
+    f = ctx.facts
+    if f.year is None:
+        return
+    sec1 = next((s for s in f.sections if s.number == 1), None)
+    if sec1 is None:
+        return
+    for no in range(sec1.line, sec1.end_line + 1):
+        text = ctx.doc.line(no).text
+        for m in _YEAR_AS_REPORT_YEAR.finditer(text):
+            y = int(m.group(1))
+            if y != f.year:
+                yield ctx.finding("P005", f"总体情况把{y}年当作报告年度叙述，而本报告是{f.year}年度报告（疑为套用往年文稿）。",
+                                  no, ctx.doc.snippet(no, m.start(1), m.end()))
+                return
+
+
+@check("P006")
+def format_matches_year(ctx: Context):
+    f = ctx.facts
+    if f.year is None or f.format_version is None:
+        return
+    want = "2021" if f.year >= 2021 else "2019"
+    if f.format_version == want:
+        return
+    res = ctx.tables.get("active")
+    line = (res.first_line if res and res.first_line else None) or ctx.anchor()[0]
+    names = {"2019": "国办公开办函〔2019〕60号（试行）格式", "2021": "国办公开办函〔2021〕30号格式"}
+    yield ctx.finding("P006", f"表格使用{names[f.format_version]}（依据：{ctx.format_evidence}），"
+                              f"而{f.year}年度报告应使用{names[want]}。", line, ctx.doc.full_quote(line))

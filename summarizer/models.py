@@ -1,0 +1,131 @@
+"""Pydantic models for everything the audit produces.
+
+The JSON output (CLI.md) is `AuditResult.to_public()`; internal-only data (cell provenance,
+raw lines) stays out of it so the public shape is stable.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+class Section(BaseModel):
+    number: int
+    title: str
+    line: int
+    end_line: int = Field(default=0, exclude=True)  # last line of the section body (internal)
+
+
+class Period(BaseModel):
+    start: str  # YYYY-MM-DD
+    end: str
+    line: int = Field(default=0, exclude=True)
+    quote: str = Field(default="", exclude=True)
+
+
+class Evidence(BaseModel):
+    """A second place a finding rests on (e.g. the table side of a narrative mismatch)."""
+
+    line: int
+    quote: str
+
+
+class Finding(BaseModel):
+    code: str
+    severity: Severity
+    message: str
+    line: int | None
+    quote: str
+    cells: dict[str, float | int | None] = Field(default_factory=dict)
+    related: list[Evidence] = Field(default_factory=list)
+    source: Literal["rule", "llm"] = "rule"
+
+
+class TableResult(BaseModel):
+    """What extraction made of one table, for the reviewer and for the checks."""
+
+    name: str
+    status: Literal["parsed", "partial", "unparsed", "missing"]
+    format_version: str | None = None
+    layout: str | None = None
+    reason: str = ""
+    first_line: int | None = None
+    last_line: int | None = None
+    missing_rows: list[str] = Field(default_factory=list)
+    extra_rows: list[dict] = Field(default_factory=list)  # {"label", "line", "nearest"}
+    row_labels: dict[str, str] = Field(default_factory=dict)  # sub-row key -> label as written
+    # cell key -> (line, raw text of the cell) for evidence
+    sources: dict[str, tuple[int, str]] = Field(default_factory=dict)
+    # "<table>.<row>" -> line of the row's label, for evidence
+    row_lines: dict[str, int] = Field(default_factory=dict)
+
+
+class Facts(BaseModel):
+    agency: str | None = None
+    year: int | None = None
+    format_version: str | None = None
+    period: Period | None = None
+    issued_on: str | None = None
+    sections: list[Section] = Field(default_factory=list)
+    cells: dict[str, int | float | None] = Field(default_factory=dict)
+    # provenance of the headline facts (internal, for evidence)
+    title: str | None = Field(default=None)
+    title_line: int | None = Field(default=None, exclude=True)
+    agency_line: int | None = Field(default=None, exclude=True)
+    year_line: int | None = Field(default=None, exclude=True)
+    issued_line: int | None = Field(default=None, exclude=True)
+    issued_quote: str = Field(default="", exclude=True)
+
+
+class LLMStatus(BaseModel):
+    """What the LLM layer did for one report: never pretends a result."""
+
+    ran: bool = False
+    skipped_reason: str = ""
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    dropped: int = 0
+    notes: list[str] = Field(default_factory=list)
+
+
+class AuditResult(BaseModel):
+    file: str
+    facts: Facts = Field(default_factory=Facts)
+    findings: list[Finding] = Field(default_factory=list)
+    tables: list[TableResult] = Field(default_factory=list)
+    summary: dict | None = None
+    rubric: dict | None = None
+    llm: LLMStatus = Field(default_factory=LLMStatus)
+    error: str | None = None  # set when the input could not be read at all
+
+    @property
+    def has_error_finding(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        out = {"error": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            out[f.severity] += 1
+        return out
+
+    def to_public(self) -> dict:
+        """The JSON object of CLI.md (plus `tables`, `llm` and `error`, which CLI.md allows to add)."""
+        data = {
+            "file": self.file,
+            "facts": self.facts.model_dump(exclude={"title"}),
+            "findings": [f.model_dump(exclude_defaults=False) for f in self.findings],
+            "summary": self.summary,
+            "rubric": self.rubric,
+            "tables": [t.model_dump(exclude={"sources", "row_lines"}) for t in self.tables],
+            "llm": self.llm.model_dump(),
+        }
+        data["facts"]["title"] = self.facts.title
+        if self.error:
+            data["error"] = self.error
+        return data

@@ -1,0 +1,360 @@
+"""Extract the three standard tables from a report, deterministically, into canonical cell keys.
+
+How: the lines from section 二 to section 五 become one token stream (tokenize.py). A single
+pass walks it: a TEXT token that names a template row (labels.py) opens that row and the
+value tokens after it fill it; section headings and the first label of the next table switch
+tables. Values that come *before* their label (PDF text layers centre numbers vertically)
+are held as orphans and given to the next row that has none. Nothing is invented: a row not
+found is missing (S005), a blank cell is None (S006), a layout that yields no rows is
+reported unparsed with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..models import Section, TableResult
+from ..reading import Document
+from ..schema import LITIGATION_COLUMNS, LITIGATION_GROUPS, TABLE_NAMES, table_spec
+from .labels import ROWS, match_row
+from .tokenize import BREAK, EMPTY, NUM, SECTION, TEXT, Token, tokenize
+
+_LITIGATION_HEADER = re.compile(r"行政复议|行政诉讼|结果维持|复议后起诉|未经复议")
+_MODE_OF_SECTION = {2: "active", 3: "applications", 4: "litigation"}
+_FMT_2019_HEADERS = re.compile(r"新制作|新公开|对外公开总数|上一年项目数|采购项目|采购总金额")
+_FMT_2021_HEADERS = re.compile(r"制发件数|废止件数|现行有效|收费金额")
+
+
+@dataclass
+class RowHit:
+    table: str
+    index: int | None  # index in labels.ROWS[table]; None for a row not in the template
+    label: str
+    line: int
+    values: list[Token] = field(default_factory=list)
+    parent: "RowHit | None" = None
+    subrows: list["RowHit"] = field(default_factory=list)
+
+    @property
+    def row_id(self) -> str | None:
+        return None if self.index is None else ROWS[self.table][self.index].id
+
+    def nums(self) -> int:
+        return sum(1 for t in self.values if t.kind == NUM)
+
+
+@dataclass
+class Extraction:
+    tables: dict[str, TableResult]
+    cells: dict[str, int | float | None]
+    format_version: str | None
+    format_evidence: str = ""
+
+
+def fit(values: list[Token], n: int) -> tuple[list[Token | None], str]:
+    """Fit a row's value tokens to its n columns: drop surplus empty cells at the edges.
+
+    Leading empties come from merged label columns ("→→8. 属于行政查询事项→0…"), trailing
+    ones from merged cells after the row. Returns the n cells (None where a cell is absent)
+    and a note when the row does not fit.
+    """
+    vals = list(values)
+    while len(vals) > n and vals[0].kind == EMPTY:
+        vals.pop(0)
+    while len(vals) > n and vals[-1].kind == EMPTY:
+        vals.pop()
+    if len(vals) > n:
+        return [None] * n, f"该行有{len(vals)}个数值，多于模板的{n}列，无法对应"
+    note = "" if len(vals) == n else f"该行只有{len(vals)}个单元格，模板应有{n}列"
+    return vals + [None] * (n - len(vals)), note
+
+
+class _Walker:
+    """One pass over the token stream; see the module docstring."""
+
+    def __init__(self) -> None:
+        self.mode: str | None = None
+        self.hits: dict[str, list[RowHit]] = {"active": [], "applications": []}
+        self.extra: dict[str, list[RowHit]] = {"active": [], "applications": []}
+        self.current: RowHit | None = None
+        self.orphans: list[Token] = []
+        self.orphan_label: str = ""
+        self.lit_values: list[Token] = []
+        self.lit_frozen = False
+        self.lit_seen = False
+        self.header_text: dict[str, list[str]] = {"active": [], "applications": [], "litigation": []}
+        self.first_line: dict[str, int] = {}
+        self.last_line: dict[str, int] = {}
+
+    def last_index(self, table: str) -> int:
+        hits = self.hits[table]
+        return hits[-1].index if hits else -1
+
+    def close(self) -> None:
+        row = self.current
+        self.current = None
+        if row is None:
+            return
+        if row.nums() == 0 and self.orphans:
+            row.values = self.orphans
+            self.orphans = []
+        elif self.orphans:
+            self.extra[row.table].append(RowHit(row.table, None, self.orphan_label or "（无标签的数值行）",
+                                                self.orphans[0].line, self.orphans))
+            self.orphans = []
+        if row.index is None:
+            if row.nums() == 0:
+                return
+            parent = row.parent
+            if parent is not None and parent.nums() == 0 and (not parent.subrows or parent.subrows[-1] is not row):
+                parent.subrows.append(row)
+            else:
+                self.extra[row.table].append(row)
+            return
+        self.hits[row.table].append(row)
+
+    def mark(self, table: str, line: int) -> None:
+        self.first_line.setdefault(table, line)
+        self.last_line[table] = line
+
+    def text(self, tok: Token) -> None:
+        self.close()
+        if self.mode == "litigation":
+            self.lit_seen = True
+            if not self.lit_frozen:
+                if sum(1 for t in self.lit_values if t.kind == NUM) >= 15:
+                    self.lit_frozen = True
+                else:
+                    self.lit_values = []
+            self.header_text["litigation"].append(tok.raw)
+            return
+        if self.mode in (None, "active"):
+            idx = match_row(tok.raw, "active", self.last_index("active"))
+            if idx is not None:
+                self.mode = "active"
+                self.open("active", idx, tok)
+                return
+            app = match_row(tok.raw, "applications", -1)
+            if app is not None and not ROWS["applications"][app].weak:
+                self.mode = "applications"
+                self.open("applications", app, tok)
+                return
+            if self.mode == "active":
+                self.header_text["active"].append(tok.raw)
+                parent = self.hits["active"][-1] if self.hits["active"] else None
+                self.current = RowHit("active", None, tok.raw, tok.line, parent=parent)
+            return
+        if self.mode == "applications":
+            idx = match_row(tok.raw, "applications", self.last_index("applications"))
+            if idx is not None:
+                self.open("applications", idx, tok)
+                return
+            if self.hits["applications"] and _LITIGATION_HEADER.search(tok.raw):
+                self.mode = "litigation"
+                self.lit_seen = True
+                self.mark("litigation", tok.line)
+                return
+            self.header_text["applications"].append(tok.raw)
+            self.orphan_label = tok.raw
+            self.mark("applications", tok.line)
+
+    def open(self, table: str, idx: int, tok: Token) -> None:
+        self.current = RowHit(table, idx, tok.raw, tok.line)
+        self.mark(table, tok.line)
+
+    def value(self, tok: Token) -> None:
+        if self.mode == "litigation":
+            if not self.lit_frozen:
+                self.lit_values.append(tok)
+                self.mark("litigation", tok.line)
+            return
+        if self.current is not None:
+            self.current.values.append(tok)
+            self.mark(self.current.table, tok.line)
+        elif tok.kind == NUM and self.mode in ("active", "applications"):
+            self.orphans.append(tok)
+
+    def brk(self) -> None:
+        if self.current is not None and self.current.nums() > 0:
+            self.close()
+
+    def section(self, tok: Token) -> None:
+        self.close()
+        self.orphans = []
+        mode = _MODE_OF_SECTION.get(int(tok.value or 0), "done")
+        if self.mode == "litigation" and mode != "litigation":
+            self.lit_frozen = True
+        self.mode = mode
+        if mode == "litigation":
+            self.lit_seen = True
+
+    def run(self, tokens: list[Token]) -> None:
+        for tok in tokens:
+            if tok.kind == SECTION:
+                self.section(tok)
+            elif tok.kind == TEXT:
+                self.text(tok)
+            elif tok.kind in (NUM, EMPTY):
+                self.value(tok)
+            elif tok.kind == BREAK:
+                self.brk()
+        self.close()
+
+
+# ---------------------------------------------------------------- format and cells
+
+
+def _decide_format(w: _Walker) -> tuple[str | None, str]:
+    heads = " ".join(w.header_text["active"] + [h.label for h in w.hits["active"]])
+    if _FMT_2021_HEADERS.search(heads) and not _FMT_2019_HEADERS.search(heads):
+        return "2021", "二表列名（本年制发件数/本年废止件数/现行有效件数）"
+    if _FMT_2019_HEADERS.search(heads) and not _FMT_2021_HEADERS.search(heads):
+        return "2019", "二表列名（本年新制作数量/本年新公开数量/对外公开总数量）"
+    app_ids = {h.row_id for h in w.hits["applications"]}
+    if app_ids & {"other_1", "other_2", "other_3"}:
+        return "2021", "三表（六）其他处理分三个子项"
+    if "other" in app_ids and any(h.row_id == "other" and h.nums() for h in w.hits["applications"]):
+        return "2019", "三表（六）其他处理为单行"
+    for h in w.hits["active"]:
+        if h.row_id in ("licensing", "penalty", "enforcement") and h.nums():
+            return ("2019", "二表（五）（六）项为三列") if h.nums() >= 3 else ("2021", "二表（五）（六）项为一列")
+    if any(h.row_id in ("other_services", "procurement") for h in w.hits["active"]):
+        return "2019", "二表含（九）政府集中采购/其他对外管理服务事项"
+    return None, ""
+
+
+def _cells_of_row(table: str, key_prefix: str, hit: RowHit, columns: tuple[str, ...],
+                  cells: dict, sources: dict) -> str:
+    fitted, note = fit(hit.values, len(columns))
+    for col, tok in zip(columns, fitted):
+        key = f"{key_prefix}.{col}"
+        if tok is None or tok.kind == EMPTY:
+            cells[key] = None
+            sources[key] = (tok.line if tok else hit.line, tok.raw if tok else "")
+        else:
+            cells[key] = tok.value
+            sources[key] = (tok.line, tok.raw)
+    return note
+
+
+def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cells: dict) -> None:
+    spec = table_spec(table, fmt)
+    spec_ids = [r.id for r in spec.rows]
+    notes = []
+    found: set[str] = set()
+    for hit in w.hits[table]:
+        rid = hit.row_id
+        if rid not in spec_ids:
+            if hit.nums() or hit.subrows:
+                result.extra_rows.append({"label": hit.label, "line": hit.line,
+                                          "nearest": "（该格式模板无此行）"})
+            continue
+        columns = spec.row(rid).columns
+        prefix = f"{table}.{rid}"
+        found.add(rid)
+        result.row_lines[prefix] = hit.line
+        if hit.subrows and hit.nums() == 0:
+            for n, sub in enumerate(hit.subrows, start=1):
+                note = _cells_of_row(table, f"{prefix}.{n}", sub, columns, cells, result.sources)
+                result.row_labels[f"{prefix}.{n}"] = sub.label
+                result.row_lines[f"{prefix}.{n}"] = sub.line
+                if note:
+                    notes.append(f"{sub.label}：{note}")
+            for col in columns:
+                vals = [cells.get(f"{prefix}.{n}.{col}") for n in range(1, len(hit.subrows) + 1)]
+                nums = [v for v in vals if v is not None]
+                cells[f"{prefix}.{col}"] = sum(nums) if nums else None
+                result.sources[f"{prefix}.{col}"] = (hit.line, hit.label)
+        else:
+            note = _cells_of_row(table, prefix, hit, columns, cells, result.sources)
+            if note:
+                notes.append(f"{hit.label}（第{hit.line}行）：{note}")
+    from .labels import nearest_label
+
+    for extra in w.extra[table]:
+        result.extra_rows.append({"label": extra.label, "line": extra.line, "nearest": nearest_label(extra.label, table)})
+    result.missing_rows = [rid for rid in spec_ids if rid not in found]
+    result.format_version = fmt
+    if notes:
+        result.reason = "；".join(notes)
+
+
+def _build_litigation(w: _Walker, result: TableResult, cells: dict) -> None:
+    values = w.lit_values
+    n = len(LITIGATION_GROUPS) * len(LITIGATION_COLUMNS)
+    if sum(1 for t in values if t.kind == NUM) == 0:
+        return
+    fitted, note = fit(values, n)
+    i = 0
+    for g in LITIGATION_GROUPS:
+        for c in LITIGATION_COLUMNS:
+            tok = fitted[i]
+            key = f"litigation.{g}.{c}"
+            cells[key] = None if tok is None or tok.kind == EMPTY else tok.value
+            result.sources[key] = (tok.line, tok.raw) if tok else (values[-1].line, "")
+            i += 1
+    result.reason = note
+    result.status = "parsed" if not note else "partial"
+
+
+_RUN_TOGETHER = re.compile(r"(?:规章|规范性文件|行政许可|行政处罚|申请数量|予以公开|结果维持|总计)[+\-]?\d")
+
+
+def extract(doc: Document, sections: list[Section]) -> Extraction:
+    """Extract the three tables from the region between section 二 and section 五."""
+    by_number = {s.number: s for s in sections}
+    start = by_number[2].line if 2 in by_number else 1
+    end_candidates = [s.line - 1 for s in sections if s.number >= 5 and s.line > start]
+    end = min(end_candidates) if end_candidates else doc.n
+    headings = {s.line: s.number for s in sections if start <= s.line <= end}
+    tokens, layouts = tokenize(doc, start, end, headings)
+    w = _Walker()
+    if 2 not in by_number:
+        w.mode = None
+    w.run(tokens)
+    fmt, evidence = _decide_format(w)
+    layout = max(layouts, key=layouts.get) if layouts else None
+    cells: dict[str, int | float | None] = {}
+    tables: dict[str, TableResult] = {}
+    for name in TABLE_NAMES:
+        res = TableResult(name=name, status="missing", layout=layout,
+                          first_line=w.first_line.get(name), last_line=w.last_line.get(name))
+        if name == "litigation":
+            _build_litigation(w, res, cells)
+        elif w.hits[name] or w.extra[name]:
+            _build_row_table(w, name, fmt or "2021", res, cells)
+            res.status = "partial" if res.missing_rows else "parsed"
+        tables[name] = res
+    _explain_unparsed(doc, sections, tables)
+    if fmt is None and cells:
+        fmt = "2021"
+        evidence = "无法从列名判断，按2021年格式读取"
+    return Extraction(tables=tables, cells=cells, format_version=fmt if cells else None, format_evidence=evidence)
+
+
+def _explain_unparsed(doc: Document, sections: list[Section], tables: dict[str, TableResult]) -> None:
+    """A table whose section is present but that yielded no cells: say why, never guess values."""
+    by_number = {s.number: s for s in sections}
+    for name in TABLE_NAMES:
+        res = tables[name]
+        if res.status != "missing":
+            continue
+        sec = by_number.get({"active": 2, "applications": 3, "litigation": 4}[name])
+        if sec is None:
+            continue
+        body = [doc.line(i).text for i in range(sec.line, min(sec.end_line, sec.line + 400) + 1)]
+        if sec.end_line == sec.line:  # flattened text: the section shares its line with the others
+            text = doc.line(sec.line).text
+            pos = text.find(doc.line(sec.line).text[:0])
+            body = [text[pos:]]
+        joined = "\n".join(body)
+        res.first_line = sec.line
+        if _RUN_TOGETHER.search(joined):
+            res.status = "unparsed"
+            res.reason = "表格单元格首尾相连、没有分隔符（网页抓取后被压平），多位数无法可靠拆分，未提取数值"
+        elif re.search(r"\d", joined[len(doc.line(sec.line).text):]):
+            res.status = "unparsed"
+            res.reason = "未识别出表格行：排版方式无法识别，未提取数值"
+        else:
+            res.reason = "该部分标题下没有表格文字（可能是图片或被删除）"

@@ -1,0 +1,132 @@
+"""Matching the label text of a table row to a template row, robustly but never loosely.
+
+Why not positions: real tables lose rows at page breaks, split labels across lines, carry
+typos ("其他法律行政止公开") and truncations ("本年新"). A row is identified by its label;
+position (template order) only breaks ties and guards the weak labels "其他" and "总计".
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from ..schema import ACTIVE_2019, ACTIVE_2021, APPLICATIONS_2019, APPLICATIONS_2021, RowSpec
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.,，]|\(?[一二三四五六七八九十]+\)|\d+[.、,，)]|\(\d+\))")
+_DROP_CHARS = str.maketrans("", "", " \t“”\"'‘’「」*")
+
+
+def norm(text: str) -> str:
+    """Label text without spaces, quotes and leading numbering ("（三）", "1.", "一、")."""
+    s = text.translate(_DROP_CHARS).replace("（", "(").replace("）", ")").replace("，", ",").replace("：", ":")
+    for _ in range(3):
+        m = _NUMBERING.match(s)
+        if not m:
+            break
+        s = s[m.end():]
+    return s
+
+
+def variants(text: str) -> list[str]:
+    """The label itself, and the label after one or two stray leading characters.
+
+    PDF text layers put the characters of a vertical merged cell ("三", "、", "本", "年"…) in
+    front of the row labels they sit beside: "三 2.其他法律行政法规禁止公开".
+    """
+    s = text.translate(_DROP_CHARS)
+    out = [norm(s)]
+    for k in (1, 2):
+        rest = s[k:]
+        if _NUMBERING.match(rest):
+            out.append(norm(rest))
+    return out
+
+
+def _union(*specs) -> tuple[RowSpec, ...]:
+    seen: dict[str, RowSpec] = {}
+    for spec in specs:
+        for row in spec.rows:
+            if row.id in seen:
+                old = seen[row.id]
+                labels = tuple(dict.fromkeys(old.aliases + (row.label,) + row.aliases))
+                seen[row.id] = RowSpec(old.id, old.label, old.columns, labels, old.weak, old.group)
+            else:
+                seen[row.id] = row
+    return tuple(seen.values())
+
+
+# Candidate rows in template order; the union of both formats, so the format can be decided later.
+ACTIVE_ROWS = _union(ACTIVE_2019, ACTIVE_2021)
+_APP_ORDER = [r.id for r in APPLICATIONS_2019.rows[:-3]] + ["other", "other_1", "other_2", "other_3", "total",
+                                                             "carried_forward"]
+_APP_BY_ID = {r.id: r for r in APPLICATIONS_2019.rows + APPLICATIONS_2021.rows}
+APPLICATION_ROWS = tuple(_APP_BY_ID[i] for i in _APP_ORDER)
+ROWS = {"active": ACTIVE_ROWS, "applications": APPLICATION_ROWS}
+
+
+def _score(v: str, label: str) -> float:
+    if not v:
+        return 0.0
+    if v == label:
+        return 1.0
+    short = len(label) <= 4
+    if label in v and len(v) <= len(label) + (2 if short else 5):
+        return 0.95
+    if not short and label.startswith(v) and len(v) >= max(4, len(label) // 2):
+        return 0.9  # truncated label ("部分公开(区分处理的,只计这一情形,不")
+    if short or abs(len(v) - len(label)) > max(3, len(label) // 3):
+        return 0.0
+    sm = SequenceMatcher(None, v, label)
+    if sm.real_quick_ratio() < 0.8 or sm.quick_ratio() < 0.8:
+        return 0.0
+    r = sm.ratio()
+    return r if r >= 0.8 else 0.0
+
+
+@lru_cache(maxsize=8192)
+def candidates(text: str, table: str) -> tuple[tuple[int, float], ...]:
+    """(row index, score) for every template row of `table` this text could be the label of."""
+    rows = ROWS[table]
+    vs = variants(text)
+    out = []
+    for i, row in enumerate(rows):
+        labels = (row.label,) + row.aliases
+        best = 0.0
+        for label in labels:
+            nl = norm(label)
+            for v in vs:
+                if row.weak:
+                    s = 1.0 if v == nl else 0.0
+                else:
+                    s = _score(v, nl)
+                best = max(best, s)
+        if best > 0:
+            out.append((i, best))
+    return tuple(out)
+
+
+def match_row(text: str, table: str, last_index: int) -> int | None:
+    """The template row this label names, given the last row matched (rows only move forward)."""
+    best: tuple[float, int] | None = None
+    for i, score in candidates(text, table):
+        if i <= last_index:
+            continue
+        row = ROWS[table][i]
+        if row.weak and last_index < i - 5:
+            continue  # "其他" / "总计" only right after the rows they follow (not the column headers)
+        key = (score, -i)
+        if best is None or key > best:
+            best = key
+    return None if best is None else -best[1]
+
+
+def nearest_label(text: str, table: str) -> str:
+    """The template label most like this text, for S007 messages."""
+    v = norm(text)
+    best, best_label = 0.0, ""
+    for row in ROWS[table]:
+        r = SequenceMatcher(None, v, norm(row.label)).ratio()
+        if r > best:
+            best, best_label = r, row.label
+    return best_label

@@ -1,0 +1,152 @@
+"""Turn the lines of a table region into a stream of cell tokens, whatever the layout.
+
+Why one token stream: the same table arrives one cell per line, with " |" after each cell,
+one row per line with tabs or spaces between cells, or as a markdown table. Deciding the
+layout per line and emitting the same kinds of tokens lets one label-anchored matcher
+(extract.py) read all of them.
+
+Token kinds:
+  TEXT   a label or header fragment
+  NUM    a number cell (value parsed)
+  EMPTY  an explicitly empty cell (a lone tab, an empty "|" cell, "/" or "—")
+  BREAK  the end of a row, where the layout shows one (end of a row line, a blank line)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..numbers import is_placeholder, parse_cell
+from ..reading import Document
+
+TEXT, NUM, EMPTY, BREAK, SECTION = "TEXT", "NUM", "EMPTY", "BREAK", "SECTION"
+
+
+@dataclass
+class Token:
+    kind: str
+    line: int
+    raw: str = ""  # the cell text as normalized
+    value: int | float | None = None
+    start: int = 0  # span in the normalized line, for quoting
+    end: int = 0
+
+
+_SPACE_NUMS = re.compile(r"^(?P<label>.*?)(?P<nums>(?:(?:^|\s+)[+\-]?\d+(?:\.\d+)?(?:万元)?)+)\s*$")
+_MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _cell_token(cell: str, line: int, start: int) -> Token:
+    stripped = cell.strip()
+    offset = start + (len(cell) - len(cell.lstrip()))
+    end = offset + len(stripped)
+    if is_placeholder(stripped):
+        return Token(EMPTY, line, stripped, None, offset, max(end, offset))
+    value = parse_cell(stripped)
+    if value is not None:
+        return Token(NUM, line, stripped, value, offset, end)
+    return Token(TEXT, line, stripped, None, offset, end)
+
+
+def _split(text: str, sep: str) -> list[tuple[str, int]]:
+    """Split keeping each part's start offset."""
+    parts, pos = [], 0
+    for part in text.split(sep):
+        parts.append((part, pos))
+        pos += len(part) + len(sep)
+    return parts
+
+
+def layout_of(text: str) -> str:
+    """The layout one line of a table region is written in."""
+    body = text.lstrip("\t")
+    if text.lstrip().startswith("|") and text.rstrip().endswith("|"):
+        return "markdown"
+    if "\t" in body.rstrip("\t") or (text.startswith("\t\t") and body):
+        return "tabs"
+    if text.rstrip().endswith("|"):
+        return "pipe"
+    if text.startswith("\t"):
+        return "cells"
+    return "plain"
+
+
+def tokenize_line(text: str, line: int, layout: str) -> list[Token]:
+    """Tokens of one non-blank line in a known layout."""
+    tokens: list[Token] = []
+    if layout == "markdown":
+        if _MD_SEPARATOR.match(text.strip()):
+            return []
+        inner_start = text.index("|") + 1
+        inner_end = text.rindex("|")
+        for cell, pos in _split(text[inner_start:inner_end], "|"):
+            tokens.append(_cell_token(cell, line, inner_start + pos))
+        tokens.append(Token(BREAK, line))
+    elif layout == "tabs":
+        for cell, pos in _split(text.rstrip(), "\t"):
+            tokens.append(_cell_token(cell, line, pos))
+        tokens.append(Token(BREAK, line))
+    elif layout == "pipe":
+        parts = _split(text.rstrip(), "|")[:-1]  # the part after the last "|" is nothing
+        for cell, pos in parts:
+            tokens.append(_cell_token(cell, line, pos))
+    elif layout == "cells":
+        tokens.append(_cell_token(text, line, 0))
+    else:  # plain text: a label possibly followed by space-separated numbers (PDF text layer)
+        stripped = text.strip()
+        start = len(text) - len(text.lstrip())
+        m = _SPACE_NUMS.match(stripped)
+        if m:
+            label = m.group("label")
+            nums_start = start + m.start("nums")
+            if label.strip():
+                tokens.append(Token(TEXT, line, label.strip(), None, start, start + len(label.rstrip())))
+            for nm in re.finditer(r"[+\-]?\d+(?:\.\d+)?(?:万元)?", m.group("nums")):
+                raw = nm.group(0)
+                tokens.append(Token(NUM, line, raw, parse_cell(raw), nums_start + nm.start(), nums_start + nm.end()))
+        else:
+            tokens.append(Token(TEXT, line, stripped, None, start, start + len(stripped)))
+        tokens.append(Token(BREAK, line))
+    return tokens
+
+
+def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | None = None
+             ) -> tuple[list[Token], dict[str, int]]:
+    """Tokens of lines start..end (1-based, inclusive) and a count of the layouts seen.
+
+    `headings` maps the line of a section heading to its number; it becomes a SECTION token.
+
+    A line with no tab indent that follows a one-cell-per-line TEXT cell continues that
+    cell's label ("本年新" / "制作数量"), even across one blank line ("（三）不予" / "" / "公开").
+    """
+    tokens: list[Token] = []
+    layouts: dict[str, int] = {}
+    for no in range(start, end + 1):
+        ln = doc.line(no)
+        text = ln.text
+        if headings and no in headings:
+            tokens.append(Token(SECTION, no, ln.text.strip(), headings[no]))
+            continue
+        if not text.strip():
+            if ln.furniture:
+                continue
+            if "\t" in text:  # a lone tab: an empty cell of the one-cell-per-line layout
+                tokens.append(Token(EMPTY, no, "", None, 0, 0))
+            else:
+                tokens.append(Token(BREAK, no))
+            continue
+        layout = layout_of(text)
+        if layout == "plain" and layouts.get("cells", 0) > layouts.get("plain", 0):
+            # continuation of a label cell in the one-cell-per-line layout
+            prev = [t for t in tokens[-3:]]
+            while prev and prev[-1].kind == BREAK:
+                prev.pop()
+            if prev and prev[-1].kind == TEXT and parse_cell(text.strip()) is None:
+                while tokens and tokens[-1].kind == BREAK:
+                    tokens.pop()
+                tokens[-1].raw += text.strip()
+                continue
+        layouts[layout] = layouts.get(layout, 0) + 1
+        tokens.extend(tokenize_line(text, no, layout))
+    return tokens, layouts
