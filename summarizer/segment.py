@@ -21,7 +21,7 @@ _INLINE_TITLES = {
     1: r"总体情况",
     2: r"主动公开政府信息情况",
     3: r"收到和处理政府信息公开申请情况",
-    4: r"(?:政府信息公开)?(?:行政复议|因政府信息公开(?:工作|申请)?(?:被)?申请行政复议)[^。]{0,20}?情况",
+    4: r"(?:政府信息公开|因政府信息公开)[^。、]{0,12}?复议[^。]{0,16}?诉讼[^。]{0,6}?情况",
     5: r"(?:政府信息公开工作)?存在的主要问题[^。]{0,12}?(?:情况|措施|举措|打算)",
     6: r"其他需要报告的事项",
 }
@@ -38,7 +38,27 @@ def heading_number(text: str) -> int | None:
     if "数量" in title or "结果" in title or "结转" in title:  # rows of table 三 look like headings
         return None
     spec = SECTIONS[number - 1]
-    return number if any(k in title for k in spec.keywords) else None
+    if any(k in title for k in spec.keywords):
+        return number
+    for other, pattern in _STRONG_TITLES.items():  # "一、主动公开政府信息情况" numbered wrongly
+        if re.search(pattern, title):
+            return other
+    return None
+
+
+_STRONG_TITLES = {
+    2: r"^主动公开政府信息(?:的)?情况",
+    3: r"^收到和处理政府信息公开申请(?:的)?情况",
+    4: r"行政复议[、和及]行政诉讼(?:的)?情况$|被申请行政复议、提起行政诉讼",
+    5: r"^(?:政府信息公开工作)?存在的主要问题",
+    6: r"^其他需要报告的事项",
+}
+
+
+def heading_numeral(text: str) -> int | None:
+    """The numeral a heading line is written with (一 → 1), for S009."""
+    m = _HEADING.match(text.replace("\t", " ").strip())
+    return SECTION_NUMERALS.index(m.group(1)) + 1 if m else None
 
 
 def find_sections(doc: Document) -> list[Section]:
@@ -83,13 +103,14 @@ def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int 
     limit = min(first_section_line - 1 if first_section_line else 15, 40)
     for ln in doc.lines[:limit]:
         text = ln.text.strip()
+        text = re.sub(r"^(?:标题|题目|title)\s*[:：]\s*", "", text, flags=re.I)
         if not text or _BREADCRUMB.search(text) or len(text) > 80:
             continue
         m = _TITLE.search(text)
         if not m:
             continue
         year = int(m.group(1))
-        agency = text[: m.start()].strip(" ：:，,") or None
+        agency = text[: m.start()].strip(" ：:，,#*") or None
         agency_line = ln.no if agency else None
         if not agency:
             # agency on the line(s) above the title

@@ -66,7 +66,9 @@ def row_totals(ctx: Context):
 
 @check("A003")
 def outcome_totals(ctx: Context):
-    outcome_rows = OUTCOME_ROWS[ctx.fmt]
+    outcome_rows = list(OUTCOME_ROWS[ctx.fmt])
+    if ctx.fmt == "2021" and "applications.other.total" in ctx.cells and "applications.other_1.total" not in ctx.cells:
+        outcome_rows = [r for r in outcome_rows if not r.startswith("other_")] + ["other"]
     for col in APPLICATION_COLUMNS:
         keys = [f"applications.{r}.{col}" for r in outcome_rows]
         vals = _all(ctx, keys + [f"applications.total.{col}"])

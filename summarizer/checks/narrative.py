@@ -193,7 +193,7 @@ def blank_numbers(ctx: Context):
 
 @check("Q004")
 def information_fee(ctx: Context):
-    if ctx.fmt != "2021" and (ctx.facts.year or 0) < 2021:
+    if ctx.facts.format_version != "2021" and (ctx.facts.year or 0) < 2021:
         return
     lines = _section_lines(ctx, 6)
     if not lines:

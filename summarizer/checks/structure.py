@@ -90,6 +90,21 @@ def missing_rows(ctx: Context):
                                   f"缺行的数值未作推测，相关勾稽核算已跳过。", line or ctx.anchor()[0], quote)
 
 
+@check("S009")
+def section_numbering(ctx: Context):
+    from ..segment import heading_numeral
+
+    for sec in ctx.facts.sections:
+        written = heading_numeral(ctx.doc.line(sec.line).text)
+        if written and written != sec.number:
+            num = "一二三四五六"
+            yield ctx.finding("S009", f"“{sec.title}”编号为“{num[written - 1]}、”，按官方格式应为第{num[sec.number - 1]}部分。",
+                              sec.line, ctx.doc.full_quote(sec.line))
+
+
+_MAX_S006_ROWS = 3  # more rows with blanks than this in one table: one summary finding
+
+
 @check("S006")
 def empty_cells(ctx: Context):
     by_row: dict[str, list[str]] = {}
@@ -97,6 +112,19 @@ def empty_cells(ctx: Context):
         if value is None:
             row = key.rsplit(".", 1)[0]
             by_row.setdefault(row, []).append(key)
+    by_table: dict[str, list[str]] = {}
+    for row in by_row:
+        by_table.setdefault(row.split(".")[0], []).append(row)
+    for table, rows in by_table.items():
+        if len(rows) <= _MAX_S006_ROWS or table == "litigation":
+            continue
+        keys = [k for r in rows for k in by_row.pop(r)]
+        res = ctx.tables[table]
+        line = res.row_lines.get(rows[0]) or res.first_line
+        cols = sorted({ctx.label(k).split("·")[-1] for k in keys})
+        yield ctx.finding("S006", f"“{TABLE_TITLES[table]}”有{len(rows)}行共{len(keys)}个空单元格（涉及列：{'、'.join(cols)}；"
+                                  f"首个在第{line}行）。空格按“无数据”处理，未当作0参与核算；没有数据时应填0。",
+                          line, ctx.doc.full_quote(line), cells={k: None for k in keys})
     for row, keys in by_row.items():
         table = row.split(".")[0]
         res = ctx.tables[table]
@@ -117,6 +145,9 @@ def extra_rows(ctx: Context):
     for name, res in ctx.tables.items():
         for extra in res.extra_rows:
             nearest = extra.get("nearest") or ""
-            hint = f"，最接近的模板行为“{nearest}”" if nearest and not nearest.startswith("（") else nearest
+            if nearest and nearest.replace("行政", "") == extra["label"].replace("行政", ""):
+                hint = "（与模板行同名：重复出现，或位置不符合模板顺序）"
+            else:
+                hint = f"，最接近的模板行为“{nearest}”" if nearest and not nearest.startswith("（") else nearest
             yield ctx.finding("S007", f"“{TABLE_TITLES[name]}”中有模板外的行“{extra['label']}”{hint}。",
                               extra["line"], ctx.doc.full_quote(extra["line"]))

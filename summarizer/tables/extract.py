@@ -22,6 +22,18 @@ from .tokenize import BREAK, EMPTY, NUM, SECTION, TEXT, Token, tokenize
 
 _LITIGATION_HEADER = re.compile(r"行政复议|行政诉讼|结果维持|复议后起诉|未经复议")
 _MODE_OF_SECTION = {2: "active", 3: "applications", 4: "litigation"}
+
+
+def _litigation_group(text: str) -> str | None:
+    """The litigation group a header names on its own ("### 行政诉讼（复议后起诉）"), else None."""
+    t = text.replace(" ", "")
+    if "复议后起诉" in t and "未经" not in t:
+        return "after_review"
+    if ("未经复议" in t or "直接起诉" in t) and "复议后" not in t:
+        return "direct"
+    if "行政复议" in t and "诉讼" not in t and "结果" not in t:
+        return "review"
+    return None
 _FMT_2019_HEADERS = re.compile(r"新制作|新公开|对外公开总数|上一年项目数|采购项目|采购总金额")
 _FMT_2021_HEADERS = re.compile(r"制发件数|废止件数|现行有效|收费金额")
 
@@ -81,6 +93,8 @@ class _Walker:
         self.orphans: list[Token] = []
         self.orphan_label: str = ""
         self.lit_values: list[Token] = []
+        self.lit_groups: dict[str, list[Token]] = {}
+        self.lit_group: str | None = None
         self.lit_frozen = False
         self.lit_seen = False
         self.header_text: dict[str, list[str]] = {"active": [], "applications": [], "litigation": []}
@@ -118,10 +132,14 @@ class _Walker:
         self.first_line.setdefault(table, line)
         self.last_line[table] = line
 
-    def text(self, tok: Token) -> None:
-        self.close()
+    def text(self, tok: Token, inline_values: bool, values_follow: bool = True) -> None:
+        weak_ok = values_follow or bool(self.orphans)
         if self.mode == "litigation":
+            self.close()
             self.lit_seen = True
+            group = _litigation_group(tok.raw)
+            if group:
+                self.lit_group = group
             if not self.lit_frozen:
                 if sum(1 for t in self.lit_values if t.kind == NUM) >= 15:
                     self.lit_frozen = True
@@ -132,39 +150,64 @@ class _Walker:
         if self.mode in (None, "active"):
             idx = match_row(tok.raw, "active", self.last_index("active"))
             if idx is not None:
+                self.close()
                 self.mode = "active"
-                self.open("active", idx, tok)
+                self.open("active", idx, tok, inline_values)
                 return
             app = match_row(tok.raw, "applications", -1)
             if app is not None and not ROWS["applications"][app].weak:
+                self.close()
                 self.mode = "applications"
-                self.open("applications", app, tok)
+                self.open("applications", app, tok, inline_values)
                 return
+            self.close()
             if self.mode == "active":
                 self.header_text["active"].append(tok.raw)
                 parent = self.hits["active"][-1] if self.hits["active"] else None
                 self.current = RowHit("active", None, tok.raw, tok.line, parent=parent)
             return
         if self.mode == "applications":
-            idx = match_row(tok.raw, "applications", self.last_index("applications"))
+            cur = self.current
+            last = self.last_index("applications")
+            if cur is not None and cur.nums() == 0 and cur.index is not None:
+                # the open row may be named again by a better label (markdown heading + table row)
+                idx = match_row(tok.raw, "applications", cur.index - 1, weak_ok)
+                if idx == cur.index:
+                    self.current = None
+                    self.open("applications", idx, tok, inline_values)
+                    return
+            idx = match_row(tok.raw, "applications", last if cur is None or cur.index is None else max(last, cur.index),
+                            weak_ok)
             if idx is not None:
-                self.open("applications", idx, tok)
+                self.close()
+                self.open("applications", idx, tok, inline_values)
                 return
-            if self.hits["applications"] and _LITIGATION_HEADER.search(tok.raw):
+            if self.hits["applications"] and _LITIGATION_HEADER.search(tok.raw) and not re.search(r"申请|公开", tok.raw):
+                self.close()
                 self.mode = "litigation"
                 self.lit_seen = True
+                self.lit_group = _litigation_group(tok.raw)
                 self.mark("litigation", tok.line)
                 return
+            if cur is not None and cur.nums() == 0:
+                return  # a label continued on the next line ("1、申请人无正当理由逾期不补" / "正、行政机关…")
+            self.close()
             self.header_text["applications"].append(tok.raw)
             self.orphan_label = tok.raw
             self.mark("applications", tok.line)
 
-    def open(self, table: str, idx: int, tok: Token) -> None:
+    def open(self, table: str, idx: int, tok: Token, inline_values: bool = False) -> None:
         self.current = RowHit(table, idx, tok.raw, tok.line)
         self.mark(table, tok.line)
+        if self.orphans and not inline_values:
+            # numbers printed just above their label (PDF text layers centre them vertically)
+            self.current.values = self.orphans
+            self.orphans = []
 
     def value(self, tok: Token) -> None:
         if self.mode == "litigation":
+            if self.lit_group:
+                self.lit_groups.setdefault(self.lit_group, []).append(tok)
             if not self.lit_frozen:
                 self.lit_values.append(tok)
                 self.mark("litigation", tok.line)
@@ -190,11 +233,14 @@ class _Walker:
             self.lit_seen = True
 
     def run(self, tokens: list[Token]) -> None:
-        for tok in tokens:
+        for i, tok in enumerate(tokens):
             if tok.kind == SECTION:
                 self.section(tok)
             elif tok.kind == TEXT:
-                self.text(tok)
+                nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+                inline = nxt is not None and nxt.kind in (NUM, EMPTY) and nxt.line == tok.line
+                follow = next((t for t in tokens[i + 1:i + 4] if t.kind != BREAK), None)
+                self.text(tok, inline, follow is not None and follow.kind in (NUM, EMPTY))
             elif tok.kind in (NUM, EMPTY):
                 self.value(tok)
             elif tok.kind == BREAK:
@@ -274,6 +320,15 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
 
     for extra in w.extra[table]:
         result.extra_rows.append({"label": extra.label, "line": extra.line, "nearest": nearest_label(extra.label, table)})
+    other_hit = next((h for h in w.hits[table] if h.row_id == "other" and h.nums()), None)
+    if table == "applications" and fmt == "2021" and other_hit and not found & {"other_1", "other_2", "other_3"}:
+        # the 2019 single row （六）其他处理 kept in a 2021 report: keep its values, say so (S007)
+        _cells_of_row(table, "applications.other", other_hit, spec.row("other_1").columns, cells, result.sources)
+        result.row_lines["applications.other"] = other_hit.line
+        found |= {"other_1", "other_2", "other_3"}
+        result.extra_rows = [e for e in result.extra_rows if e["line"] != other_hit.line]
+        result.extra_rows.append({"label": other_hit.label, "line": other_hit.line,
+                                  "nearest": "（2021年格式中“（六）其他处理”应分为三个子项，此处按2019年格式填为一行）"})
     result.missing_rows = [rid for rid in spec_ids if rid not in found]
     result.format_version = fmt
     if notes:
@@ -283,6 +338,10 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
 def _build_litigation(w: _Walker, result: TableResult, cells: dict) -> None:
     values = w.lit_values
     n = len(LITIGATION_GROUPS) * len(LITIGATION_COLUMNS)
+    per_group = [w.lit_groups.get(g, []) for g in LITIGATION_GROUPS]
+    if len(values) < n and all(len(fit(v, 5)[0]) == 5 and not fit(v, 5)[1] for v in per_group if v) \
+            and all(sum(1 for t in v if t.kind == NUM) for v in per_group):
+        values = [t for v in per_group for t in fit(v, 5)[0]]  # one small table per group
     if sum(1 for t in values if t.kind == NUM) == 0:
         return
     fitted, note = fit(values, n)
@@ -343,17 +402,17 @@ def _explain_unparsed(doc: Document, sections: list[Section], tables: dict[str, 
         sec = by_number.get({"active": 2, "applications": 3, "litigation": 4}[name])
         if sec is None:
             continue
-        body = [doc.line(i).text for i in range(sec.line, min(sec.end_line, sec.line + 400) + 1)]
-        if sec.end_line == sec.line:  # flattened text: the section shares its line with the others
+        if sec.end_line <= sec.line:  # flattened text: the section shares its line with the others
             text = doc.line(sec.line).text
-            pos = text.find(doc.line(sec.line).text[:0])
-            body = [text[pos:]]
-        joined = "\n".join(body)
+            pos = text.find(sec.title[:6]) if sec.title[:6] in text else 0
+            joined = "\n" + text[pos:pos + 3000]
+        else:
+            joined = "\n".join(doc.line(i).text for i in range(sec.line, min(sec.end_line, sec.line + 400) + 1))
         res.first_line = sec.line
         if _RUN_TOGETHER.search(joined):
             res.status = "unparsed"
             res.reason = "表格单元格首尾相连、没有分隔符（网页抓取后被压平），多位数无法可靠拆分，未提取数值"
-        elif re.search(r"\d", joined[len(doc.line(sec.line).text):]):
+        elif re.search(r"\d", joined.split("\n", 1)[-1] if sec.end_line > sec.line else joined):
             res.status = "unparsed"
             res.reason = "未识别出表格行：排版方式无法识别，未提取数值"
         else:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from ..schema import ACTIVE_2019, ACTIVE_2021, APPLICATIONS_2019, APPLICATIONS_2021, RowSpec
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.,，]|\(?[一二三四五六七八九十]+\)|\d+[.、,，)]|\(\d+\))")
+_INNER_NUMBERING = re.compile(r"(?:\d+[.、,，)]|\([一二三四五六七八九十]+\)|（[一二三四五六七八九十]+）)")
 _DROP_CHARS = str.maketrans("", "", " \t“”\"'‘’「」*")
 
 
@@ -40,6 +41,10 @@ def variants(text: str) -> list[str]:
         rest = s[k:]
         if _NUMBERING.match(rest):
             out.append(norm(rest))
+    # a group label in front of the row label: "（四）无法提供 1.本机关不掌握相关政府信息"
+    inner = list(_INNER_NUMBERING.finditer(s))
+    if inner and inner[-1].start() > 0:
+        out.append(norm(s[inner[-1].start():]))
     return out
 
 
@@ -106,14 +111,21 @@ def candidates(text: str, table: str) -> tuple[tuple[int, float], ...]:
     return tuple(out)
 
 
-def match_row(text: str, table: str, last_index: int) -> int | None:
-    """The template row this label names, given the last row matched (rows only move forward)."""
+# How far back the last matched row may be for a weak label to count ("其他" only after 1./2.).
+_WEAK_WINDOW = {"other_3": 2, "total": 5}
+
+
+def match_row(text: str, table: str, last_index: int, allow_weak: bool = True) -> int | None:
+    """The template row this label names, given the last row matched (rows only move forward).
+
+    `allow_weak` is False when no values follow the text: "总计"/"其他" are then column headers.
+    """
     best: tuple[float, int] | None = None
     for i, score in candidates(text, table):
         if i <= last_index:
             continue
         row = ROWS[table][i]
-        if row.weak and last_index < i - 5:
+        if row.weak and (not allow_weak or last_index < i - _WEAK_WINDOW.get(row.id, 5)):
             continue  # "其他" / "总计" only right after the rows they follow (not the column headers)
         key = (score, -i)
         if best is None or key > best:

@@ -1,0 +1,85 @@
+"""Markdown for the LLM-assisted parts of a report: summary, rubric table, LLM status.
+
+Why separate from the main renderer: these parts may be absent (no LLM) and must then say so
+plainly; every summary item carries the line and the report's own quote it was verified on.
+"""
+
+from __future__ import annotations
+
+from ..models import AuditResult
+
+
+def _cell(text: object) -> str:
+    """Text safe inside a markdown table cell."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "未评分"
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+def _status_line(result: AuditResult) -> str:
+    llm = result.llm
+    if not llm.ran:
+        return f"> LLM 未运行：{llm.skipped_reason or '未配置'}。以下只含规则判定的内容。"
+    return (f"> LLM：{llm.calls} 次请求，token 用量 输入 {llm.prompt_tokens} / 输出 {llm.completion_tokens}；"
+            f"{llm.dropped} items dropped as unverifiable（无法核验的条目已剔除）。")
+
+
+def _summary(result: AuditResult) -> list[str]:
+    out = ["## 摘要（LLM 辅助，引文均已核验）", ""]
+    s = result.summary
+    if s is None:
+        out.append("未生成摘要（LLM 未运行或调用失败）。")
+        return out + [""]
+    out += ["### 总体情况", ""]
+    out += [f"- {p['text']}（第{p['line']}行：“{p['quote']}”）" for p in s.get("overall", [])] or ["- （无可核验的要点）"]
+    out += ["", "### 存在的主要问题及改进情况", ""]
+    problems = s.get("problems", [])
+    improvements = s.get("improvements", [])
+    out += [f"- **{p['id']}** {p['text']}（第{p['line']}行：“{p['quote']}”）" for p in problems] or ["- （无可核验的问题）"]
+    out.append("")
+    for m in improvements:
+        answers = "、".join(m.get("answers", [])) or "未对应任何问题"
+        out.append(f"- **{m['id']}** → {answers}：{m['text']}（第{m['line']}行：“{m['quote']}”）")
+    if not improvements:
+        out.append("- （无可核验的改进措施）")
+    answered = {a for m in improvements for a in m.get("answers", [])}
+    orphans = [p["id"] for p in problems if p["id"] not in answered]
+    if problems and orphans:
+        out.append(f"- 没有对应措施的问题：{'、'.join(orphans)}")
+    if s.get("dropped"):
+        out += ["", f"_{s['dropped']} items dropped as unverifiable._"]
+    return out + [""]
+
+
+def _rubric(result: AuditResult) -> list[str]:
+    r = result.rubric
+    if not r:
+        return []
+    out = ["## 评分", "", f"**{r['statement']}**", "",
+           "| 编号 | 指标 | 方式 | 得分 | 满分 | 说明 |", "|---|---|---|---|---|---|"]
+    for c in r["criteria"]:
+        kind = "规则" if c["kind"] == "rule" else "LLM"
+        reason = c.get("reason", "")
+        if c.get("level"):
+            reason = f"{c['level']} 档（{c.get('level_text', '')}）：{reason}"
+        for ev in c.get("evidence", [])[:1]:
+            reason += f"（第{ev['line']}行：“{ev['quote']}”）"
+        score = _num(c["score"]) if c["status"] != "not assessable" else "无法评估"
+        out.append(f"| {c['id']} | {_cell(c['name'])} | {kind} | {score} | {_num(c['max'])} | {_cell(reason)} |")
+    return out + [""]
+
+
+def render_llm_sections(result: AuditResult) -> str:
+    """The summary section, the rubric table and the LLM status, as markdown."""
+    lines = [_status_line(result), ""]
+    for note in result.llm.notes:
+        lines.append(f"> - {note}")
+    if result.llm.notes:
+        lines.append("")
+    lines += _summary(result)
+    lines += _rubric(result)
+    return "\n".join(lines).rstrip() + "\n"

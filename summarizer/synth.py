@@ -1,0 +1,961 @@
+"""Synthetic 政府信息公开工作年度报告 whose every fact is known, for property tests, eval and bench.
+
+Why: real reports come without ground truth, and the five seeds are nearly all zeros. A generator
+that knows each cell lets the tests check that extraction round-trips on every layout the seeds
+show, that a clean report raises nothing, and that each injected defect is found by exactly the
+check meant for it.
+
+Pipeline of `generate` (each step one function):
+  1. draw the agency, the year and the table values (all 勾稽关系 hold);
+  2. apply a *cell* defect (A00x, S006, S005/S004 omissions) to the values;
+  3. write the narrative from the final values (so it agrees with the tables unless an N/P/Q
+     defect deliberately makes it disagree);
+  4. render the three tables in one layout ("cells", "pipe", "tabs", "markdown");
+  5. assemble title, preamble, six sections, signature; apply *structural* defects (S001–S003).
+`SynthReport.cells` is exactly what a perfect extractor returns (FORMAT.md keys; blank = None).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from .schema import (
+    APPLICATION_COLUMN_LABELS,
+    APPLICATION_COLUMNS,
+    LITIGATION_COLUMN_LABELS,
+    LITIGATION_COLUMNS,
+    LITIGATION_GROUPS,
+    OUTCOME_ROWS,
+    TABLE_NAMES,
+    TABLE_TITLES,
+    table_spec,
+)
+
+LAYOUTS = ("cells", "pipe", "tabs", "markdown")
+FORMATS = ("2019", "2021")
+
+# defect name -> the CHECKS.md code it must produce.
+DEFECTS: dict[str, str] = {
+    "missing_section": "S001",  # section 五 or 六 (heading and body) dropped
+    "sections_swapped": "S002",  # two sections exchanged
+    "no_title_agency": "S003",  # no title, the agency named nowhere
+    "missing_table": "S004",  # one table's body dropped, its heading kept
+    "missing_rows": "S005",  # some all-zero template rows of the applications table dropped
+    "blank_cell": "S006",  # one zero cell of the applications table left empty
+    "extra_row": "S007",  # an extra non-template row with values in the active table
+    "period_two_years": "P001",  # 统计期限 Y-01-01 .. (Y+1)-12-31
+    "no_period": "P002",  # no 统计期限 sentence
+    "issued_in_year": "P003",  # signed inside the report year
+    "issued_late": "P004",  # signed after the legal deadline
+    "narrative_other_year": "P005",  # 总体情况 opens with "Y-1年，我局…"
+    "stale_format": "P006",  # 2019-format tables in a report of 2021 or later
+    "a001_balance": "A001",  # 一+二 ≠ 三(七)+四 in two columns; A002/A003 hold
+    "a002_row_sum": "A002",  # 1 moved between two outcome rows' 自然人 cells; column sums hold
+    "a003_outcome_sum": "A003",  # 三(七) and 四 shifted by 1 in opposite directions
+    "a004_litigation_total": "A004",  # one 总计 of table 四 off by one
+    "a005_cumulative": "A005",  # 对外公开总数量 < 本年新公开数量 / 现行有效 < 本年制发
+    "a006_negative": "A006",  # a negative 处理决定数量
+    "n001_received": "N001",  # narrative's number of applications ≠ applications.new.total
+    "n002_litigation": "N002",  # narrative's 复议/诉讼 count ≠ table 四
+    "n003_enumeration": "N003",  # "…T条，其中…" with Σ > T, or "…T条，分别为…" with Σ ≠ T
+    "n004_normative": "N004",  # narrative's 规范性文件 count ≠ table 二
+    "q004_no_fee": "Q004",  # 2021 format, section 六 without a 信息处理费 statement
+    "q005_no_platform": "Q005",  # 总体情况 without 平台建设
+}
+
+# Codes a defect necessarily produces besides its own. None of the current defects needs one:
+# each is engineered so that only its own code can fire (see the per-defect comments below).
+# Keep this explicit so a future defect documents its companions here, not by loosening tests.
+DEFECT_COMPANIONS: dict[str, frozenset[str]] = {name: frozenset() for name in DEFECTS}
+
+# Defects that only make sense in one table format force it (P006 needs 2019 tables, Q004 the
+# 2021 template's section 六 rule).
+DEFECT_FORMAT: dict[str, str] = {"stale_format": "2019", "q004_no_fee": "2021"}
+
+
+@dataclass
+class SynthReport:
+    text: str
+    cells: dict[str, int | float | None]
+    facts: dict
+    layout: str
+    fmt: str
+    defect: str | None
+    expected_codes: set[str] = field(default_factory=set)
+
+
+# ====================================================================== agency and dates
+
+_CITIES = ("攀枝花市", "泉州市", "大同市", "岳阳市", "株洲市", "衡阳市", "铜陵市", "淮安市", "丽水市",
+           "湛江市", "宜宾市", "绵阳市", "南平市", "九江市", "赣州市", "邢台市")
+_DISTRICTS = ("东区", "西区", "城关区", "青山区", "江北区", "南湖区", "新城区", "河西区", "临江区", "白云区")
+_COUNTIES = ("安平县", "清河县", "永宁县", "宁远县", "长丰县", "石门县", "宜良县", "富顺县")
+_DEPARTMENTS = ("商务局", "教育局", "财政局", "民政局", "司法局", "交通运输局", "卫生健康委员会",
+                "市场监督管理局", "生态环境局", "自然资源局", "住房和城乡建设局", "文化和旅游局",
+                "人力资源和社会保障局", "统计局", "审计局", "农业农村局", "发展和改革委员会")
+
+
+@dataclass
+class _Agency:
+    name: str
+    kind: str  # "department" (deadline 1月31日) or "government" (本级人民政府, deadline 3月31日)
+    self_ref: str  # how the narrative names itself: 我局 / 我委 / 我区 …
+
+
+def _agency(rng: random.Random) -> _Agency:
+    city = rng.choice(_CITIES)
+    place = rng.choice(_DISTRICTS + _COUNTIES)
+    level = "县" if place.endswith("县") else "区"
+    if rng.random() < 0.2:
+        return _Agency(f"{city}{place}人民政府", "government", f"我{level}")
+    dept = rng.choice(_DEPARTMENTS)
+    prefix = city + place if rng.random() < 0.7 else city
+    self_ref = "我委" if dept.endswith("委员会") else "我局"
+    return _Agency(prefix + dept, "department", self_ref)
+
+
+def _date_text(y: int, m: int, d: int, spaced: bool) -> str:
+    return f"{y} 年 {m} 月 {d} 日" if spaced else f"{y}年{m}月{d}日"
+
+
+# ====================================================================== table values
+
+
+def _small(rng: random.Random, p_zero: float, hi: int) -> int:
+    """Mostly small counts, with a given share of zeros."""
+    if rng.random() < p_zero:
+        return 0
+    return rng.randint(1, hi)
+
+
+def _not_triple(vals: list[int], rng: random.Random) -> None:
+    """Avoid the suspicious 'same non-zero number in every column' row (seed 001, 12/12/12)."""
+    if len(vals) == 3 and vals[0] == vals[1] == vals[2] and vals[0] != 0:
+        vals[2] += rng.randint(1, 9)
+
+
+def _active_values(rng: random.Random, fmt: str, subrows: list[str]) -> dict[str, int | float]:
+    c: dict[str, int | float] = {}
+    if fmt == "2019":
+        for col in ("new_made", "new_published", "total_published"):
+            c[f"active.regulations.{col}"] = 0  # districts and counties have no rule-making power
+        made = _small(rng, 0.35, 8)
+        pub = max(0, made - rng.randint(0, min(2, made)))
+        total = pub + _small(rng, 0.2, 40)
+        trio = [made, pub, total]
+        _not_triple(trio, rng)
+        for col, v in zip(("new_made", "new_published", "total_published"), trio):
+            c[f"active.normative_documents.{col}"] = v
+        for row, hi in (("licensing", 40), ("other_services", 60), ("penalty", 20), ("enforcement", 5)):
+            if row == "other_services" and subrows:
+                sums = [0, 0, 0]
+                for i, _ in enumerate(subrows, start=1):
+                    vals = _item_row(rng, hi)
+                    for j, col in enumerate(("previous", "change", "decisions")):
+                        c[f"active.other_services.{i}.{col}"] = vals[j]
+                        sums[j] += vals[j]
+                for j, col in enumerate(("previous", "change", "decisions")):
+                    c[f"active.other_services.{col}"] = sums[j]
+                continue
+            vals = _item_row(rng, hi)
+            for j, col in enumerate(("previous", "change", "decisions")):
+                c[f"active.{row}.{col}"] = vals[j]
+        prev = _small(rng, 0.5, 5)
+        c["active.fees.previous"] = prev
+        c["active.fees.change"] = rng.randint(-prev, 2) if prev else rng.choice((0, 0, 1))
+        projects = _small(rng, 0.5, 12)
+        c["active.procurement.projects"] = projects
+        c["active.procurement.amount"] = _amount(rng) if projects else 0
+    else:
+        for col in ("issued", "repealed", "in_force"):
+            c[f"active.regulations.{col}"] = 0
+        issued = _small(rng, 0.35, 8)
+        repealed = _small(rng, 0.6, 4)
+        in_force = issued + rng.randint(0, 40)
+        trio = [issued, repealed, in_force]
+        _not_triple(trio, rng)
+        for col, v in zip(("issued", "repealed", "in_force"), trio):
+            c[f"active.normative_documents.{col}"] = v
+        c["active.licensing.decisions"] = _small(rng, 0.3, rng.choice((20, 300, 900)))
+        c["active.penalty.decisions"] = _small(rng, 0.4, rng.choice((10, 150)))
+        c["active.enforcement.decisions"] = _small(rng, 0.7, 8)
+        c["active.fees.amount"] = _amount(rng) if rng.random() < 0.35 else 0
+    return c
+
+
+def _item_row(rng: random.Random, hi: int) -> list[int]:
+    """上一年项目数量, 本年增/减, 处理决定数量 of one 2019 row: previous + change ≥ 0."""
+    prev = _small(rng, 0.4, hi)
+    change = rng.randint(-min(3, prev), 4) if rng.random() < 0.6 else 0
+    decisions = _small(rng, 0.3, rng.choice((10, 80, 600))) if prev + change > 0 else 0
+    vals = [prev, change, decisions]
+    _not_triple(vals, rng)
+    return vals
+
+
+def _amount(rng: random.Random) -> float:
+    """An amount in 万元 with 1–2 decimals, stored exactly as it will be printed."""
+    places = rng.choice((1, 2))
+    return float(f"{rng.uniform(0.5, 900):.{places}f}")
+
+
+# Weights of the outcome rows when applications are distributed (common ones first).
+_OUTCOME_WEIGHTS = {
+    "granted": 40, "partial": 8, "withheld_1": 1, "withheld_2": 1, "withheld_3": 1, "withheld_4": 3,
+    "withheld_5": 1, "withheld_6": 2, "withheld_7": 1, "withheld_8": 1, "unable_1": 14, "unable_2": 3,
+    "unable_3": 2, "rejected_1": 4, "rejected_2": 4, "rejected_3": 1, "rejected_4": 1, "rejected_5": 1,
+    "other": 4, "other_1": 2, "other_2": 1, "other_3": 2,
+}
+_APPLICANT_WEIGHTS = (80, 12, 1, 2, 3, 2)  # person, company, research, ngo, law_firm, org_other
+
+
+def _applications_values(rng: random.Random, fmt: str, busy: bool) -> dict[str, int]:
+    """Table 三 with A001–A003 holding by construction: per column, what came in is closed or carried."""
+    cols = APPLICATION_COLUMNS[:-1]
+    outcomes = OUTCOME_ROWS[fmt]
+    n_new = 0
+    if busy or rng.random() > 0.35:
+        n_new = rng.choice((rng.randint(1, 8), rng.randint(1, 30), rng.randint(50, 400) if rng.random() < 0.15 else 3))
+    new = dict.fromkeys(cols, 0)
+    for col in rng.choices(cols, weights=_APPLICANT_WEIGHTS, k=n_new):
+        new[col] += 1
+    if busy and new["person"] == 0:
+        new["person"] = 1
+    carried = dict.fromkeys(cols, 0)
+    if sum(new.values()) and rng.random() < 0.3:
+        carried["person"] = rng.randint(1, 3)
+    rows: dict[str, dict[str, int]] = {r: dict.fromkeys(cols, 0) for r in outcomes}
+    forward = dict.fromkeys(cols, 0)
+    for col in cols:
+        pool = new[col] + carried[col]
+        keep_one = 1 if busy and col == "person" else 0  # busy: at least one closed 自然人 application
+        if pool > keep_one and rng.random() < 0.25:
+            forward[col] = rng.randint(1, max(1, min(3, pool - keep_one)))
+        closed = pool - forward[col]
+        weights = [_OUTCOME_WEIGHTS[r] for r in outcomes]
+        for r in rng.choices(outcomes, weights=weights, k=closed):
+            rows[r][col] += 1
+    table = {"new": new, "carried_over": carried, **rows}
+    table["total"] = {col: sum(rows[r][col] for r in outcomes) for col in cols}
+    table["carried_forward"] = forward
+    cells: dict[str, int] = {}
+    for row in table_spec("applications", fmt).rows:
+        vals = table[row.id]
+        for col in cols:
+            cells[f"applications.{row.id}.{col}"] = vals[col]
+        cells[f"applications.{row.id}.total"] = sum(vals.values())
+    return cells
+
+
+def _litigation_values(rng: random.Random, applications: int) -> dict[str, int]:
+    """Table 四 with A004 holding; a few cases at most, and only when the agency had applications."""
+    cells = {}
+    budget = applications // 2
+    for g in LITIGATION_GROUPS:
+        parts = [0, 0, 0, 0]
+        if budget and rng.random() < (0.35 if g == "review" else 0.15):
+            for _ in range(rng.randint(1, min(3, budget))):
+                parts[rng.choices(range(4), weights=(5, 2, 1, 2))[0]] += 1
+            budget -= sum(parts)
+        for col, v in zip(LITIGATION_COLUMNS[:-1], parts):
+            cells[f"litigation.{g}.{col}"] = v
+        cells[f"litigation.{g}.total"] = sum(parts)
+    return cells
+
+
+# ====================================================================== cell defects
+
+
+def _apply_cell_defect(rng: random.Random, defect: str | None, fmt: str, cells: dict) -> set[str]:
+    """Change the values for an A00x/S006 defect; return keys the text will not contain (S004/S005).
+
+    Each A defect is built so that the other arithmetic relations still hold:
+    A001 shifts 二 by +1 in 自然人 and 总计 (row sum intact, 二 is not an outcome row);
+    A002 moves 1 between two outcome rows in 自然人 only (column sums intact, both row sums off);
+    A003 moves 1 from 四 to 三(七) in 自然人 and 总计 (A001 and both row sums intact);
+    A004 changes one litigation 总计 and nothing else; A005 lowers the cumulative column
+    (keeping 现行有效 ≥ 制发 − 废止); A006 makes a 处理决定数量 negative (no sum involves it).
+    """
+    omitted: set[str] = set()
+    a = "applications"
+    if defect == "a001_balance":
+        cells[f"{a}.carried_over.person"] += 1
+        cells[f"{a}.carried_over.total"] += 1
+    elif defect == "a002_row_sum":
+        donors = [r for r in OUTCOME_ROWS[fmt] if cells[f"{a}.{r}.person"] >= 1]
+        src = rng.choice(donors)
+        dst = rng.choice([r for r in OUTCOME_ROWS[fmt] if r != src])
+        cells[f"{a}.{src}.person"] -= 1
+        cells[f"{a}.{dst}.person"] += 1
+    elif defect == "a003_outcome_sum":
+        step = 1 if cells[f"{a}.carried_forward.person"] >= 1 else -1
+        for col in ("person", "total"):
+            cells[f"{a}.total.{col}"] += step
+            cells[f"{a}.carried_forward.{col}"] -= step
+    elif defect == "a004_litigation_total":
+        key = f"litigation.{rng.choice(LITIGATION_GROUPS)}.total"
+        cells[key] += -1 if cells[key] > 0 and rng.random() < 0.5 else rng.randint(1, 2)
+    elif defect == "a005_cumulative":
+        if fmt == "2019":
+            if cells["active.normative_documents.new_published"] == 0:
+                n = rng.randint(1, 5)
+                cells["active.normative_documents.new_made"] = n
+                cells["active.normative_documents.new_published"] = n
+            pub = cells["active.normative_documents.new_published"]
+            cells["active.normative_documents.total_published"] = pub - rng.randint(1, pub)
+        else:
+            issued = max(1, cells["active.normative_documents.issued"])
+            cells["active.normative_documents.issued"] = issued
+            cells["active.normative_documents.repealed"] = max(1, cells["active.normative_documents.repealed"])
+            cells["active.normative_documents.in_force"] = issued - 1
+    elif defect == "a006_negative":
+        cells["active.licensing.decisions"] = -rng.randint(1, 30)
+    elif defect == "blank_cell":
+        zeros = [k for k in cells if k.startswith(f"{a}.") and k.split(".")[1] in OUTCOME_ROWS[fmt]
+                 and not k.endswith(".total") and cells[k] == 0]
+        cells[rng.choice(zeros)] = None
+    elif defect == "missing_table":
+        name = rng.choice(TABLE_NAMES)
+        omitted = {k for k in cells if k.startswith(name + ".")}
+    elif defect == "missing_rows":
+        droppable = [f"withheld_{i}" for i in range(2, 9)] + ["unable_2", "unable_3"] + \
+                    [f"rejected_{i}" for i in range(2, 6)]
+        rows = rng.sample(droppable, rng.randint(1, 3))
+        for r in rows:  # zero them first so A003 holds over the rows that remain
+            for col in APPLICATION_COLUMNS:
+                if cells[f"{a}.{r}.{col}"]:
+                    _move_to_granted(cells, r, col)
+        omitted = {f"{a}.{r}.{col}" for r in rows for col in APPLICATION_COLUMNS}
+    return omitted
+
+
+def _move_to_granted(cells: dict, row: str, col: str) -> None:
+    v = cells[f"applications.{row}.{col}"]
+    cells[f"applications.{row}.{col}"] = 0
+    cells[f"applications.granted.{col}"] += v
+
+
+# ====================================================================== value rendering
+
+_FULLWIDTH = str.maketrans("0123456789+-", "０１２３４５６７８９＋－")
+
+
+@dataclass
+class _Style:
+    """Per-report typographic habits (all invisible to a correct extractor)."""
+
+    fullwidth: bool
+    plus: str  # "" / "+" / "＋": how a positive 本年增/减 is written (2019)
+    amount_unit: bool  # "103.9万元" inside the cell
+    spaced_dates: bool
+    para_blank: bool  # blank line between paragraphs
+    indent: str
+    halfwidth_punct: bool  # pipe layout: "(一)" instead of "（一）" (web scrape, seed 003)
+
+
+def _style(rng: random.Random, layout: str) -> _Style:
+    return _Style(
+        fullwidth=rng.random() < 0.15,
+        plus=rng.choice(("", "+", "＋")),
+        amount_unit=rng.random() < 0.3,
+        spaced_dates=rng.random() < 0.15,
+        para_blank=rng.random() < 0.5,
+        indent=rng.choice(("", "", "　　", "    ")),
+        halfwidth_punct=layout == "pipe" and rng.random() < 0.5,
+    )
+
+
+def _value_text(key: str, value, style: _Style, rng: random.Random) -> str:
+    if value is None:
+        return ""
+    col = key.rsplit(".", 1)[1]
+    if isinstance(value, float):
+        text = repr(value)
+        if style.amount_unit:
+            text += "万元"
+    elif col == "change" and value > 0 and style.plus:
+        text = style.plus + str(value)
+    else:
+        text = str(value)
+    if style.fullwidth and rng.random() < 0.5:
+        text = text.translate(_FULLWIDTH)
+    return text
+
+
+# ====================================================================== abstract tables
+
+
+@dataclass
+class _Row:
+    """One table row: leading label cells, then value cells (rendered text; "" = blank)."""
+
+    kind: str  # "group" | "header" | "data"
+    labels: list[str]
+    values: list[str] = field(default_factory=list)
+
+
+_GROUP_NAMES = {"不予公开": "（三）不予公开", "无法提供": "（四）无法提供", "不予处理": "（五）不予处理",
+                "其他处理": "（六）其他处理"}
+_CN_NUM = "一二三四五六七"
+
+_EXTRA_ROWS = ("其他主动公开文件", "其他文件")
+
+
+def _active_rows(fmt: str, cells: dict, subrows: list[str], vt, extra: bool, rng: random.Random) -> list[_Row]:
+    spec = table_spec("active", fmt)
+    out: list[_Row] = []
+    groups: list[str] = []
+    for r in spec.rows:
+        if r.group not in groups:
+            groups.append(r.group)
+    for g in groups:
+        rows = [r for r in spec.rows if r.group == g]
+        out.append(_Row("group", [g]))
+        out.append(_Row("header", ["信息内容"], [_column_label(spec.column_labels[c], rng) for c in rows[0].columns]))
+        for r in rows:
+            if r.id == "other_services" and subrows:
+                for i, sub in enumerate(subrows, start=1):
+                    labels = [r.label if i == 1 else "", sub]
+                    out.append(_Row("data", labels, [vt(f"active.{r.id}.{i}.{c}") for c in r.columns]))
+                continue
+            label = r.label
+            if r.id == "normative_documents" and fmt == "2021" and rng.random() < 0.2:
+                label = "规范性文件"  # some 2021+ reports keep the 2019 wording (岳阳市信访局 2021)
+            out.append(_Row("data", [label], [vt(f"active.{r.id}.{c}") for c in r.columns]))
+            if extra and r.id == "normative_documents":
+                vals = [rng.randint(1, 6), rng.randint(1, 6), rng.randint(7, 30)]
+                out.append(_Row("data", [rng.choice(_EXTRA_ROWS)], [str(v) for v in vals]))
+    return out
+
+
+def _column_label(label: str, rng: random.Random) -> str:
+    """Local wordings of a column header seen in real reports (seed 002: 采购总金额（万元，保留四位小数）)."""
+    if label == "采购总金额" and rng.random() < 0.25:
+        return rng.choice(("采购总金额（万元）", "采购总金额（万元，保留四位小数）"))
+    return label
+
+
+def _application_labels(fmt: str) -> dict[str, list[str]]:
+    """Row id -> label cells as the docx template lays them out (seed 000): group cell first."""
+    spec = table_spec("applications", fmt)
+    labels: dict[str, list[str]] = {}
+    seen_groups: set[str] = set()
+    outcome_no = 0
+    item_no = 0
+    for r in spec.rows:
+        if r.id == "new":
+            labels[r.id] = ["一、" + r.label]
+        elif r.id == "carried_over":
+            labels[r.id] = ["二、" + r.label]
+        elif r.id == "carried_forward":
+            labels[r.id] = ["四、" + r.label]
+        elif r.id in ("granted", "partial", "total", "other"):
+            outcome_no += 1
+            lab = f"（{_CN_NUM[outcome_no - 1]}）{r.label}"
+            labels[r.id] = ["三、本年度办理结果", lab] if r.id == "granted" else ["", lab]
+            if r.id == "other":
+                seen_groups.add(r.group)
+        else:
+            if r.group not in seen_groups:
+                seen_groups.add(r.group)
+                outcome_no += 1
+                item_no = 0
+                group_cell = f"（{_CN_NUM[outcome_no - 1]}）{r.group}"
+            else:
+                group_cell = ""
+            item_no += 1
+            labels[r.id] = ["", group_cell, f"{item_no}.{r.label}"]
+    return labels
+
+
+def _application_rows(fmt: str, vt, omitted: set[str]) -> list[_Row]:
+    labels = _application_labels(fmt)
+    out = []
+    for r in table_spec("applications", fmt).rows:
+        if f"applications.{r.id}.total" in omitted:
+            continue
+        out.append(_Row("data", labels[r.id], [vt(f"applications.{r.id}.{c}") for c in APPLICATION_COLUMNS]))
+    return out
+
+
+def _litigation_values_row(vt) -> _Row:
+    return _Row("data", [], [vt(f"litigation.{g}.{c}") for g in LITIGATION_GROUPS for c in LITIGATION_COLUMNS])
+
+
+_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+_ORG = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+_LIT_COLS = tuple(LITIGATION_COLUMN_LABELS[c] for c in LITIGATION_COLUMNS)
+
+
+# ====================================================================== layouts
+
+
+def _render_cells(name: str, rows: list[_Row], rng: random.Random) -> list[str]:
+    """One cell per line, tab-indented, blank line between rows (.docx copied to text; seeds 000–002)."""
+    out: list[str] = []
+    if name == "applications":
+        out += ["\t" + _NOTE, "\t申请人情况", "", "\t", "\t自然人", "\t法人或其他组织", "\t总计", "",
+                "\t", "\t", *("\t" + o for o in _ORG), "\t", ""]
+    if name == "litigation":
+        first = ["\t结", "果", "维", "持"] if rng.random() < 0.3 else ["\t结果维持"]
+        total = "\t总 计" if rng.random() < 0.3 else "\t总计"
+        out += ["\t行政复议", "\t行政诉讼", "", *first, *("\t" + c for c in _LIT_COLS[1:4]), total,
+                "\t未经复议直接起诉", "\t复议后起诉", "", *["\t"] * 5, *("\t" + c for c in _LIT_COLS * 2), ""]
+    for row in rows:
+        for cell in row.labels + row.values:
+            out += _cell_lines(cell, row.kind, rng)
+        out.append("")
+    return out
+
+
+def _cell_lines(cell: str, kind: str, rng: random.Random) -> list[str]:
+    if kind == "header" and cell.startswith("本年新") and rng.random() < 0.5:
+        return ["\t本年新", cell[3:]]
+    if cell in _GROUP_NAMES.values() and cell != "（六）其他处理" and rng.random() < 0.35:
+        return ["\t" + cell[:5], "", cell[5:]]  # "（三）不予" / "" / "公开" (seed 002)
+    return ["\t" + cell]
+
+
+def _render_pipe(name: str, rows: list[_Row], rng: random.Random) -> list[str]:
+    """Each cell followed by " |" on its own line, runs of "|" for spanned cells (seed 003)."""
+    out: list[str] = []
+    cut_header = rng.random() < 0.3  # seed 003 prints both 本年新… headers as "本年新"
+    if name == "applications":
+        out += [_NOTE + " |", "申请人情况 |", "||||||||", "自然人 |", "法人或其他组织 |", "总计 |", "|||||||",
+                *(o + " |" for o in _ORG), "|||||"]
+    if name == "litigation":
+        out += ["行政复议 |", "行政诉讼 |", "|" * 13, *(c + " |" for c in _LIT_COLS), "未经复议直接起诉 |",
+                "复议后起诉 |", "|" * 8, *(c + " |" for c in _LIT_COLS * 2), "|" * 5]
+    for row in rows:
+        if row.kind == "group":
+            out += [row.labels[0] + " |", "|||"]
+            continue
+        lead = 0
+        while lead < len(row.labels) and row.labels[lead] == "":
+            lead += 1
+        if name == "applications":
+            out.append("|" * lead if lead else "||")
+        for cell in row.labels[lead:]:
+            out.append(cell + " |")
+        for cell in row.values:
+            if row.kind == "header" and cut_header and cell.startswith("本年新"):
+                cell = "本年新"
+            out.append(f"{cell} |")
+        if name == "active" and len(row.values) < 3:
+            out.append("|" * (3 - len(row.values)))
+    return out
+
+
+def _render_tabs(name: str, rows: list[_Row], rng: random.Random) -> list[str]:
+    """One row per line, cells separated by tabs (PDF / spreadsheet export; seed 004)."""
+    out: list[str] = []
+    if name == "applications":
+        out.append(_NOTE + "\t\t\t申请人情况")
+        out.append("\t\t\t自然人\t法人或其他组织\t\t\t\t\t总计")
+        if rng.random() < 0.4:  # header spread over two lines
+            out.append("\t\t\t\t商业\t科研\t社会公\t法律服\t其他\t")
+            out.append("\t\t\t\t企业\t机构\t益组织\t务机构\t\t")
+        else:
+            out.append("\t\t\t\t" + "\t".join(_ORG) + "\t")
+    if name == "litigation":
+        out.append("行政复议" + "\t" * 5 + "行政诉讼")
+        out.append("\t" * 5 + "未经复议直接起诉" + "\t" * 5 + "复议后起诉")
+        if rng.random() < 0.4:
+            out.append("\t".join(["结果", "结果", "其他", "尚未", "总计"] * 3))
+            out.append("\t".join(["维持", "纠正", "结果", "审结", ""] * 3))
+        else:
+            out.append("\t".join(_LIT_COLS * 3))
+    for row in rows:
+        labels = row.labels
+        if name == "applications":
+            labels = (labels + ["", "", ""])[:3]
+        if row.kind == "group":
+            out.append(labels[0] + "\t" * 3)
+        else:
+            out.append("\t".join(labels + row.values))
+    return out
+
+
+def _render_markdown(name: str, rows: list[_Row], rng: random.Random) -> list[str]:
+    """Markdown pipe tables with header and separator rows (PDF-to-markdown converters)."""
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    def sep(n: int) -> str:
+        return "|" + "---|" * n
+
+    out: list[str] = []
+    if name == "active":
+        group_as_row = rng.random() < 0.5
+        for row in rows:
+            if row.kind == "group":
+                if out:
+                    out.append("")
+                group = row.labels[0]
+            elif row.kind == "header":
+                n = 1 + len(row.values)
+                if group_as_row:
+                    out += [line([group] + [""] * (n - 1)), sep(n), line(row.labels + row.values)]
+                else:
+                    out += [f"**{group}**", "", line(row.labels + row.values), sep(n)]
+            else:
+                out.append(line(row.labels + row.values))
+        return out
+    if name == "applications":
+        if rng.random() < 0.5:
+            out += [line([_NOTE, "", "", "申请人情况"] + [""] * 6), sep(10),
+                    line(["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"]),
+                    line(["", "", "", ""] + list(_ORG) + [""])]
+        else:
+            out += [line(["", "", "", "自然人", *_ORG, "总计"]), sep(10)]
+        for row in rows:
+            out.append(line((row.labels + ["", "", ""])[:3] + row.values))
+        return out
+    out += [line(["行政复议", "", "", "", "", "行政诉讼"] + [""] * 9), sep(15),
+            line([""] * 5 + ["未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""]),
+            line(list(_LIT_COLS * 3))]
+    for row in rows:
+        out.append(line(row.values))
+    return out
+
+
+_RENDERERS = {"cells": _render_cells, "pipe": _render_pipe, "tabs": _render_tabs, "markdown": _render_markdown}
+
+
+# ====================================================================== narrative
+
+_CATEGORIES = ("工作动态", "通知公告", "政策文件", "政策解读", "人事信息", "财政预决算", "规划计划", "部门文件")
+
+_PROBLEMS = (
+    ("政策解读形式较为单一，图解、音视频等多样化解读占比不高",
+     "丰富政策解读形式，对重要政策文件同步制作图解或短视频解读，提高解读的可读性"),
+    ("部分栏目信息更新不够及时，个别栏目存在较长时间未更新的情况",
+     "建立栏目更新台账，明确各科室信息报送时限，每月对栏目更新情况进行自查"),
+    ("工作人员业务能力有待提升，对《条例》的理解和把握还不够深入",
+     "每半年组织一次政务公开业务培训，重点学习《条例》及依申请公开办理规范"),
+    ("依申请公开答复文书的规范性有待加强，个别答复引用法律条款不够准确",
+     "制定依申请公开答复文书模板，答复前由法制机构进行合法性审查"),
+    ("主动公开目录与实际公开内容衔接不够紧密，部分事项未及时纳入目录",
+     "对照主动公开基本目录逐项梳理，动态调整目录内容并及时公开"),
+    ("政务新媒体与门户网站信息发布协同不足，同一信息发布时间不一致",
+     "统一信息发布审核流程，实现门户网站与政务新媒体同步发布"),
+)
+
+_MANAGE = (
+    "严格落实政府信息公开保密审查制度，坚持“先审查、后公开”和“一事一审”原则，明确信息发布审核流程，防止泄密和不当公开。",
+    "及时梳理和更新政府信息公开指南和主动公开目录，规范政府信息的登记、分类、保存和归档工作，做到有据可查。",
+    "建立健全信息发布协调机制，对拟公开信息的准确性、规范性进行把关，确保公开信息内容准确、表述规范。",
+)
+_PLATFORM = (
+    "依托政府门户网站信息公开专栏，持续优化栏目设置，及时更新各类信息；同时用好政务新媒体平台，拓宽信息发布渠道，提升公开实效。",
+    "加强政府网站和政务新媒体平台建设，完善政策文件、政策解读、通知公告等栏目，确保平台安全稳定运行。",
+)
+_SUPERVISE = (
+    "成立政务公开工作领导小组，主要负责同志任组长，明确专人负责日常工作；将政务公开纳入年度目标考核，定期开展自查，发现问题及时整改。",
+    "健全政务公开监督保障机制，组织开展政务公开业务培训{n}次，强化考核评议和责任追究，推动各项工作落到实处。",
+)
+
+
+@dataclass
+class _Narrative:
+    """What the narrative states; an N/P/Q defect sets a value that disagrees with the tables."""
+
+    received: int  # applications.new.total as stated
+    review: int | None  # 行政复议 count as stated; None = no litigation sentence
+    litigation: int | None
+    normative: int | None  # 规范性文件 issued as stated; None = no sentence
+    enum_total_delta: int = 0
+    opening_year: int = 0
+    platform: bool = True
+
+
+def _section_one(rng: random.Random, ag: _Agency, year: int, fmt: str, cells: dict, nar: _Narrative,
+                 style: _Style) -> list[str]:
+    """Paragraphs of 一、总体情况 covering the five parts; only the platform part names platforms."""
+    me = ag.self_ref
+    paras = [f"{nar.opening_year}年，{me}认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、"
+             "不公开为例外，围绕中心工作，扎实推进政府信息公开各项工作，现将有关情况报告如下。"]
+    parts = rng.sample(_CATEGORIES, rng.randint(3, 5))
+    counts = [rng.randint(1, 60) for _ in parts]
+    if rng.random() < 0.5:
+        # "其中" may list only some kinds, so parts short of the total are not a contradiction:
+        # the N003 defect makes the parts overshoot the stated total.
+        total = sum(counts) - abs(nar.enum_total_delta)
+        enum = "、".join(f"{p}{n}条" for p, n in zip(parts, counts))
+        active = f"全年主动公开政府信息{total}条，其中{enum}。"
+    else:
+        # "分别为" claims the list is exhaustive: any difference is a contradiction.
+        quarters = [rng.randint(5, 60) for _ in range(4)]
+        total = sum(quarters) + nar.enum_total_delta
+        enum = "，".join(f"第{q}季度{n}条" for q, n in zip("一二三四", quarters))
+        active = f"全年共主动公开政府信息{total}条，分别为：{enum}。"
+    if nar.normative is not None:
+        word = "行政规范性文件" if fmt == "2021" else "规范性文件"
+        active += rng.choice(("全年制发{w}{n}件。", "本年度印发{w}{n}件。")).format(w=word, n=nar.normative)
+    active += "对涉及群众切身利益的重要政策，做到政策文件与解读材料同步起草、同步审签、同步发布。"
+    if nar.received:
+        apply = rng.choice(("全年共收到政府信息公开申请{n}件", "本年度共收到政府信息公开申请{n}件",
+                            "全年新收政府信息公开申请{n}件")).format(n=nar.received)
+        if cells["applications.carried_over.total"]:
+            apply += f"，上年结转{cells['applications.carried_over.total']}件"
+        apply += "，均在法定期限内予以答复。" if not cells["applications.carried_forward.total"] else \
+            f"，结转下年度继续办理{cells['applications.carried_forward.total']}件。"
+    else:
+        apply = rng.choice(("全年未收到政府信息公开申请", "本年度未收到政府信息公开申请"))
+        carried = cells["applications.carried_over.total"]
+        apply += f"，上年结转{carried}件已办结。" if carried else "。"
+    if nar.review is not None:
+        if nar.review == 0 and nar.litigation == 0 and rng.random() < 0.4:
+            apply += "全年未发生因政府信息公开引起的行政复议、行政诉讼案件。"
+        else:
+            apply += rng.choice(("全年因政府信息公开引起行政复议{m}件、行政诉讼{k}件。",
+                                 "因政府信息公开工作被申请行政复议{m}件、被提起行政诉讼{k}件。")).format(
+                m=nar.review, k=nar.litigation)
+    apply += "进一步规范依申请公开受理、审查、答复等环节，做到依法依规、及时准确。"
+    blocks = [("主动公开情况", active), ("依申请公开情况", apply), ("政府信息管理情况", rng.choice(_MANAGE))]
+    if nar.platform:
+        blocks.append(("平台建设情况", rng.choice(_PLATFORM)))
+    blocks.append(("监督保障情况", rng.choice(_SUPERVISE).format(n=rng.randint(1, 4))))
+    inline = rng.random() < 0.5
+    for i, (title, body) in enumerate(blocks):
+        head = f"（{_CN_NUM[i]}）{title}"
+        if inline:
+            paras.append(f"{head}。{body}")
+        else:
+            paras += [head, body]
+    return paras
+
+
+def _section_five(rng: random.Random, ag: _Agency, fmt: str) -> list[str]:
+    pairs = rng.sample(_PROBLEMS, rng.randint(2, 3))
+    me = ag.self_ref
+    paras = []
+    if fmt == "2021":
+        prev = rng.choice([p for p in _PROBLEMS if p not in pairs])
+        paras.append(f"（一）上一年度问题整改情况。针对上一年度报告中提出的“{prev[0]}”问题，{me}{prev[1]}，"
+                     "相关问题已整改到位。")
+        paras.append("（二）存在的主要问题。" + "；".join(f"{_ordinal(i)}是{p}" for i, (p, _) in enumerate(pairs)) + "。")
+        paras.append("（三）改进措施。" + "；".join(f"{_ordinal(i)}是{m}" for i, (_, m) in enumerate(pairs)) + "。")
+    else:
+        paras.append(f"{me}政府信息公开工作还存在一些不足：" +
+                     "；".join(f"{_ordinal(i)}是{p}" for i, (p, _) in enumerate(pairs)) + "。")
+        paras.append("下一步，" + "；".join(f"{_ordinal(i)}是{m}" for i, (_, m) in enumerate(pairs)) + "。")
+    return paras
+
+
+def _ordinal(i: int) -> str:
+    return "一二三四五"[i]
+
+
+def _section_six(rng: random.Random, ag: _Agency, fmt: str, year: int, fee_statement: bool) -> list[str]:
+    extra = rng.choice((
+        None,
+        f"{year}年，{ag.self_ref}共承办人大代表建议{rng.randint(1, 9)}件、政协委员提案{rng.randint(1, 9)}件，"
+        "均已按时办结并公开答复情况。",
+        f"{year}年{rng.randint(5, 11)}月，{ag.self_ref}组织开展政府开放日活动，邀请人大代表、政协委员和群众代表参加。",
+    ))
+    paras = []
+    if fee_statement:
+        fee = rng.choice((None, None, rng.randint(1, 9) * 10))
+        paras.append("本年度未收取信息处理费。" if fee is None else
+                     f"依据《政府信息公开信息处理费管理办法》，本年度共收取信息处理费{fee}元。")
+    if extra:
+        paras.append(extra)
+    if not paras:
+        paras.append(rng.choice(("无。", "无其他需要报告的事项。")))
+    return paras
+
+
+# ====================================================================== assembly
+
+_FIVE_TITLES = ("存在的主要问题及改进情况", "存在的主要问题和改进措施", "存在问题及下一步工作打算")
+
+
+def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
+             defect: str | None = None) -> SynthReport:
+    """One synthetic report. Same seed and arguments → same report (all randomness from `rng`)."""
+    if not isinstance(rng, random.Random):
+        rng = random.Random(rng)
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; one of {LAYOUTS}")
+    if defect is not None and defect not in DEFECTS:
+        raise ValueError(f"unknown defect {defect!r}; one of {sorted(DEFECTS)}")
+    fmt = DEFECT_FORMAT.get(defect or "", fmt)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    style = _style(rng, layout)
+
+    # 1. who, when, values
+    ag = _agency(rng)
+    if defect == "stale_format":
+        year = rng.randint(2021, 2024)
+    else:
+        year = rng.randint(2019, 2020) if fmt == "2019" else rng.randint(2021, 2024)
+    subrows = ["行政检查", "行政确认"] if fmt == "2019" and layout in ("cells", "tabs") and rng.random() < 0.25 else []
+    busy = defect in ("a002_row_sum", "a003_outcome_sum")
+    cells: dict = {}
+    cells.update(_active_values(rng, fmt, subrows))
+    cells.update(_applications_values(rng, fmt, busy))
+    apps = cells["applications.new.total"] + cells["applications.carried_over.total"]
+    cells.update(_litigation_values(rng, apps))
+
+    # 2. cell defects
+    omitted = _apply_cell_defect(rng, defect, fmt, cells)
+
+    # 3. narrative (from the final values)
+    review = cells["litigation.review.total"]
+    suits = cells["litigation.direct.total"] + cells["litigation.after_review.total"]
+    normative_col = "new_made" if fmt == "2019" else "issued"
+    nar = _Narrative(
+        received=cells["applications.new.total"],
+        review=review if defect != "a004_litigation_total" and rng.random() < 0.85 else None,
+        litigation=suits,
+        normative=cells[f"active.normative_documents.{normative_col}"] if rng.random() < 0.8 else None,
+        opening_year=year,
+    )
+    _apply_narrative_defect(rng, defect, fmt, cells, nar, year)
+
+    # 4. tables
+    def vt(key: str) -> str:
+        return _value_text(key, cells[key], style, rng)
+
+    dropped_table = next((k.split(".")[0] for k in omitted), None) if defect == "missing_table" else None
+    rows = {
+        "active": _active_rows(fmt, cells, subrows, vt, defect == "extra_row", rng),
+        "applications": _application_rows(fmt, vt, omitted),
+        "litigation": [_litigation_values_row(vt)],
+    }
+    render = _RENDERERS[layout]
+    tables = {name: ([] if name == dropped_table else render(name, rows[name], rng)) for name in TABLE_NAMES}
+
+    # 5. document
+    issued = _issue_date(rng, ag, year, defect)
+    text = _assemble(rng, ag, year, fmt, defect, nar, cells, tables, style, issued)
+    if style.halfwidth_punct:
+        text = text.translate(str.maketrans("（）：，", "():,"))
+
+    expected = {k: v for k, v in cells.items() if k not in omitted}
+    period_end = year + 1 if defect == "period_two_years" else year
+    facts = {
+        "agency": None if defect == "no_title_agency" else ag.name,
+        "year": year,
+        "format_version": fmt,
+        "period": None if defect == "no_period" else {"start": f"{year}-01-01", "end": f"{period_end}-12-31"},
+        "issued_on": issued.isoformat(),
+        "agency_kind": ag.kind,
+    }
+    codes = set() if defect is None else {DEFECTS[defect]} | set(DEFECT_COMPANIONS[defect])
+    return SynthReport(text=text, cells=expected, facts=facts, layout=layout, fmt=fmt, defect=defect,
+                       expected_codes=codes)
+
+
+def _apply_narrative_defect(rng: random.Random, defect: str | None, fmt: str, cells: dict, nar: _Narrative,
+                            year: int) -> None:
+    if defect == "n001_received":
+        true, carried = cells["applications.new.total"], cells["applications.carried_over.total"]
+        d = rng.randint(1, 5)
+        while true + d == true + carried:
+            d += 1
+        nar.received = true + d
+    elif defect == "n002_litigation":
+        if nar.review is None:
+            nar.review = cells["litigation.review.total"]
+        if rng.random() < 0.5:
+            nar.review += rng.randint(1, 3)
+        else:
+            nar.litigation += rng.randint(1, 3)
+    elif defect == "n003_enumeration":
+        nar.enum_total_delta = rng.choice((-1, 1)) * rng.randint(1, 4)
+    elif defect == "n004_normative":
+        row = [v for k, v in cells.items() if k.startswith("active.normative_documents.")]
+        stated = cells["active.normative_documents." + ("new_made" if fmt == "2019" else "issued")] + 1
+        while stated in row:
+            stated += 1
+        nar.normative = stated
+    elif defect == "narrative_other_year":
+        nar.opening_year = year - 1
+    elif defect == "q005_no_platform":
+        nar.platform = False
+
+
+def _issue_date(rng: random.Random, ag: _Agency, year: int, defect: str | None):
+
+
+    if defect == "issued_in_year":
+        return dt.date(year, rng.randint(1, 11), rng.randint(1, 28))
+    if defect == "issued_late":
+        if ag.kind == "government":
+            return dt.date(year + 1, 4, rng.randint(2, 28))
+        return dt.date(year + 1, rng.randint(2, 3), rng.randint(3, 25))
+    return dt.date(year + 1, 1, rng.randint(5, 25))
+
+
+def _assemble(rng: random.Random, ag: _Agency, year: int, fmt: str, defect: str | None, nar: _Narrative,
+              cells: dict, tables: dict[str, list[str]], style: _Style, issued) -> str:
+    sp = style.spaced_dates
+    no_agency = defect == "no_title_agency"
+    lines: list[str] = []
+
+    def para(text: str) -> None:
+        lines.append(style.indent + text)
+        if style.para_blank:
+            lines.append("")
+
+    if rng.random() < 0.15:
+        lines += ["首页 > 政务公开 > 政府信息公开年度报告", ""]
+    year_word = f"{year} 年" if sp else f"{year}年"
+    if not no_agency:
+        title = f"{year_word}{rng.choice(('', '度'))}政府信息公开工作年度报告"
+        if rng.random() < 0.3:
+            lines += [ag.name + title, ""]
+        else:
+            lines += [ag.name, "" if rng.random() < 0.5 else None, title, ""]
+            lines = [x for x in lines if x is not None]
+    basis = ("《中华人民共和国政府信息公开工作年度报告格式（试行）》" if fmt == "2019" else
+             "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）")
+    pre = f"根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和{basis}要求，编制本报告。"
+    if defect != "no_period":
+        end = year + 1 if defect == "period_two_years" else year
+        a, b = _date_text(year, 1, 1, sp), _date_text(end, 12, 31, sp)
+        pre += rng.choice((f"本报告所列数据的统计期限自{a}起至{b}止。", f"本报告中所列数据的统计期限自{a}至{b}。",
+                           f"本报告所列数据统计期限为{a}至{b}。"))
+    if not no_agency and rng.random() < 0.5:
+        pre += f"如对本报告有任何疑问，请与{ag.name}办公室联系（联系电话：0{rng.randint(100, 999)}-{rng.randint(2000000, 8999999)}）。"
+    para(pre)
+
+    five_title = rng.choice(_FIVE_TITLES)
+    # number, heading, body lines, whether the body is narrative (paragraphs) or a rendered table
+    sections: list[tuple[int, str, list[str], bool]] = [
+        (1, "一、总体情况", _section_one(rng, ag, year, fmt, cells, nar, style), True)]
+    for n, name in ((2, "active"), (3, "applications"), (4, "litigation")):
+        sections.append((n, TABLE_TITLES[name], tables[name], False))
+    sections.append((5, "五、" + five_title, _section_five(rng, ag, fmt), True))
+    # 2021 template: say whether 信息处理费 was charged; a stale-format report of 2021+ says it too
+    fee = (fmt == "2021" and defect != "q004_no_fee") or defect == "stale_format"
+    sections.append((6, "六、其他需要报告的事项", _section_six(rng, ag, fmt, year, fee), True))
+
+    if defect == "missing_section":
+        drop = rng.choice((5, 6))
+        sections = [s for s in sections if s[0] != drop]
+    elif defect == "sections_swapped":
+        a_, b_ = rng.choice(((5, 6), (2, 3), (3, 4), (1, 2)))
+        i, j = a_ - 1, b_ - 1
+        sections[i], sections[j] = sections[j], sections[i]
+
+    for _, heading, body, narrative in sections:
+        lines.append(heading)
+        if narrative:
+            for p in body:
+                para(p)
+        else:
+            lines += body
+            lines.append("")
+    if lines and lines[-1] != "":
+        lines.append("")
+    if not no_agency:
+        lines.append(ag.name)
+    lines.append(_date_text(issued.year, issued.month, issued.day, sp))
+    return "\n".join(lines) + "\n"
