@@ -25,13 +25,19 @@ def _ws(s: str) -> str:
 
 def verified(doc: Document, finding: Finding) -> bool:
     """A finding is shown only if its quote occurs verbatim (whitespace aside) at its line."""
-    if finding.line is None or not (1 <= finding.line <= doc.n):
+    return _quote_at(doc, finding.line, finding.quote) and all(_quote_at(doc, e.line, e.quote) for e in finding.related)
+
+
+def _quote_at(doc: Document, line: int | None, quote: str) -> bool:
+    """The quote starts on `line` (it may run on over hard-wrapped lines that follow)."""
+    if line is None or not (1 <= line <= doc.n) or not quote:
         return False
-    if not finding.quote:
-        return False
-    if _ws(finding.quote) not in _ws(doc.line(finding.line).raw):
-        return False
-    return all(1 <= e.line <= doc.n and _ws(e.quote) in _ws(doc.line(e.line).raw) for e in finding.related)
+    q = _ws(quote)
+    first = _ws(doc.line(line).raw)
+    if q in first:
+        return True
+    joined = "".join(_ws(doc.line(n).raw) for n in range(line, min(doc.n, line + 6) + 1))
+    return joined.find(q) != -1 and joined.find(q) < len(first)
 
 
 def audit_document(doc: Document, select: Iterable[str] | None = None,

@@ -162,8 +162,14 @@ def _iso(y: int, m: int, d: int) -> str | None:
 
 
 def find_period(doc: Document) -> Period | None:
-    for ln in doc.lines:
-        m = _PERIOD.search(ln.text)
+    """The statistics period as stated, searched in paragraphs (PDF text wraps it over two lines)."""
+    from .paragraphs import paragraphs
+
+    candidates = [ln.no for ln in doc.lines if ln.text.strip() and "\t" not in ln.text]
+    for para in paragraphs(doc, candidates):
+        if "年" not in para.text:
+            continue
+        m = _PERIOD.search(para.text)
         if not m:
             continue
         y1, m1, d1, y2, m2, d2 = m.groups()
@@ -171,9 +177,8 @@ def find_period(doc: Document) -> Period | None:
         end = _iso(int(y2 or y1), int(m2), int(d2))
         if not start or not end:
             continue
-        # quote from the first date to the end of the match
-        qs = m.start(1)
-        return Period(start=start, end=end, line=ln.no, quote=doc.quote(ln.no, qs, m.end()))
+        line = para.locate(m.start(1))[0]
+        return Period(start=start, end=end, line=line, quote=para.quote(doc, m.start(1), m.end()))
     return None
 
 

@@ -22,7 +22,6 @@ import random
 from dataclasses import dataclass, field
 
 from .schema import (
-    APPLICATION_COLUMN_LABELS,
     APPLICATION_COLUMNS,
     LITIGATION_COLUMN_LABELS,
     LITIGATION_COLUMNS,
@@ -672,8 +671,7 @@ class _Narrative:
     platform: bool = True
 
 
-def _section_one(rng: random.Random, ag: _Agency, year: int, fmt: str, cells: dict, nar: _Narrative,
-                 style: _Style) -> list[str]:
+def _section_one(rng: random.Random, ag: _Agency, year: int, fmt: str, cells: dict, nar: _Narrative) -> list[str]:
     """Paragraphs of 一、总体情况 covering the five parts; only the platform part names platforms."""
     me = ag.self_ref
     paras = [f"{nar.opening_year}年，{me}认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、"
@@ -706,7 +704,7 @@ def _section_one(rng: random.Random, ag: _Agency, year: int, fmt: str, cells: di
     else:
         apply = rng.choice(("全年未收到政府信息公开申请", "本年度未收到政府信息公开申请"))
         carried = cells["applications.carried_over.total"]
-        apply += f"，上年结转{carried}件已办结。" if carried else "。"
+        apply += f"，上年结转{carried}件。" if carried else "。"
     if nar.review is not None:
         if nar.review == 0 and nar.litigation == 0 and rng.random() < 0.4:
             apply += "全年未发生因政府信息公开引起的行政复议、行政诉讼案件。"
@@ -857,7 +855,7 @@ def _apply_narrative_defect(rng: random.Random, defect: str | None, fmt: str, ce
     if defect == "n001_received":
         true, carried = cells["applications.new.total"], cells["applications.carried_over.total"]
         d = rng.randint(1, 5)
-        while true + d == true + carried:
+        while d == carried:  # "收到 N+结转" could be read as 共办理; keep the stated number unambiguous
             d += 1
         nar.received = true + d
     elif defect == "n002_litigation":
@@ -881,9 +879,8 @@ def _apply_narrative_defect(rng: random.Random, defect: str | None, fmt: str, ce
         nar.platform = False
 
 
-def _issue_date(rng: random.Random, ag: _Agency, year: int, defect: str | None):
-
-
+def _issue_date(rng: random.Random, ag: _Agency, year: int, defect: str | None) -> dt.date:
+    """Clean: 5–25 January of the next year, inside every deadline (条例 第四十九条)."""
     if defect == "issued_in_year":
         return dt.date(year, rng.randint(1, 11), rng.randint(1, 28))
     if defect == "issued_late":
@@ -912,8 +909,7 @@ def _assemble(rng: random.Random, ag: _Agency, year: int, fmt: str, defect: str 
         if rng.random() < 0.3:
             lines += [ag.name + title, ""]
         else:
-            lines += [ag.name, "" if rng.random() < 0.5 else None, title, ""]
-            lines = [x for x in lines if x is not None]
+            lines += [ag.name] + ([""] if rng.random() < 0.5 else []) + [title, ""]
     basis = ("《中华人民共和国政府信息公开工作年度报告格式（试行）》" if fmt == "2019" else
              "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）")
     pre = f"根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和{basis}要求，编制本报告。"
@@ -929,7 +925,7 @@ def _assemble(rng: random.Random, ag: _Agency, year: int, fmt: str, defect: str 
     five_title = rng.choice(_FIVE_TITLES)
     # number, heading, body lines, whether the body is narrative (paragraphs) or a rendered table
     sections: list[tuple[int, str, list[str], bool]] = [
-        (1, "一、总体情况", _section_one(rng, ag, year, fmt, cells, nar, style), True)]
+        (1, "一、总体情况", _section_one(rng, ag, year, fmt, cells, nar), True)]
     for n, name in ((2, "active"), (3, "applications"), (4, "litigation")):
         sections.append((n, TABLE_TITLES[name], tables[name], False))
     sections.append((5, "五、" + five_title, _section_five(rng, ag, fmt), True))

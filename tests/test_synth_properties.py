@@ -47,7 +47,7 @@ def show(findings) -> str:
 
 
 @pytest.mark.parametrize("fmt,layout", COMBOS)
-@settings(max_examples=10, **PROFILE)
+@settings(max_examples=25, **PROFILE)
 @given(seed=seeds)
 def test_extraction_round_trips(fmt, layout, seed):
     r = generate(seed, fmt, layout)
@@ -68,20 +68,23 @@ def test_extraction_round_trips(fmt, layout, seed):
 
 
 @pytest.mark.parametrize("fmt,layout", COMBOS)
-@settings(max_examples=8, **PROFILE)
+@settings(max_examples=15, **PROFILE)
 @given(seed=seeds)
 def test_clean_report_has_no_error_or_warning(fmt, layout, seed):
     r = generate(seed, fmt, layout)
     res = audit(r)
     bad = [x for x in res.findings if x.severity in ("error", "warning")]
     assert not bad, "clean synthetic report flagged:\n" + show(bad)
+    # the clean narrative covers all five parts of 总体情况, so even the info-level Q005 is wrong here
+    q005 = [x for x in res.findings if x.code == "Q005"]
+    assert not q005, "Q005 on a 总体情况 that covers all five parts:\n" + show(q005)
 
 
 # ---------------------------------------------------------------- (c) each defect is found, and only it
 
 
 @pytest.mark.parametrize("defect", sorted(DEFECTS))
-@settings(max_examples=6, **PROFILE)
+@settings(max_examples=12, **PROFILE)
 @given(seed=seeds, fmt=st.sampled_from(FORMATS), layout=st.sampled_from(LAYOUTS))
 def test_defect_is_detected_alone(defect, seed, fmt, layout):
     r = generate(seed, DEFECT_FORMAT.get(defect, fmt), layout, defect)
@@ -97,7 +100,7 @@ def test_defect_is_detected_alone(defect, seed, fmt, layout):
 
 
 @pytest.mark.parametrize("defect", sorted(DEFECTS))
-@settings(max_examples=3, **PROFILE)
+@settings(max_examples=6, **PROFILE)
 @given(seed=seeds, fmt=st.sampled_from(FORMATS), layout=st.sampled_from(LAYOUTS))
 def test_defective_report_cells_round_trip(defect, seed, fmt, layout):
     """Blank cells stay None, dropped rows/tables have no keys, extra rows add none, bad sums are kept."""

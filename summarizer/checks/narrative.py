@@ -11,6 +11,7 @@ import re
 from typing import Iterator
 
 from ..numbers import NUM_TOKEN, to_number
+from ..paragraphs import Paragraph, paragraphs
 from . import Context, check
 
 _CLAUSE = r"[^。；;，,\d]"
@@ -19,7 +20,8 @@ _CLAUSE = r"[^。；;，,\d]"
 def narrative_lines(ctx: Context) -> Iterator[int]:
     """Line numbers of narrative text: before section 二 and from section 五 on."""
     secs = {s.number: s for s in ctx.facts.sections}
-    start = secs[2].line if 2 in secs else None
+    table_lines = [secs[n].line for n in (2, 3, 4) if n in secs]
+    start = min(table_lines) if table_lines else None
     stops = [s.line for s in ctx.facts.sections if s.number >= 5 and (start is None or s.line > start)]
     end = min(stops) if stops else None
     for ln in ctx.doc.lines:
@@ -28,6 +30,15 @@ def narrative_lines(ctx: Context) -> Iterator[int]:
                 continue
         if ln.text.strip():
             yield ln.no
+
+
+def narrative_paras(ctx: Context) -> list[Paragraph]:
+    """Narrative lines joined into paragraphs where the text was hard-wrapped."""
+    cached = getattr(ctx, "_paras", None)
+    if cached is None:
+        cached = paragraphs(ctx.doc, narrative_lines(ctx))
+        ctx._paras = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _section_lines(ctx: Context, number: int) -> list[int]:
@@ -53,8 +64,8 @@ def received_count(ctx: Context):
     if table is None:
         return
     carried = ctx.cells.get("applications.carried_over.total") or 0
-    for no in narrative_lines(ctx):
-        text = ctx.doc.line(no).text
+    for para in narrative_paras(ctx):
+        text = para.text
         claims: list[tuple[int | float, int, int]] = []
         for m in _RECEIVED_NONE.finditer(text):
             claims.append((0, m.start(), m.end()))
@@ -69,7 +80,7 @@ def received_count(ctx: Context):
             if n == table or (carried and n == table + carried):
                 continue
             yield ctx.finding("N001", f"正文说收到政府信息公开申请{n:g}件，但表三“一、本年新收政府信息公开申请数量”总计为{table:g}"
-                                      f"（相差{n - table:g}）。", no, ctx.doc.snippet(no, s, e),
+                                      f"（相差{abs(n - table):g}）。", *para.evidence(ctx.doc, s, e),
                               cells={"applications.new.total": table},
                               related=[e for e in (ctx.cell_evidence("applications.new.total"),) if e])
             return
@@ -89,8 +100,8 @@ def review_and_litigation(ctx: Context):
     direct = ctx.cells.get("litigation.direct.total")
     after = ctx.cells.get("litigation.after_review.total")
     suits = None if direct is None or after is None else direct + after
-    for no in narrative_lines(ctx):
-        text = ctx.doc.line(no).text
+    for para in narrative_paras(ctx):
+        text = para.text
         claims: list[tuple[str, int | float, int, int]] = []
         for m in _NONE_BOTH.finditer(text):
             claims += [("review", 0, m.start(), m.end()), ("suit", 0, m.start(), m.end())]
@@ -103,13 +114,13 @@ def review_and_litigation(ctx: Context):
                     claims.append((kind, n, m.start(), m.end()))
         for kind, n, s, e in claims:
             if kind == "review" and review is not None and n != review:
-                yield ctx.finding("N002", f"正文说行政复议{n:g}件，但表四“行政复议·总计”为{review:g}（相差{n - review:g}）。",
-                                  no, ctx.doc.snippet(no, s, e), cells={"litigation.review.total": review},
+                yield ctx.finding("N002", f"正文说行政复议{n:g}件，但表四“行政复议·总计”为{review:g}（相差{abs(n - review):g}）。",
+                                  *para.evidence(ctx.doc, s, e), cells={"litigation.review.total": review},
                                   related=[x for x in (ctx.cell_evidence("litigation.review.total"),) if x])
                 return
             if kind == "suit" and suits is not None and n != suits:
                 yield ctx.finding("N002", f"正文说行政诉讼{n:g}件，但表四“未经复议直接起诉·总计”{direct:g} + “复议后起诉·总计”{after:g}"
-                                          f" = {suits:g}（相差{n - suits:g}）。", no, ctx.doc.snippet(no, s, e),
+                                          f" = {suits:g}（相差{abs(n - suits):g}）。", *para.evidence(ctx.doc, s, e),
                                   cells={"litigation.direct.total": direct, "litigation.after_review.total": after},
                                   related=[x for x in (ctx.cell_evidence("litigation.direct.total"),) if x])
                 return
@@ -123,8 +134,8 @@ _OTHER_DIMENSION = re.compile(r"累计|历年|总数|不予公开|同比|占|%|�
 
 @check("N003")
 def enumeration_sums(ctx: Context):
-    for no in narrative_lines(ctx):
-        text = ctx.doc.line(no).text
+    for para in narrative_paras(ctx):
+        text = para.text
         for m in _ENUM.finditer(text):
             total = to_number(m.group("total"))
             if total is None or text[max(0, m.start() - 1): m.start()] in "余约近超":
@@ -148,7 +159,7 @@ def enumeration_sums(ctx: Context):
             if s == total or (not exhaustive and s < total):
                 continue
             yield ctx.finding("N003", f"正文称共{total:g}{unit}，但列举的分项之和为{'+'.join(f'{p:g}' for p in parts)} = {s:g}"
-                                      f"（相差{s - total:g}）。", no, ctx.doc.snippet(no, m.start(), pos + len(m.group('parts'))))
+                                      f"（相差{s - total:g}）。", *para.evidence(ctx.doc, m.start(), pos + len(m.group('parts'))))
 
 
 # ---------------------------------------------------------------- N004 normative documents
@@ -162,15 +173,15 @@ def normative_documents(ctx: Context):
     table = ctx.cells.get(key)
     if table is None:
         return
-    for no in narrative_lines(ctx):
-        text = ctx.doc.line(no).text
+    for para in narrative_paras(ctx):
+        text = para.text
         for m in _NORMATIVE.finditer(text):
             if re.search(r"累计|现行有效|清理|废止", text[max(0, m.start() - 6): m.end()]):
                 continue
             n = to_number(m.group("n"))
             if n is not None and n != table:
                 yield ctx.finding("N004", f"正文说制发（行政）规范性文件{n:g}件，但表二“{ctx.label(key)}”为{table:g}。",
-                                  no, ctx.doc.snippet(no, m.start(), m.end()), cells={key: table},
+                                  *para.evidence(ctx.doc, m.start(), m.end()), cells={key: table},
                                   related=[x for x in (ctx.cell_evidence(key),) if x])
                 return
 
@@ -182,11 +193,11 @@ _BLANK_NUMBER = re.compile(r"(?:公开|收到|受理|发布|办理|答复|制发
 
 @check("N006")
 def blank_numbers(ctx: Context):
-    for no in narrative_lines(ctx):
-        text = ctx.doc.line(no).text
+    for para in narrative_paras(ctx):
+        text = para.text
         m = _BLANK_NUMBER.search(text)
         if m:
-            yield ctx.finding("N006", "正文在应填数字的位置留空（疑为模板未填写完整）。", no, ctx.doc.snippet(no, m.start(), m.end()))
+            yield ctx.finding("N006", "正文在应填数字的位置留空（疑为模板未填写完整）。", *para.evidence(ctx.doc, m.start(), m.end()))
 
 
 # ---------------------------------------------------------------- Q004 / Q005
@@ -198,8 +209,8 @@ def information_fee(ctx: Context):
     lines = _section_lines(ctx, 6)
     if not lines:
         return  # S001 reports the missing section
-    if any("信息处理费" in ctx.doc.line(n).text or "处理费" in ctx.doc.line(n).text for n in lines):
-        return
+    if any(re.search(r"处理费|收费|收取[^。]{0,10}费", ctx.doc.line(n).text) for n in lines):
+        return  # "未收取信息处理费", "未发生收费情况"
     elsewhere = next((ln.no for ln in ctx.doc.lines if "信息处理费" in ln.text), None)
     sec = lines[0]
     note = f"（第{elsewhere}行在其他部分提到了信息处理费）" if elsewhere else ""

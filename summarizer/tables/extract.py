@@ -363,7 +363,8 @@ _RUN_TOGETHER = re.compile(r"(?:规章|规范性文件|行政许可|行政处罚
 def extract(doc: Document, sections: list[Section]) -> Extraction:
     """Extract the three tables from the region between section 二 and section 五."""
     by_number = {s.number: s for s in sections}
-    start = by_number[2].line if 2 in by_number else 1
+    table_sections = [by_number[n].line for n in (2, 3, 4) if n in by_number]
+    start = min(table_sections) if table_sections else 1
     end_candidates = [s.line - 1 for s in sections if s.number >= 5 and s.line > start]
     end = min(end_candidates) if end_candidates else doc.n
     headings = {s.line: s.number for s in sections if start <= s.line <= end}

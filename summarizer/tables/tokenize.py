@@ -61,7 +61,10 @@ def _split(text: str, sep: str) -> list[tuple[str, int]]:
 def layout_of(text: str) -> str:
     """The layout one line of a table region is written in."""
     body = text.lstrip("\t")
-    if text.lstrip().startswith("|") and text.rstrip().endswith("|"):
+    stripped = text.strip()
+    if set(stripped) <= {"|", " ", "\t"}:
+        return "pipe"  # " |  |  |": empty cells of the pipe layout, not a markdown row
+    if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 2:
         return "markdown"
     if "\t" in body.rstrip("\t") or (text.startswith("\t\t") and body):
         return "tabs"

@@ -1,0 +1,128 @@
+"""The command line as a reviewer uses it: outputs, exit status, bad input in a batch, encodings."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from summarizer import synth
+from summarizer.audit import audit_text
+from summarizer.reading import InputError, decode_bytes, read_document
+
+AUDIT = [sys.executable, "-m", "summarizer.cli"]
+
+
+def run(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "AUDIT_"))}
+    return subprocess.run(AUDIT + args, capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+
+
+@pytest.fixture()
+def reports(tmp_path: Path) -> dict[str, Path]:
+    clean = synth.generate(7, fmt="2021", layout="cells")
+    bad = synth.generate(8, fmt="2021", layout="tabs", defect=next(d for d, c in synth.DEFECTS.items() if c == "A004"))
+    files = {
+        "clean": tmp_path / "clean.txt",
+        "bad": tmp_path / "a004.txt",
+        "empty": tmp_path / "empty.txt",
+        "binary": tmp_path / "blob.txt",
+        "notreport": tmp_path / "recipe.txt",
+        "gbk": tmp_path / "gbk.txt",
+        "utf16": tmp_path / "utf16.txt",
+    }
+    files["clean"].write_text(clean.text, encoding="utf-8")
+    files["bad"].write_text(bad.text, encoding="utf-8")
+    files["empty"].write_bytes(b"")
+    files["binary"].write_bytes(bytes(range(256)) * 20)
+    files["notreport"].write_text("番茄炒蛋\n先炒蛋，再炒番茄。\n加盐出锅。\n", encoding="utf-8")
+    files["gbk"].write_bytes(clean.text.encode("gb18030"))
+    files["utf16"].write_bytes(clean.text.encode("utf-16"))
+    return files
+
+
+def test_clean_report_exits_0_and_prints_markdown(reports):
+    p = run([str(reports["clean"]), "--no-llm"])
+    assert p.returncode == 0, p.stderr
+    assert "## 发现" in p.stdout and "抽取的统计表" in p.stdout
+    assert "大模型部分未运行" in p.stdout or "LLM 未运行" in p.stdout
+
+
+def test_error_finding_exits_1_json_has_evidence(reports):
+    p = run([str(reports["bad"]), "--no-llm", "--format", "json"])
+    assert p.returncode == 1, p.stderr
+    data = json.loads(p.stdout)
+    a004 = [f for f in data[0]["findings"] if f["code"] == "A004"]
+    assert a004 and a004[0]["line"] and a004[0]["quote"]
+    assert data[0]["facts"]["cells"]["litigation.review.total"] is not None
+    assert data[0]["summary"] is None
+
+
+def test_bad_inputs_named_and_batch_continues(reports, tmp_path):
+    out = tmp_path / "out"
+    args = [str(reports[k]) for k in ("clean", "empty", "binary", "notreport", "bad")] + [str(tmp_path / "missing.txt")]
+    p = run(args + ["--no-llm", "-o", str(out)])
+    assert p.returncode == 2
+    for name in ("empty.txt", "blob.txt", "recipe.txt", "missing.txt"):
+        assert name in p.stderr
+    assert "文件为空" in p.stderr and "二进制" in p.stderr and "不是政府信息公开工作年度报告" in p.stderr
+    assert (out / "clean.txt.md").exists() and (out / "a004.txt.md").exists()
+    assert (out / "index.md").read_text(encoding="utf-8").count("|") > 10
+
+
+def test_encodings_are_detected(reports):
+    ref = audit_text(reports["clean"].read_text(encoding="utf-8"))
+    for key in ("gbk", "utf16"):
+        doc = read_document(reports[key])
+        assert doc.encoding in ("gb18030", "utf-16")
+        p = run([str(reports[key]), "--no-llm", "--format", "json"])
+        assert p.returncode == 0, p.stderr
+        assert json.loads(p.stdout)[0]["facts"]["cells"] == ref.facts.cells
+
+
+def test_decode_rejects_empty_and_binary():
+    with pytest.raises(InputError):
+        decode_bytes(b"   \n")
+    with pytest.raises(InputError):
+        decode_bytes(bytes(range(256)) * 10)
+    assert decode_bytes("\ufeff一、总体情况".encode("utf-8"))[1] == "utf-8-sig"
+
+
+def test_select_ignore_and_explain(reports):
+    p = run([str(reports["bad"]), "--no-llm", "--format", "json", "--ignore", "A"])
+    assert p.returncode == 0
+    assert not [f for f in json.loads(p.stdout)[0]["findings"] if f["code"].startswith("A")]
+    p = run([str(reports["bad"]), "--no-llm", "--format", "json", "--select", "A004"])
+    assert {f["code"] for f in json.loads(p.stdout)[0]["findings"]} == {"A004"}
+    p = run(["--explain", "P001"])
+    assert p.returncode == 0 and "统计期限" in p.stdout
+    assert run(["--explain", "Z999"]).returncode == 2
+    assert run([]).returncode == 2
+
+
+def test_csv_and_jsonl(reports):
+    p = run([str(reports["clean"]), str(reports["bad"]), "--no-llm", "--format", "csv"])
+    lines = p.stdout.strip().splitlines()
+    assert lines[0].startswith("file,agency,year") and len(lines) == 3
+    p = run([str(reports["clean"]), str(reports["bad"]), "--no-llm", "--format", "jsonl"])
+    assert [json.loads(x)["file"] for x in p.stdout.strip().splitlines()] == [str(reports["clean"]), str(reports["bad"])]
+
+
+def test_folder_input(reports, tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "x.txt").write_text(reports["clean"].read_text(encoding="utf-8"), encoding="utf-8")
+    p = run([str(folder), "--no-llm", "--format", "json"])
+    assert p.returncode == 0 and len(json.loads(p.stdout)) == 1
+
+
+def test_fullwidth_and_bookmark_normalised():
+    text = synth.generate(3, fmt="2019", layout="cells").text
+    doc_text = text.replace("0\n", "０\n", 3)
+    first_section = doc_text.index("一、")
+    doc_text = doc_text[:first_section] + "[bookmark: _GoBack]" + doc_text[first_section:]
+    assert audit_text(doc_text).facts.cells == audit_text(text).facts.cells
