@@ -16,7 +16,7 @@ $(BIN)/audit: pyproject.toml
 setup: $(BIN)/audit
 
 demo: setup
-	-$(BIN)/audit --no-llm examples/reports/2021_example_district_bureau.txt
+	-$(BIN)/audit --no-llm examples/reports/example_narrative_mismatch.txt
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -98,34 +98,49 @@ _TITLE = re.compile(r"(\d{4})\s*年\s*(?:度)?\s*(?:政府)?信息公开(?:工�
 _AGENCY_TAIL = re.compile(r"(人民政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|局|委|厅|署|中心|院|办|所|街道|街道办事处|镇|乡|区|县|市|站|队|馆|会)$")
 
 
+_TITLE_FULL = re.compile(r"^(?P<pre>.*?)(?P<year>\d{4})\s*年\s*度?\s*(?P<mid>[^，。,]{0,40}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*年\s*度?\s*报\s*告")
+
+
 def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int | None, str | None, int | None, int | None]:
-    """(title, title line, agency, agency line, year) from the lines before section 一."""
+    """(title, title line, agency, agency line, year) from the lines before section 一.
+
+    Titles come as "<agency>2020年政府信息公开工作年度报告", as the agency on the line above,
+    or as "2025 年<agency>政府信息公开" / "工作年度报告" wrapped over two lines.
+    """
     limit = min(first_section_line - 1 if first_section_line else 15, 40)
-    for ln in doc.lines[:limit]:
-        text = ln.text.strip()
-        text = re.sub(r"^(?:标题|题目|title)\s*[:：]\s*", "", text, flags=re.I)
-        if not text or _BREADCRUMB.search(text) or len(text) > 80:
+    lines = [ln for ln in doc.lines[:limit]]
+    for i, ln in enumerate(lines):
+        text = _clean_title_line(ln.text)
+        if not text or _BREADCRUMB.search(text) or len(text) > 80 or "。" in text:
             continue
-        m = _TITLE.search(text)
-        if not m:
+        joined = text
+        if "报告" not in text and i + 1 < len(lines):
+            joined = text + _clean_title_line(lines[i + 1].text)
+        m = _TITLE_FULL.match(joined)
+        if not m or len(m.group("pre")) > 40:
             continue
-        year = int(m.group(1))
-        agency = text[: m.start()].strip(" ：:，,#*") or None
+        year = int(m.group("year"))
+        agency = (m.group("pre").strip(" ：:，,#*") or m.group("mid").strip(" ：:，,#*")) or None
         agency_line = ln.no if agency else None
         if not agency:
-            # agency on the line(s) above the title
             for prev in reversed(doc.lines[: ln.no - 1]):
-                t = prev.text.strip()
+                t = _clean_title_line(prev.text)
                 if not t:
                     continue
                 if len(t) <= 40 and _AGENCY_TAIL.search(t) and not _BREADCRUMB.search(t):
                     agency, agency_line = t, prev.no
                 break
-        title = ln.raw.strip()
-        if agency and agency_line == ln.no - 1 or (agency_line and agency_line < ln.no):
-            title = f"{agency}{text}"
+        title = joined[: m.end()]
+        if agency and agency not in title:
+            title = f"{agency}{title}"
         return title, ln.no, agency, agency_line, year
     return None, None, None, None, None
+
+
+def _clean_title_line(text: str) -> str:
+    """A candidate title line without crawler labels ("标题:") and markdown marks."""
+    text = text.strip().strip("#* ")
+    return re.sub(r"^(?:标题|题目|title)\s*[:：]\s*", "", text, flags=re.I)
 
 
 def year_from_body(doc: Document, facts: Facts) -> tuple[int | None, int | None]:

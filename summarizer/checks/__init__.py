@@ -71,7 +71,12 @@ class Context:
         if res is None or key not in res.sources:
             return None
         line, _raw = res.sources[key]
-        return Evidence(line=line, quote=self.doc.full_quote(line))
+        quote = self.doc.full_quote(line)
+        row_line = res.row_lines.get(key.rsplit(".", 1)[0])
+        if len(quote) <= 12 and row_line and row_line != line:
+            # one cell per line: the bare number says little; cite the row's label, the message has the value
+            return Evidence(line=row_line, quote=self.doc.full_quote(row_line))
+        return Evidence(line=line, quote=quote)
 
     def anchor(self) -> tuple[int, str]:
         """The first non-empty line: evidence for findings about something absent."""

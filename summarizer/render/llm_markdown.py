@@ -23,7 +23,8 @@ def _num(x: float | None) -> str:
 def _status_line(result: AuditResult) -> str:
     llm = result.llm
     if not llm.ran:
-        return f"> LLM 未运行：{llm.skipped_reason or '未配置'}。以下只含规则判定的内容。"
+        return (f"> 大模型部分未运行（{llm.skipped_reason or '未配置'}）：总体情况与问题改进摘要、N005 叙述矛盾、"
+                f"Q001–Q003 质量判断和评分中的判断类指标均未生成；以上发现全部来自确定性规则。")
     return (f"> LLM：{llm.calls} 次请求，token 用量 输入 {llm.prompt_tokens} / 输出 {llm.completion_tokens}；"
             f"{llm.dropped} items dropped as unverifiable（无法核验的条目已剔除）。")
 
@@ -59,7 +60,10 @@ def _rubric(result: AuditResult) -> list[str]:
     r = result.rubric
     if not r:
         return []
-    out = ["## 评分", "", f"**{r['statement']}**", "",
+    zh = ("满分100，全部指标已评分" if r.get("complete") else
+          f"已评分指标满分{_num(r.get('scored_max'))}；判断类指标未评分，不给出总分，也不猜测")
+    out = ["## 评分", "", f"**得分 {_num(r.get('scored_total'))} / {_num(r.get('scored_max'))}**（{zh}）  ",
+           f"`{r['statement']}`", "",
            "| 编号 | 指标 | 方式 | 得分 | 满分 | 说明 |", "|---|---|---|---|---|---|"]
     for c in r["criteria"]:
         kind = "规则" if c["kind"] == "rule" else "LLM"
@@ -80,6 +84,7 @@ def render_llm_sections(result: AuditResult) -> str:
         lines.append(f"> - {note}")
     if result.llm.notes:
         lines.append("")
-    lines += _summary(result)
+    if result.llm.ran or result.summary is not None:
+        lines += _summary(result)
     lines += _rubric(result)
     return "\n".join(lines).rstrip() + "\n"

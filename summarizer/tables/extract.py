@@ -132,7 +132,8 @@ class _Walker:
         self.first_line.setdefault(table, line)
         self.last_line[table] = line
 
-    def text(self, tok: Token, inline_values: bool, values_follow: bool = True) -> None:
+    def text(self, tok: Token, inline_values: bool, values_follow: bool = True, header_cell: bool = False) -> None:
+        """`header_cell`: another text cell follows on the same line — a header row, not a row label."""
         weak_ok = values_follow or bool(self.orphans)
         if self.mode == "litigation":
             self.close()
@@ -154,7 +155,7 @@ class _Walker:
                 self.mode = "active"
                 self.open("active", idx, tok, inline_values)
                 return
-            app = match_row(tok.raw, "applications", -1)
+            app = None if header_cell else match_row(tok.raw, "applications", -1)
             if app is not None and not ROWS["applications"][app].weak:
                 self.close()
                 self.mode = "applications"
@@ -176,8 +177,8 @@ class _Walker:
                     self.current = None
                     self.open("applications", idx, tok, inline_values)
                     return
-            idx = match_row(tok.raw, "applications", last if cur is None or cur.index is None else max(last, cur.index),
-                            weak_ok)
+            idx = None if header_cell else match_row(
+                tok.raw, "applications", last if cur is None or cur.index is None else max(last, cur.index), weak_ok)
             if idx is not None:
                 self.close()
                 self.open("applications", idx, tok, inline_values)
@@ -240,7 +241,8 @@ class _Walker:
                 nxt = tokens[i + 1] if i + 1 < len(tokens) else None
                 inline = nxt is not None and nxt.kind in (NUM, EMPTY) and nxt.line == tok.line
                 follow = next((t for t in tokens[i + 1:i + 4] if t.kind != BREAK), None)
-                self.text(tok, inline, follow is not None and follow.kind in (NUM, EMPTY))
+                header = nxt is not None and nxt.kind == TEXT and nxt.line == tok.line
+                self.text(tok, inline, follow is not None and follow.kind in (NUM, EMPTY), header)
             elif tok.kind in (NUM, EMPTY):
                 self.value(tok)
             elif tok.kind == BREAK:
@@ -387,10 +389,17 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
             res.status = "partial" if res.missing_rows else "parsed"
         tables[name] = res
     _explain_unparsed(doc, sections, tables)
-    if fmt is None and cells:
-        fmt = "2021"
-        evidence = "无法从列名判断，按2021年格式读取"
-    return Extraction(tables=tables, cells=cells, format_version=fmt if cells else None, format_evidence=evidence)
+    if fmt is None:
+        # tables unreadable (flattened web text) but their column labels still tell the format
+        region = "".join(doc.line(n).text for n in range(start, end + 1))
+        new, old = _FMT_2021_HEADERS.search(region), _FMT_2019_HEADERS.search(region)
+        if new and not old:
+            fmt, evidence = "2021", "二表列名（本年制发件数/现行有效件数），表格数值未能提取"
+        elif old and not new:
+            fmt, evidence = "2019", "二表列名（本年新制作数量/对外公开总数量），表格数值未能提取"
+        elif cells:
+            fmt, evidence = "2021", "无法从列名判断，按2021年格式读取"
+    return Extraction(tables=tables, cells=cells, format_version=fmt, format_evidence=evidence)
 
 
 def _explain_unparsed(doc: Document, sections: list[Section], tables: dict[str, TableResult]) -> None:
