@@ -18,8 +18,10 @@ setup: $(BIN)/audit
 demo: setup
 	-$(BIN)/audit --no-llm examples/reports/example_narrative_mismatch.txt
 
+# pytest exits 5 when it collected no tests: that is a failure, said plainly.
 test: setup
-	$(BIN)/python -m pytest -q
+	@$(BIN)/python -m pytest -q; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 eval: setup
 	$(BIN)/python -m eval.run

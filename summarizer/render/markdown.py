@@ -97,15 +97,19 @@ def _table_md(r: AuditResult, name: str) -> list[str]:
             else:
                 lines.append(f"| {_esc(label)} | " + " | ".join(_v(cells.get(k)) for k in keys) + " |")
         return head + lines + [""]
+    groups: dict[str, list] = {}
     for row in spec.rows:
-        cols = row.columns
-        lines += [f"| {_esc(row.label)} | " + " | ".join(spec.column_labels[c] for c in cols) + " |",
+        groups.setdefault(row.group, []).append(row)
+    for group, rows in groups.items():
+        cols = rows[0].columns
+        lines += [f"| {_esc(group)} | " + " | ".join(spec.column_labels[c] for c in cols) + " |",
                   "|---" * (len(cols) + 1) + "|"]
-        keys = [f"active.{row.id}.{c}" for c in cols]
-        if not any(k in cells for k in keys):
-            lines.append("| （缺） | " + " | ".join("—" for _ in cols) + " |")
-        else:
-            lines.append("| 数值 | " + " | ".join(_v(cells.get(k)) for k in keys) + " |")
+        for row in rows:
+            keys = [f"active.{row.id}.{c}" for c in cols]
+            if not any(k in cells for k in keys):
+                lines.append(f"| {_esc(row.label)}（缺） | " + " | ".join("—" for _ in cols) + " |")
+                continue
+            lines.append(f"| {_esc(row.label)} | " + " | ".join(_v(cells.get(k)) for k in keys) + " |")
             n = 1
             while f"active.{row.id}.{n}.{cols[0]}" in cells:
                 sub = res.row_labels.get(f"active.{row.id}.{n}", f"子项{n}")
