@@ -373,7 +373,12 @@ def overview_markdown(results: list[AuditResult], names: list[str], pairs=None, 
             out.append("批次中没有同一机关相邻年度的报告，未做跨年度比对。")
         for p in sorted(pairs, key=lambda p: (names[p.cur])):
             a, b = results[p.prev], results[p.cur]
-            found = "、".join(sorted(p.codes)) if p.codes else "无不一致（或表格未能解析，无可比数据）"
+            if p.codes:
+                found = "发现 " + "、".join(sorted(p.codes))
+            elif p.compared:
+                found = f"比对 {p.compared} 项，均一致"
+            else:
+                found = "表格未能解析，无可比数据"
             out.append(f"- {_md_cell(b.facts.agency or '')}：[{names[p.prev][:-3]}]({names[p.prev]})（{a.facts.year}）→ "
                        f"[{names[p.cur][:-3]}]({names[p.cur]})（{b.facts.year}）：{found}")
         for n in notes or []:

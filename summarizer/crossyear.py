@@ -40,6 +40,12 @@ class Pair:
     prev: int  # index of last year's report
     cur: int  # index of this year's report
     codes: list[str] = field(default_factory=list)
+    compared: int = 0  # relations that had values on both sides
+
+
+def _same_report(a: AuditResult, b: AuditResult) -> bool:
+    """One report in two files (a PDF and its text extraction): same agency, year and cells."""
+    return (a.facts.agency, a.facts.year, a.facts.cells) == (b.facts.agency, b.facts.year, b.facts.cells)
 
 
 def match_pairs(results: list[AuditResult]) -> tuple[list[Pair], list[str]]:
@@ -65,6 +71,8 @@ def match_pairs(results: list[AuditResult]) -> tuple[list[Pair], list[str]]:
         if not cands:
             cands = [j for j in tails.get((r.facts.year - 1, n[-MIN_SUFFIX_CHARS:]), [])
                      if n.endswith(names[j]) or names[j].endswith(n)]
+        if len(cands) > 1 and all(_same_report(results[cands[0]], results[j]) for j in cands[1:]):
+            cands = cands[:1]  # copies of one report: compare with the first
         if len(cands) == 1:
             pairs.append(Pair(prev=cands[0], cur=i))
         elif len(cands) > 1:
@@ -130,10 +138,11 @@ def _fmt_num(v) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
-def check_pair(prev: AuditResult, cur: AuditResult, quotes: _Quotes, select=None, ignore=None
-               ) -> list[tuple[AuditResult, Finding]]:
-    """Findings for one pair, each with the report it belongs to."""
+def check_pair(prev: AuditResult, cur: AuditResult, quotes: _Quotes, select=None, ignore=None,
+               pair: Pair | None = None) -> list[tuple[AuditResult, Finding]]:
+    """Findings for one pair, each with the report it belongs to; counts comparisons on `pair`."""
     out: list[tuple[AuditResult, Finding]] = []
+    pair = pair or Pair(-1, -1)
     py, cy = prev.facts.year, cur.facts.year
 
     def both(code, cur_key, prev_key, cur_msg, prev_msg, cells):
@@ -149,7 +158,10 @@ def check_pair(prev: AuditResult, cur: AuditResult, quotes: _Quotes, select=None
         for col in APPLICATION_COLUMNS:
             a = _val(cur, f"applications.carried_over.{col}")
             b = _val(prev, f"applications.carried_forward.{col}")
-            if a is None or b is None or a == b:
+            if a is None or b is None:
+                continue
+            pair.compared += 1
+            if a == b:
                 continue
             diffs.append((col, a, b))
             cells[f"{cy}:applications.carried_over.{col}"] = a
@@ -170,6 +182,7 @@ def check_pair(prev: AuditResult, cur: AuditResult, quotes: _Quotes, select=None
             issued, repealed, now = (_val(cur, f"active.{row}.{c}") for c in ("issued", "repealed", "in_force"))
             if None in (last, issued, repealed, now):
                 continue
+            pair.compared += 1
             expected = last + issued - repealed
             if now == expected:
                 continue
@@ -187,6 +200,7 @@ def check_pair(prev: AuditResult, cur: AuditResult, quotes: _Quotes, select=None
             last, change = _val(prev, f"active.{row}.previous"), _val(prev, f"active.{row}.change")
             if None in (now, last, change):
                 continue
+            pair.compared += 1
             expected = last + change
             if now == expected:
                 continue
@@ -209,7 +223,7 @@ def apply_cross_year(results: list[AuditResult], select=None, ignore=None) -> tu
     quotes = _Quotes()
     touched: set[int] = set()
     for p in pairs:
-        for owner, finding in check_pair(results[p.prev], results[p.cur], quotes, select, ignore):
+        for owner, finding in check_pair(results[p.prev], results[p.cur], quotes, select, ignore, p):
             owner.findings.append(finding)
             touched.add(id(owner))
             if finding.code not in p.codes:
