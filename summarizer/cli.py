@@ -45,7 +45,12 @@ def audit(
                                              help="大模型响应缓存目录（默认 ~/.cache/gov-report-audit）"),
     llm_budget: float = typer.Option(120.0, "--llm-budget", help="每份报告大模型调用的总时间预算（秒），含重试"),
     json_schema: bool = typer.Option(False, "--json-schema", help="使用 response_format=json_schema（端点支持时）"),
-    jobs: int = typer.Option(0, "--jobs", "-j", help="并行数（0 = 自动）"),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="同时进行大模型调用的报告数（0 = 8）"),
+    procs: int = typer.Option(0, "--procs", help="确定性审查的进程数（0 = CPU 核数，最多 8；1 = 不开子进程）"),
+    rpm: float = typer.Option(0.0, "--rpm", help="每分钟最多大模型请求数（0 = 不限；429 仍按 Retry-After 重试）"),
+    fresh: bool = typer.Option(False, "--fresh", help="忽略 -o 目录中已保存的结果，全部重新审查"),
+    llm_batch: Optional[str] = typer.Option(None, "--llm-batch",
+                                            help="经 Batch API 处理大模型调用：submit | status | collect（需 -o）"),
 ) -> None:
     """审查政府信息公开工作年度报告 — audit government information-disclosure annual reports."""
     if explain:
@@ -71,7 +76,14 @@ def audit(
     if not paths:
         typer.echo("audit: 文件夹中没有可审查的报告文件（no report files found）", err=True)
         raise typer.Exit(2)
-    results = run_batch(paths, opts, out_dir=out, fmt=fmt.value, jobs=jobs)
+    if llm_batch:
+        _llm_batch_step(llm_batch, paths, opts, out, procs)
+    stats: dict = {}
+    results = run_batch(paths, opts, out_dir=out, fmt=fmt.value, jobs=jobs, procs=procs, resume=not fresh,
+                        rpm=rpm, stats=stats)
+    if stats.get("cached"):
+        typer.echo(f"audit: {stats['cached']}/{stats['total']} 份报告沿用 {out}/.audit-state 中已保存的结果"
+                   "（--fresh 可全部重审）", err=True)
 
     bad_input = False
     for r in results:
@@ -83,6 +95,37 @@ def audit(
     if bad_input:
         raise typer.Exit(2)
     raise typer.Exit(1 if any(r.has_error_finding for r in results) else 0)
+
+
+def _llm_batch_step(step: str, paths: list[str], opts, out: Optional[Path], procs: int) -> None:
+    """submit and status end the command; collect fills the LLM cache and lets the normal run go on."""
+    from . import batchapi
+
+    if step not in ("submit", "status", "collect") or out is None:
+        typer.echo("audit: --llm-batch 取 submit | status | collect，且需要 -o DIR", err=True)
+        raise typer.Exit(2)
+    try:
+        if step == "submit":
+            m = batchapi.submit(paths, opts, out, procs)
+            if m["batch_id"]:
+                typer.echo(f"audit: 已提交 Batch {m['batch_id']}：{len(m['requests'])} 个请求"
+                           f"（另有 {m['already_cached']} 个已在缓存中）", err=True)
+            else:
+                typer.echo(f"audit: 所有大模型请求均已在缓存中（{m['already_cached']} 个），无需提交；"
+                           "直接运行 --llm-batch collect 或不带 --llm-batch 运行", err=True)
+            raise typer.Exit(0)
+        if step == "status":
+            st = batchapi.status(opts, out)
+            counts = st.get("counts") or {}
+            typer.echo(f"{st['batch_id']}\t{st['status']}\t{counts.get('completed', 0)}/{counts.get('total', 0)}"
+                       f"\tfailed={counts.get('failed', 0)}")
+            raise typer.Exit(0)
+        got = batchapi.collect(opts, out)
+        typer.echo(f"audit: Batch 结果已收取：{got['stored']} 个回答存入缓存，{got['invalid']} 个无效、"
+                   f"{got['failed']} 个失败、{got['missing']} 个缺失（这些将在线调用）", err=True)
+    except batchapi.BatchAPIError as exc:
+        typer.echo(f"audit: {exc}", err=True)
+        raise typer.Exit(2)
 
 
 def _render_stdout(results, fmt: str) -> str:

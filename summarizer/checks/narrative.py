@@ -238,3 +238,16 @@ def overview_aspects(ctx: Context):
     if missing:
         yield ctx.finding("Q005", f"总体情况没有涉及：{'、'.join(missing)}（应涵盖主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面）。",
                           lines[0], ctx.doc.full_quote(lines[0]))
+
+
+@check("N007")
+def injection_attempts(ctx: Context):
+    """Lines addressed to a model rather than the public: shown to the reviewer even without an LLM."""
+    from ..injection import injection_lines
+
+    lines = injection_lines(ctx.doc)
+    if lines:
+        first = lines[0]
+        more = f"（另有第{'、'.join(str(n) for n in lines[1:6])}行）" if len(lines) > 1 else ""
+        yield ctx.finding("N007", f"第{first}行含有面向大模型或自动审查程序的指令，疑似提示注入{more}；"
+                                  f"这些内容不会送给大模型，也不会出现在摘要或评分中。", first, ctx.doc.full_quote(first))
