@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .reading import Document
+from .reading import Document, clause_bounds
 
 _SENTENCE_END = tuple("。！？；：!?;:")
 
@@ -53,16 +53,7 @@ class Paragraph:
         return self.quote(doc, s, e)
 
     def _clause(self, start: int, end: int, width: int) -> tuple[int, int]:
-        t = self.text
-        s = start
-        while s > 0 and start - s < width and t[s - 1] not in "。；;！!？?\t":
-            s -= 1
-        e = end
-        while e < len(t) and e - end < width and t[e] not in "。；;！!？?\t":
-            e += 1
-        while s < e and t[s] in " \t":
-            s += 1
-        return s, e
+        return clause_bounds(self.text, start, end, width)
 
     @property
     def first_line(self) -> int:

@@ -53,15 +53,7 @@ class Document:
 
     def snippet(self, no: int, start: int, end: int, width: int = 60) -> str:
         """A readable quote around a span: extended to clause punctuation, at most ~width chars each side."""
-        text = self.lines[no - 1].text
-        s = start
-        while s > 0 and start - s < width and text[s - 1] not in "。；;！!？?\t":
-            s -= 1
-        e = end
-        while e < len(text) and e - end < width and text[e] not in "。；;！!？?\t":
-            e += 1
-        while s < e and text[s] in " 　\t":
-            s += 1
+        s, e = clause_bounds(self.lines[no - 1].text, start, end, width)
         return self.quote(no, s, e).strip()
 
     def full_quote(self, no: int) -> str:
@@ -70,6 +62,19 @@ class Document:
     @property
     def n(self) -> int:
         return len(self.lines)
+
+
+def clause_bounds(text: str, start: int, end: int, width: int = 60) -> tuple[int, int]:
+    """Extend [start, end) to the surrounding clause (up to 。；！？ or a tab), ~width chars each side."""
+    s = start
+    while s > 0 and start - s < width and text[s - 1] not in "。；;！!？?\t":
+        s -= 1
+    e = end
+    while e < len(text) and e - end < width and text[e] not in "。；;！!？?\t":
+        e += 1
+    while s < e and text[s] in " 　\t":
+        s += 1
+    return s, e
 
 
 # ---------------------------------------------------------------- decoding
