@@ -126,3 +126,28 @@ def test_fullwidth_and_bookmark_normalised():
     first_section = doc_text.index("一、")
     doc_text = doc_text[:first_section] + "[bookmark: _GoBack]" + doc_text[first_section:]
     assert audit_text(doc_text).facts.cells == audit_text(text).facts.cells
+
+
+def test_huge_file_refused_with_message(tmp_path):
+    from summarizer.reading import MAX_BYTES
+
+    big = tmp_path / "huge.txt"
+    with open(big, "wb") as fh:
+        fh.truncate(MAX_BYTES + 1)  # sparse: no real disk use
+    with pytest.raises(InputError, match="文件过大"):
+        read_document(big)
+    p = run([str(big), "--no-llm"])
+    assert p.returncode == 2 and "huge.txt" in p.stderr and "文件过大" in p.stderr
+
+
+def test_truncated_table_reports_missing_rows_not_shifted_values():
+    r = synth.generate(5, fmt="2021", layout="tabs")
+    lines = r.text.split("\n")
+    cut = [i for i, ln in enumerate(lines) if "属于国家秘密" in ln or "其他法律行政法规禁止公开" in ln]
+    text = "\n".join(ln for i, ln in enumerate(lines) if i not in cut)
+    res = audit_text(text)
+    s005 = [f for f in res.findings if f.code == "S005"]
+    assert s005 and "属于国家秘密" in s005[0].message
+    assert "applications.withheld_1.total" not in res.facts.cells
+    for key in ("applications.withheld_3.total", "applications.total.total"):
+        assert res.facts.cells[key] == r.cells[key]
