@@ -71,7 +71,9 @@ def tables_present(ctx: Context):
         elif res.status == "unparsed":
             line = res.first_line or (sec.line if sec else ctx.anchor()[0])
             quote = ctx.doc.full_quote(line)
-            if len(quote) > 120:
+            if sec is not None and sec.end_line <= sec.line:
+                quote = sec.title  # flattened text: cite the section's own heading inside the long line
+            elif len(quote) > 120:
                 quote = quote[:120]
             yield ctx.finding("S008", f"“{TABLE_TITLES[name]}”无法解析：{res.reason}。", line, quote)
 

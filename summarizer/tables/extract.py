@@ -389,6 +389,8 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
             res.status = "partial" if res.missing_rows else "parsed"
         tables[name] = res
     _explain_unparsed(doc, sections, tables)
+    if tables["litigation"].status == "unparsed":
+        _flattened_litigation(doc, sections, tables["litigation"], cells)
     if fmt is None:
         # tables unreadable (flattened web text) but their column labels still tell the format
         region = "".join(doc.line(n).text for n in range(start, end + 1))
@@ -400,6 +402,42 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
         elif cells:
             fmt, evidence = "2021", "无法从列名判断，按2021年格式读取"
     return Extraction(tables=tables, cells=cells, format_version=fmt, format_evidence=evidence)
+
+
+_FIFTEEN = re.compile(r"(?<![\d.])(\d+(?:[ \t]+\d+){14})(?![\d.]|[ \t]+\d)")
+
+
+def _flattened_litigation(doc: Document, sections: list[Section], res: TableResult, cells: dict) -> None:
+    """Table 四 of flattened web text, when its 15 numbers are still separated by spaces.
+
+    Only the one unambiguous shape is read: exactly fifteen space-separated integers after the
+    headers and before section 五. Run-together digits stay unparsed.
+    """
+    sec = next((x for x in sections if x.number == 4), None)
+    if sec is None:
+        return
+    text = doc.line(sec.line).text
+    head = text.find(sec.title[:8]) if sec.title[:8] in text else -1
+    if head < 0:
+        return
+    stop = re.search(r"五\s*、", text[head + len(sec.title):])
+    end = head + len(sec.title) + (stop.start() if stop else len(text))
+    runs = list(_FIFTEEN.finditer(text, head, end))
+    if len(runs) != 1:
+        return
+    m = runs[0]
+    nums = list(re.finditer(r"\d+", m.group(1)))
+    i = 0
+    for g in LITIGATION_GROUPS:
+        for c in LITIGATION_COLUMNS:
+            nm = nums[i]
+            key = f"litigation.{g}.{c}"
+            cells[key] = int(nm.group(0))
+            res.sources[key] = (sec.line, nm.group(0))
+            i += 1
+    res.status = "parsed"
+    res.layout = "flattened"
+    res.reason = "网页文字被压平，但本表15个数值以空格分隔，可以可靠读取"
 
 
 def _explain_unparsed(doc: Document, sections: list[Section], tables: dict[str, TableResult]) -> None:
