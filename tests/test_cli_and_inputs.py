@@ -151,3 +151,15 @@ def test_truncated_table_reports_missing_rows_not_shifted_values():
     assert "applications.withheld_1.total" not in res.facts.cells
     for key in ("applications.withheld_3.total", "applications.total.total"):
         assert res.facts.cells[key] == r.cells[key]
+
+
+def test_n008_outcome_counts_against_table():
+    r = synth.generate(31, fmt="2021", layout="cells")
+    granted = r.cells["applications.granted.total"]
+    lines = r.text.split("\n")
+    at = next(i for i, ln in enumerate(lines) if ln.startswith("一、总体情况")) + 1
+    right = lines[:at] + [f"全年申请中予以公开{granted}件。"] + lines[at:]
+    wrong = lines[:at] + [f"全年申请中予以公开{granted + 3}件。"] + lines[at:]
+    assert "N008" not in {f.code for f in audit_text("\n".join(right)).findings}
+    found = [f for f in audit_text("\n".join(wrong)).findings if f.code == "N008"]
+    assert found and f"予以公开{granted + 3}件" in found[0].quote and "相差3" in found[0].message

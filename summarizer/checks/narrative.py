@@ -251,3 +251,39 @@ def injection_attempts(ctx: Context):
         more = f"（另有第{'、'.join(str(n) for n in lines[1:6])}行）" if len(lines) > 1 else ""
         yield ctx.finding("N007", f"第{first}行含有面向大模型或自动审查程序的指令，疑似提示注入{more}；"
                                   f"这些内容不会送给大模型，也不会出现在摘要或评分中。", first, ctx.doc.full_quote(first))
+
+
+# ---------------------------------------------------------------- N008 outcomes and carry-forward
+
+_OUTCOMES = (
+    ("予以公开及部分公开", r"予以公开(?:及|和|、|与)部分公开(?:答复)?(?:的)?\s*(\d+)\s*件", ("granted", "partial")),
+    ("予以公开", r"(?<![及和])(?:予以公开|同意公开)(?:答复)?(?:的)?\s*(\d+)\s*件", ("granted",)),
+    ("部分公开", r"(?<![及和、与])部分公开(?:答复)?(?:的)?\s*(\d+)\s*件", ("partial",)),
+    ("不予公开", r"不予公开(?:答复)?(?:的)?\s*(\d+)\s*件", tuple(f"withheld_{i}" for i in range(1, 9))),
+    ("无法提供", r"无法提供(?:答复)?(?:的)?\s*(\d+)\s*件", tuple(f"unable_{i}" for i in range(1, 4))),
+    ("不予处理", r"不予处理(?:答复)?(?:的)?\s*(\d+)\s*件", tuple(f"rejected_{i}" for i in range(1, 6))),
+    ("结转下年度", r"结转下一?年度?(?:继续办理)?\s*(\d+)\s*件|(\d+)\s*件(?:申请)?结转下一?年", ("carried_forward",)),
+)
+_OUTCOME_PATTERNS = tuple((name, re.compile(pat), rows) for name, pat, rows in _OUTCOMES)
+
+
+@check("N008")
+def outcome_counts(ctx: Context):
+    for para in narrative_paras(ctx):
+        text = para.text
+        if "件" not in text:
+            continue
+        for name, pat, rows in _OUTCOME_PATTERNS:
+            for m in pat.finditer(text):
+                n = int(next(g for g in m.groups() if g))
+                keys = [f"applications.{r}.total" for r in rows]
+                vals = [ctx.cells.get(k) for k in keys]
+                if any(v is None for v in vals):
+                    continue  # row missing or blank: S005/S006 say so
+                table = sum(vals)
+                if n == table:
+                    continue
+                rows_txt = "、".join(ctx.label(k).split("·")[0] for k in keys[:3]) + ("等" if len(keys) > 3 else "")
+                yield ctx.finding("N008", f"正文说{name}{n}件，但表三“{rows_txt}”的总计{'之和' if len(keys) > 1 else ''}为"
+                                          f"{table:g}（相差{abs(n - table):g}）。", *para.evidence(ctx.doc, m.start(), m.end()),
+                                  cells=dict(zip(keys, vals)))
