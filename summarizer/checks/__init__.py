@@ -121,6 +121,10 @@ def run_checks(ctx: Context, select: Iterable[str] | None = None, ignore: Iterab
 
 
 def explain(code: str) -> str | None:
+    """The doc of one code; `ALL` lists every code with its severity and title."""
+    if code.upper() == "ALL":
+        return "\n".join(f"{c} [{e['severity']}] {e['title']}（{'规则' if e['method'] == 'rule' else '大模型'}）"
+                         for c, e in sorted(catalogue().items())) + "\n"
     entry = catalogue().get(code.upper())
     if entry is None:
         return None
