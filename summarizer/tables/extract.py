@@ -94,12 +94,17 @@ class _Walker:
         self.orphan_label: str = ""
         self.lit_values: list[Token] = []
         self.lit_groups: dict[str, list[Token]] = {}
+        self.pending: list[RowHit] = []
+        self.fifo = False  # set by extract() for row-per-line layouts (not one cell per line)
         self.lit_group: str | None = None
         self.lit_frozen = False
         self.lit_seen = False
         self.header_text: dict[str, list[str]] = {"active": [], "applications": [], "litigation": []}
         self.first_line: dict[str, int] = {}
         self.last_line: dict[str, int] = {}
+
+    def done(self, table: str) -> set[int]:
+        return {h.index for h in self.hits[table] if h.index is not None}
 
     def last_index(self, table: str) -> int:
         hits = self.hits[table]
@@ -109,6 +114,11 @@ class _Walker:
         row = self.current
         self.current = None
         if row is None:
+            return
+        if (self.fifo and row.table == "applications" and not row.values and not self.orphans
+                and row.index is not None and row.row_id != "other"):
+            # labels first, values later (converted tables): the next numbers-only row is its
+            self.pending.append(row)
             return
         if row.nums() == 0 and self.orphans:
             row.values = self.orphans
@@ -149,7 +159,7 @@ class _Walker:
             self.header_text["litigation"].append(tok.raw)
             return
         if self.mode in (None, "active"):
-            idx = match_row(tok.raw, "active", self.last_index("active"))
+            idx = match_row(tok.raw, "active", self.last_index("active"), done=self.done("active"))
             if idx is not None:
                 self.close()
                 self.mode = "active"
@@ -178,13 +188,15 @@ class _Walker:
                     self.open("applications", idx, tok, inline_values)
                     return
             idx = None if header_cell else match_row(
-                tok.raw, "applications", last if cur is None or cur.index is None else max(last, cur.index), weak_ok)
+                tok.raw, "applications", last if cur is None or cur.index is None else max(last, cur.index), weak_ok,
+                done=self.done("applications") | ({cur.index} if cur is not None and cur.index is not None else set()))
             if idx is not None:
                 self.close()
                 self.open("applications", idx, tok, inline_values)
                 return
             if self.hits["applications"] and _LITIGATION_HEADER.search(tok.raw) and not re.search(r"申请|公开", tok.raw):
                 self.close()
+                self.flush_pending()
                 self.mode = "litigation"
                 self.lit_seen = True
                 self.lit_group = _litigation_group(tok.raw)
@@ -205,7 +217,21 @@ class _Walker:
             self.current.values = self.orphans
             self.orphans = []
 
+    def flush_pending(self) -> None:
+        """Rows whose values never came: they stay empty (S006), never take other rows' values."""
+        for row in self.pending:
+            self.hits[row.table].append(row)
+        self.pending = []
+
     def value(self, tok: Token) -> None:
+        if (self.pending and self.mode == "applications"
+                and (self.current is None or tok.line != self.current.line)):
+            row = self.pending[0]
+            row.values.append(tok)
+            self.mark(row.table, tok.line)
+            if len(row.values) >= len(ROWS["applications"][row.index].columns):
+                self.hits[row.table].append(self.pending.pop(0))
+            return
         if self.mode == "litigation":
             if self.lit_group:
                 self.lit_groups.setdefault(self.lit_group, []).append(tok)
@@ -225,6 +251,7 @@ class _Walker:
 
     def section(self, tok: Token) -> None:
         self.close()
+        self.flush_pending()
         self.orphans = []
         mode = _MODE_OF_SECTION.get(int(tok.value or 0), "done")
         if self.mode == "litigation" and mode != "litigation":
@@ -234,7 +261,16 @@ class _Walker:
             self.lit_seen = True
 
     def run(self, tokens: list[Token]) -> None:
+        # a line that is one bare number, in a row-per-line layout of table 三, is a page number
+        # or a converter's stray digit (7 cells per row), never a row
+        per_line: dict[int, list[str]] = {}
+        for tok in tokens:
+            per_line.setdefault(tok.line, []).append(tok.kind)
+        lone = {ln for ln, kinds in per_line.items() if kinds.count(NUM) == 1 and TEXT not in kinds
+                and EMPTY not in kinds}
         for i, tok in enumerate(tokens):
+            if tok.kind == NUM and self.fifo and self.mode == "applications" and tok.line in lone:
+                continue
             if tok.kind == SECTION:
                 self.section(tok)
             elif tok.kind == TEXT:
@@ -248,6 +284,7 @@ class _Walker:
             elif tok.kind == BREAK:
                 self.brk()
         self.close()
+        self.flush_pending()
 
 
 # ---------------------------------------------------------------- format and cells
@@ -372,6 +409,8 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
     headings = {s.line: s.number for s in sections if start <= s.line <= end}
     tokens, layouts = tokenize(doc, start, end, headings)
     w = _Walker()
+    main_layout = max(layouts, key=layouts.get) if layouts else None
+    w.fifo = main_layout in ("markdown", "plain", "tabs")
     if 2 not in by_number:
         w.mode = None
     w.run(tokens)

@@ -115,22 +115,27 @@ def candidates(text: str, table: str) -> tuple[tuple[int, float], ...]:
 _WEAK_WINDOW = {"other_3": 2, "total": 5}
 
 
-def match_row(text: str, table: str, last_index: int, allow_weak: bool = True) -> int | None:
-    """The template row this label names, given the last row matched (rows only move forward).
+def match_row(text: str, table: str, last_index: int, allow_weak: bool = True,
+              done: frozenset[int] | set[int] | None = None) -> int | None:
+    """The template row this label names, given the last row matched.
 
-    `allow_weak` is False when no values follow the text: "总计"/"其他" are then column headers.
+    Rows normally move forward. `done` lists rows already read: a strong label may name a row
+    out of template order (converters reorder rows) as long as that row was not read yet.
+    `allow_weak` is False when no values follow the text: "总计"/"其他" are then column headers,
+    and weak labels only count right after the rows they follow.
     """
-    best: tuple[float, int] | None = None
+    best: tuple[float, int, int] | None = None
     for i, score in candidates(text, table):
-        if i <= last_index:
-            continue
         row = ROWS[table][i]
+        forward = i > last_index
+        if not forward and (row.weak or done is None or i in done):
+            continue
         if row.weak and (not allow_weak or last_index < i - _WEAK_WINDOW.get(row.id, 5)):
-            continue  # "其他" / "总计" only right after the rows they follow (not the column headers)
-        key = (score, -i)
+            continue
+        key = (score, int(forward), -i)
         if best is None or key > best:
             best = key
-    return None if best is None else -best[1]
+    return None if best is None else -best[2]
 
 
 def nearest_label(text: str, table: str) -> str:
