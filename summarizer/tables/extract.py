@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ..models import Section, TableResult
 from ..reading import Document
 from ..schema import LITIGATION_COLUMNS, LITIGATION_GROUPS, TABLE_NAMES, table_spec
-from .labels import ROWS, match_row
+from .labels import ROWS, match_row, nearest_label
 from .tokenize import BREAK, EMPTY, NUM, SECTION, TEXT, Token, tokenize
 
 _LITIGATION_HEADER = re.compile(r"行政复议|行政诉讼|结果维持|复议后起诉|未经复议")
@@ -98,8 +98,7 @@ class _Walker:
         self.fifo = False  # set by extract() for row-per-line layouts (not one cell per line)
         self.lit_group: str | None = None
         self.lit_frozen = False
-        self.lit_seen = False
-        self.header_text: dict[str, list[str]] = {"active": [], "applications": [], "litigation": []}
+        self.header_text: dict[str, list[str]] = {"active": [], "applications": []}
         self.first_line: dict[str, int] = {}
         self.last_line: dict[str, int] = {}
 
@@ -147,7 +146,6 @@ class _Walker:
         weak_ok = values_follow or bool(self.orphans)
         if self.mode == "litigation":
             self.close()
-            self.lit_seen = True
             group = _litigation_group(tok.raw)
             if group:
                 self.lit_group = group
@@ -156,7 +154,6 @@ class _Walker:
                     self.lit_frozen = True
                 else:
                     self.lit_values = []
-            self.header_text["litigation"].append(tok.raw)
             return
         if self.mode in (None, "active"):
             idx = match_row(tok.raw, "active", self.last_index("active"), done=self.done("active"))
@@ -198,7 +195,6 @@ class _Walker:
                 self.close()
                 self.flush_pending()
                 self.mode = "litigation"
-                self.lit_seen = True
                 self.lit_group = _litigation_group(tok.raw)
                 self.mark("litigation", tok.line)
                 return
@@ -257,8 +253,6 @@ class _Walker:
         if self.mode == "litigation" and mode != "litigation":
             self.lit_frozen = True
         self.mode = mode
-        if mode == "litigation":
-            self.lit_seen = True
 
     def run(self, tokens: list[Token]) -> None:
         # a line that is one bare number, in a row-per-line layout of table 三, is a page number
@@ -355,8 +349,6 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
             note = _cells_of_row(table, prefix, hit, columns, cells, result.sources)
             if note:
                 notes.append(f"{hit.label}（第{hit.line}行）：{note}")
-    from .labels import nearest_label
-
     for extra in w.extra[table]:
         result.extra_rows.append({"label": extra.label, "line": extra.line, "nearest": nearest_label(extra.label, table)})
     other_hit = next((h for h in w.hits[table] if h.row_id == "other" and h.nums()), None)
