@@ -439,10 +439,29 @@ def overview_xlsx(rows: list[dict]) -> bytes | None:
     return buf.getvalue()
 
 
+def write_json_array(path: Path, results: list[AuditResult]) -> None:
+    """results.json as machine.to_json writes it, streamed one report at a time (10,000 reports
+    would otherwise build a several-hundred-MB string), then renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            if not results:
+                fh.write("[]\n")
+            for n, r in enumerate(results):
+                item = json.dumps(r.to_public(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+                fh.write(("[\n  " if n == 0 else ",\n  ") + item)
+            if results:
+                fh.write("\n]\n")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
 def write_outputs(out_dir: Path, paths: list[str], results: list[AuditResult], pairs=None, notes=None) -> None:
     """Per-report markdown first, the overview files last (so their links never point at nothing)."""
-    from .render import machine
-
     names = output_names(paths)
     for r, name in zip(results, names):
         write_atomic(out_dir / name, render_markdown(r))
@@ -451,5 +470,5 @@ def write_outputs(out_dir: Path, paths: list[str], results: list[AuditResult], p
     xlsx = overview_xlsx(rows)
     if xlsx is not None:
         write_atomic(out_dir / "overview.xlsx", xlsx)
-    write_atomic(out_dir / "results.json", machine.to_json(results) + "\n")
+    write_json_array(out_dir / "results.json", results)
     write_atomic(out_dir / "index.md", overview_markdown(results, names, pairs, notes))

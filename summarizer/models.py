@@ -80,6 +80,8 @@ class Facts(BaseModel):
     year_line: int | None = Field(default=None, exclude=True)
     issued_line: int | None = Field(default=None, exclude=True)
     issued_quote: str = Field(default="", exclude=True)
+    signature_agency: str | None = Field(default=None, exclude=True)  # the agency in the closing signature
+    signature_line: int | None = Field(default=None, exclude=True)
 
 
 class LLMStatus(BaseModel):

@@ -245,6 +245,7 @@ def segment(doc: Document) -> Facts:
     last_sec = facts.sections[-1].line if facts.sections else 0
     issued, issued_line, issued_quote, sig_agency, sig_line = find_issue_date(doc, last_sec)
     facts.issued_on, facts.issued_line, facts.issued_quote = issued, issued_line, issued_quote
+    facts.signature_agency, facts.signature_line = sig_agency, sig_line
     if not facts.agency and sig_agency:
         facts.agency, facts.agency_line = sig_agency, sig_line
     if facts.year is None:

@@ -146,3 +146,31 @@ def previous_plus_change(ctx: Context):
             yield ctx.finding("A007", f"二表“{ctx.label(row + '.previous').split('·')[0]}”：上一年项目数量{_fmt(vals[0])}"
                                       f"加本年增/减{_fmt(vals[1])}为{_fmt(vals[0] + vals[1])}，项目数不可能为负。",
                               line, quote, cells={f"{row}.previous": vals[0], f"{row}.change": vals[1]})
+
+
+@check("A008")
+def procurement_pairs(ctx: Context):
+    if ctx.fmt != "2019":
+        return
+    vals = _all(ctx, ["active.procurement.projects", "active.procurement.amount"])
+    if vals is None:
+        return
+    projects, amount = vals
+    if (projects == 0) != (amount == 0):
+        line, quote = ctx.row_evidence("active.procurement")
+        yield ctx.finding("A008", f"二表“政府集中采购”：采购项目数量{_fmt(projects)}，采购总金额{_fmt(amount)}，二者应同为0或同不为0。",
+                          line, quote, cells={"active.procurement.projects": projects, "active.procurement.amount": amount})
+
+
+@check("A009")
+def identical_triples(ctx: Context):
+    if ctx.fmt != "2019":
+        return
+    for row in ("licensing", "other_services", "penalty", "enforcement"):
+        keys = [f"active.{row}.{c}" for c in ("previous", "change", "decisions")]
+        vals = _all(ctx, keys)
+        if vals is None or vals[0] == 0 or len(set(vals)) != 1:
+            continue
+        line, quote = ctx.row_evidence(f"active.{row}")
+        yield ctx.finding("A009", f"二表“{ctx.label(keys[0]).split('·')[0]}”三列均为{_fmt(vals[0])}（上一年项目数量、本年增/减、"
+                                  f"处理决定数量），疑似把一个数填进了各列，请核实。", line, quote, cells=dict(zip(keys, vals)))

@@ -83,3 +83,20 @@ def format_matches_year(ctx: Context):
     names = {"2019": "国办公开办函〔2019〕60号（试行）格式", "2021": "国办公开办函〔2021〕30号格式"}
     yield ctx.finding("P006", f"表格使用{names[f.format_version]}（依据：{ctx.format_evidence}），"
                               f"而{f.year}年度报告应使用{names[want]}。", line, ctx.doc.full_quote(line))
+
+
+_STALE_FORMAT = re.compile(r"年度报告格式[（(]试行[）)]")
+
+
+@check("P007")
+def stale_format_citation(ctx: Context):
+    f = ctx.facts
+    if f.year is None or f.year < 2021:
+        return
+    first = next((s.line for s in f.sections if s.number == 2), ctx.doc.n)
+    for ln in ctx.doc.lines[: first - 1]:
+        m = _STALE_FORMAT.search(ln.text)
+        if m:
+            yield ctx.finding("P007", f"{f.year}年度报告仍依据“年度报告格式（试行）”（2019年格式）编制，应依据国办公开办函〔2021〕30号格式。",
+                              ln.no, ctx.doc.snippet(ln.no, m.start(), m.end()))
+            return

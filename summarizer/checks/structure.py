@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from ..models import Evidence
 from ..schema import SECTIONS, TABLE_TITLES, table_spec
 from . import Context, check
 
@@ -153,3 +156,21 @@ def extra_rows(ctx: Context):
                 hint = f"，最接近的模板行为“{nearest}”" if nearest and not nearest.startswith("（") else nearest
             yield ctx.finding("S007", f"“{TABLE_TITLES[name]}”中有模板外的行“{extra['label']}”{hint}。",
                               extra["line"], ctx.doc.full_quote(extra["line"]))
+
+
+def _agency_key(name: str) -> str:
+    return re.sub(r"[\s（）()“”]", "", name)
+
+
+@check("S010")
+def agency_consistency(ctx: Context):
+    f = ctx.facts
+    sig = (f.signature_agency, f.signature_line) if f.signature_agency else None
+    if not f.agency or not sig or f.agency_line is None or sig[1] == f.agency_line:
+        return
+    a, b = _agency_key(f.agency), _agency_key(sig[0])
+    if a in b or b in a:
+        return
+    yield ctx.finding("S010", f"标题中的发布机关“{f.agency}”与第{sig[1]}行落款“{sig[0]}”不一致（疑为套用其他单位文稿）。",
+                      sig[1], ctx.doc.full_quote(sig[1]),
+                      related=[Evidence(line=f.agency_line, quote=ctx.doc.full_quote(f.agency_line))])

@@ -1,0 +1,55 @@
+"""Checks beyond the minimum catalogue (A008, A009, P007, S010), each shown to fire and to stay quiet."""
+
+from __future__ import annotations
+
+from summarizer import synth
+from summarizer.audit import audit_text
+
+
+def _codes(text: str) -> set[str]:
+    return {f.code for f in audit_text(text).findings}
+
+
+def _set_row(text: str, label: str, values: list[str]) -> str:
+    """Rewrite one tab-layout row of the active table."""
+    out = []
+    for line in text.split("\n"):
+        if line.split("\t")[0].strip() == label:
+            line = "\t".join([line.split("\t")[0]] + values)
+        out.append(line)
+    return "\n".join(out)
+
+
+def test_a008_procurement_projects_without_amount():
+    r = synth.generate(41, fmt="2019", layout="tabs")
+    assert "A008" not in _codes(r.text)
+    bad = _set_row(r.text, "政府集中采购", ["0", "12.5"])
+    assert "A008" in _codes(bad)
+
+
+def test_a009_same_number_in_every_column():
+    r = synth.generate(42, fmt="2019", layout="tabs")
+    assert "A009" not in _codes(r.text)
+    bad = _set_row(r.text, "行政处罚", ["12", "12", "12"])
+    found = [f for f in audit_text(bad).findings if f.code == "A009"]
+    assert found and found[0].severity == "info" and "12" in found[0].message
+
+
+def test_p007_stale_format_citation_only_from_2021():
+    r = synth.generate(43, fmt="2021", layout="cells")
+    lines = r.text.split("\n")
+    at = next(i for i, ln in enumerate(lines) if ln.startswith("一、"))
+    stale = lines[:at] + ["依据《中华人民共和国政府信息公开工作年度报告格式（试行）》编制本报告。"] + lines[at:]
+    assert "P007" not in _codes(r.text)
+    assert "P007" in _codes("\n".join(stale))
+
+
+def test_s010_title_and_signature_disagree():
+    r = synth.generate(44, fmt="2021", layout="cells")
+    agency = r.facts["agency"]
+    lines = r.text.rstrip("\n").split("\n")
+    sig = max(i for i, ln in enumerate(lines) if ln.strip() == agency)
+    other = lines[:sig] + ["某某市某某区文化和旅游局"] + lines[sig + 1:]
+    assert "S010" not in _codes(r.text)
+    found = [f for f in audit_text("\n".join(other)).findings if f.code == "S010"]
+    assert found and "文化和旅游局" in found[0].quote and found[0].related
