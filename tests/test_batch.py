@@ -226,3 +226,14 @@ def test_failed_llm_work_is_not_saved_and_is_retried(tmp_path, monkeypatch):
         s = {}
         run_batch(paths, opts, out_dir=out, procs=1, progress=False, stats=s)
         assert s["cached"] == 2
+
+
+def test_streamed_results_json_equals_the_machine_renderer(tmp_path):
+    from summarizer.batch import write_json_array
+    from summarizer.render import machine
+
+    paths = make_reports(tmp_path / "in", 3)
+    results = run_batch(paths, Options(no_llm=True), progress=False)
+    for subset in (results, results[:1], []):
+        write_json_array(tmp_path / "r.json", subset)
+        assert (tmp_path / "r.json").read_text(encoding="utf-8") == machine.to_json(subset) + "\n"
