@@ -316,12 +316,22 @@ def run_batch(paths: list[str], opts: Options, out_dir: Path | None = None, fmt:
     final: list[AuditResult] = [r for r in results if r is not None]
     pairs, notes = apply_cross_year(final, opts.select, opts.ignore)
     counts["pairs"] = len(pairs)
+    _rescore_cross_year(final)
     if out_dir is not None:
         write_outputs(Path(out_dir), paths, final, pairs, notes)
     if stats is not None:
         stats.update(counts)
         stats["cross_year_notes"] = notes
     return final
+
+
+def _rescore_cross_year(results: list[AuditResult]) -> None:
+    """Cross-year findings arrive after scoring: re-score those reports (LLM judgements are kept)."""
+    from .rubric import score_rubric
+
+    for r in results:
+        if r.rubric is not None and any(f.code.startswith("X") for f in r.findings):
+            r.rubric = score_rubric(r)
 
 
 # ---------------------------------------------------------------- outputs

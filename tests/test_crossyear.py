@@ -72,6 +72,9 @@ def test_mismatches_are_reported_on_both_reports_with_verified_evidence(tmp_path
     assert x1.severity == "error"
     assert x1.cells[f"{y}:applications.carried_over.total"] == cells["applications.carried_over.total"]
     assert x1.cells[f"{y - 1}:applications.carried_forward.total"] == cells["applications.carried_forward.total"]
+    # the rubric is re-scored once cross-year findings are in
+    r3 = next(c for c in results[1].rubric["criteria"] if c["id"] == "R3")
+    assert "X001" in r3["reason"] and r3["score"] < r3["max"]
 
 
 def test_cli_exit_status_counts_cross_year_errors_and_ignore_turns_them_off(tmp_path):
