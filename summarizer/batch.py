@@ -316,6 +316,10 @@ def run_batch(paths: list[str], opts: Options, out_dir: Path | None = None, fmt:
     final: list[AuditResult] = [r for r in results if r is not None]
     pairs, notes = apply_cross_year(final, opts.select, opts.ignore)
     counts["pairs"] = len(pairs)
+    if pairs and config is not None and getattr(config, "enabled", False):
+        from .llm.followup import apply_followup
+
+        apply_followup(pairs, final, config, opts.select, opts.ignore)  # X004, one call per pair
     _rescore_cross_year(final)
     if out_dir is not None:
         write_outputs(Path(out_dir), paths, final, pairs, notes)
@@ -393,7 +397,8 @@ def overview_markdown(results: list[AuditResult], names: list[str], pairs=None, 
                        f"[{names[p.cur][:-3]}]({names[p.cur]})（{b.facts.year}）：{found}")
         for n in notes or []:
             out.append(f"- 注：{n}")
-        out += ["", "大模型比对“上年问题是否整改”的跨年度检查尚未实现。"]
+        out += ["", "配置大模型时，另对每对报告检查“上年报告所列问题本年是否说明整改”（X004，引文双方核验）；"
+                    "未配置或使用 --no-llm 时此项未检查。"]
     return "\n".join(out) + "\n"
 
 
