@@ -27,7 +27,7 @@ class Line:
     no: int  # 1-based line number in the original text
     raw: str  # the original line, as decoded
     text: str  # normalized line used by the parsers
-    idx: list[int] = field(repr=False, default_factory=list)  # text[i] came from raw[idx[i]]
+    idx: list[int] | range = field(repr=False, default_factory=list)  # text[i] came from raw[idx[i]]
     furniture: bool = False  # page furniture (footer, "扫一扫…"), ignored by parsers
 
 
@@ -137,8 +137,21 @@ _FURNITURE = re.compile(
 )
 
 
-def normalize_line(raw: str) -> tuple[str, list[int]]:
-    """Normalize one line; returns the text and the index map back to `raw`."""
+# One-to-one character normalization: full-width ASCII → ASCII, odd spaces → space, minus signs → "-".
+_ONE_TO_ONE = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)}
+_ONE_TO_ONE.update({ord(c): " " for c in "\u3000\u00a0\u2002\u2003\u2009"})
+_ONE_TO_ONE.update({ord(c): "-" for c in "\u2212\u2012\u2013"})
+_NEEDS_SLOW = re.compile("[\u200b\u200c\u200d\ufeff\u2060]|\\[bookmark")
+
+
+def normalize_line(raw: str) -> tuple[str, list[int] | range]:
+    """Normalize one line; returns the text and the index map back to `raw`.
+
+    Fast path: when nothing is removed, normalization is one character for one character and
+    the map is the identity.
+    """
+    if not _NEEDS_SLOW.search(raw):
+        return raw.translate(_ONE_TO_ONE), range(len(raw))
     spans = [(m.start(), m.end()) for m in _BOOKMARK.finditer(raw)] if "[bookmark" in raw else []
     out: list[str] = []
     idx: list[int] = []

@@ -41,6 +41,8 @@ def _cell_token(cell: str, line: int, start: int) -> Token:
     stripped = cell.strip()
     offset = start + (len(cell) - len(cell.lstrip()))
     end = offset + len(stripped)
+    if stripped.isascii() and stripped.isdigit():  # the common case, without regexes
+        return Token(NUM, line, stripped, int(stripped), offset, end)
     if is_placeholder(stripped):
         return Token(EMPTY, line, stripped, None, offset, max(end, offset))
     value = parse_cell(stripped)
