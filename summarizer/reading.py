@@ -102,13 +102,14 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    for enc in ("gb18030",):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text, enc
+    gb_text = None
+    try:
+        gb_text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    # GB18030 decodes almost any bytes; trust it when the words of a report come out of it
+    if gb_text is not None and _looks_like_text(gb_text) and _REPORT_WORDS.search(gb_text):
+        return gb_text, "gb18030"
     try:
         from charset_normalizer import from_bytes  # lazy: only for odd encodings
 
@@ -117,7 +118,12 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         best = None
     if best is not None and _looks_like_text(str(best)):
         return str(best), best.encoding
+    if gb_text is not None and _looks_like_text(gb_text):
+        return gb_text, "gb18030"
     raise InputError("无法识别文件编码（unreadable encoding: not UTF-8, GB18030/GBK or UTF-16）")
+
+
+_REPORT_WORDS = re.compile("信息公开|年度报告|总体情况|政务公开")
 
 
 def _looks_like_text(text: str) -> bool:

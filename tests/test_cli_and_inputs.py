@@ -181,3 +181,11 @@ def test_catalogue_and_registry_agree():
     for code in catalogue():
         assert explain(code).startswith(code)
     assert explain("all").count("\n") == len(catalogue())
+
+
+def test_big5_report_is_decoded_not_mistaken_for_gbk(tmp_path):
+    text = "臺北市某局2021年政府信息公開工作年度報告\n一、總體情況\n本年度收到政府信息公開申請3件。\n"
+    path = tmp_path / "big5.txt"
+    path.write_bytes(text.encode("big5"))
+    doc = read_document(path)
+    assert "政府信息公開" in "".join(ln.text for ln in doc.lines)
