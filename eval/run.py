@@ -253,7 +253,28 @@ def _level_points(rubric: list[dict], crit: str, level: str) -> float | None:
     return None
 
 
-def eval_narrative(cases: list[dict], mode: str, model: str | None, record: bool = False) -> dict:
+def _save_recording(case_id: str, cfg, cache_dir: Path, root: Path = DATASETS) -> None:
+    """Write the live answers of one case as replayable responses (calls in the order they were made).
+
+    Only the validated answers are kept (no keys, no headers: the cache never holds them).
+    """
+    import sqlite3
+
+    files = list(Path(cache_dir).glob("*.sqlite3")) + list(Path(cache_dir).glob("*.db"))
+    responses = []
+    for f in files:
+        with sqlite3.connect(f) as con:
+            for (value,) in con.execute("SELECT value FROM answers ORDER BY created, rowid"):
+                answer = json.loads(value).get("answer", {})
+                responses.append({"content": json.dumps(answer, ensure_ascii=False), "usage": [0, 0]})
+    if responses:
+        path = root / "narrative" / "recorded" / f"{case_id}.json"
+        path.write_text(json.dumps({"model": cfg.model, "recorded": "live", "responses": responses},
+                                   ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def eval_narrative(cases: list[dict], mode: str, model: str | None, record: bool = False,
+                   root: Path = DATASETS) -> dict:
     """Run the LLM layer on each case; replay mode serves the recorded answers via the fake server."""
     try:
         from summarizer import synth  # noqa: F401
@@ -278,7 +299,7 @@ def eval_narrative(cases: list[dict], mode: str, model: str | None, record: bool
         result = audit_text(text, name=case["id"])
         doc = to_document(text, case["id"], "utf-8")  # the same Document audit_text builds
         if mode == "replay":
-            rec_path = DATASETS / "narrative" / "recorded" / f"{case['id']}.json"
+            rec_path = root / "narrative" / "recorded" / f"{case['id']}.json"
             if not rec_path.exists():
                 per.append({"id": case["id"], "skipped": "no recorded responses (run python -m eval.script_replies)"})
                 continue
@@ -289,7 +310,12 @@ def eval_narrative(cases: list[dict], mode: str, model: str | None, record: bool
             cfg = LLMConfig(model=recorded.get("model", "replay"), base_url=server.base_url, api_key="replay",
                             no_cache=True, budget_s=30)
         else:
-            cfg = LLMConfig.from_env(model=model, no_cache=True)
+            record_dir = None
+            if record:  # answers land in a fresh cache, from which they are saved for replay
+                import tempfile
+
+                record_dir = Path(tempfile.mkdtemp(prefix="eval-record-"))
+            cfg = LLMConfig.from_env(model=model, no_cache=not record, cache_dir=record_dir)
         t0 = time.perf_counter()
         try:
             run_llm(result, doc, cfg)
@@ -298,6 +324,8 @@ def eval_narrative(cases: list[dict], mode: str, model: str | None, record: bool
                 server.stop()
                 server = None
         lat.append(time.perf_counter() - t0)
+        if mode == "live" and record:
+            _save_recording(case["id"], cfg, record_dir, root)
         st = result.llm
         calls += st.calls
         ptok += st.prompt_tokens
@@ -478,6 +506,8 @@ def parse_args(argv):
     ap = argparse.ArgumentParser(prog="python -m eval.run", description=__doc__.split("\n")[0])
     ap.add_argument("--live", action="store_true", help="run the narrative cases against a real endpoint (OPENAI_API_KEY/OPENAI_BASE_URL)")
     ap.add_argument("--model", default=None, help="model for --live (else $AUDIT_MODEL)")
+    ap.add_argument("--record", action="store_true",
+                    help="with --live: save the model's validated answers to datasets/narrative/recorded/ for CI replay")
     ap.add_argument("--out", default=str(EVAL_DIR / "results"), help="folder for latest.md / latest.json")
     ap.add_argument("--thresholds", default=str(EVAL_DIR / "thresholds.toml"))
     ap.add_argument("--only", default="seeds,real,mutation,narrative", help="comma list of datasets")
@@ -516,7 +546,8 @@ def main(argv=None) -> int:
     if "narrative" in only and (root / "narrative").is_dir():
         cases = load_labels(root / "narrative")
         try:
-            results["narrative"] = eval_narrative(cases, "live" if a.live else "replay", a.model)
+            results["narrative"] = eval_narrative(cases, "live" if a.live else "replay", a.model, record=a.record,
+                                              root=root)
         except Exception:
             results["narrative"] = {"skipped": "harness error:\n" + traceback.format_exc(limit=3)}
 

@@ -209,3 +209,35 @@ def test_narrative_replay_runs_the_pipeline():
     assert s["calls_per_report"] == 2
     assert 0 < s["grounding_rate"] < 1  # the planted quote is dropped
     assert s["q_agreement"] == 1.0
+
+
+def test_live_record_saves_replayable_answers(tmp_path, monkeypatch):
+    """--live --record against an endpoint (here the local fake) writes recorded answers that replay."""
+    import json
+    import shutil
+
+    from eval import run as R
+    from summarizer.llm.fake_server import FakeOpenAI, chat_reply
+
+    root = tmp_path / "datasets"
+    shutil.copytree(R.DATASETS / "narrative", root / "narrative")
+    case = sorted((root / "narrative").glob("*.json"))[0]
+    rec_name = json.loads(case.read_text(encoding="utf-8"))["id"] + ".json"
+    scripted = json.loads((root / "narrative" / "recorded" / rec_name).read_text(encoding="utf-8"))
+    for f in (root / "narrative").glob("*.json"):
+        if f != case:
+            f.unlink()
+    (root / "narrative" / "recorded" / rec_name).unlink()
+    replies = [chat_reply(r["content"]) for r in scripted["responses"]]
+    with FakeOpenAI(replies) as fake:
+        for k in [k for k in __import__("os").environ if k.startswith(("OPENAI", "AUDIT_"))]:
+            monkeypatch.delenv(k, raising=False)
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "k")
+        rc = R.main(["--live", "--record", "--model", "fake-model", "--only", "narrative", "--no-save",
+                     "--datasets", str(root), "--out", str(tmp_path / "out")])
+    assert rc == 0
+    saved = json.loads((root / "narrative" / "recorded" / rec_name).read_text(encoding="utf-8"))
+    assert saved["recorded"] == "live" and len(saved["responses"]) >= 1
+    assert all(json.loads(r["content"]) for r in saved["responses"])  # validated answers, as JSON
+    assert "k" not in json.dumps(saved).split('"')  # no key anywhere
