@@ -116,7 +116,7 @@ def test_429_with_retry_after_is_honoured(fake, tmp_path):
     fake.queue_content(as_json(good_summary()), as_json(good_judge()))
     r = audit(config(fake, tmp_path))
     gap = fake.requests[1].at - fake.requests[0].at
-    assert 0.9 <= gap < 3.0
+    assert 0.9 <= gap < 6.0  # Retry-After: 1 honoured (upper bound only catches a runaway wait)
     assert r.llm.ran and r.llm.calls == 3 and r.summary is not None
     assert any("重试 1 次" in n for n in r.llm.notes)
 
@@ -135,7 +135,7 @@ def test_timeouts_exhaust_the_budget_gracefully_and_in_bounded_time(fake, tmp_pa
     start = time.monotonic()
     r = audit(cfg)
     elapsed = time.monotonic() - start
-    assert elapsed < 3.5  # the budget bounds the total, not timeout × retries
+    assert elapsed < 2.0 + 4.0  # bounded by the 2 s budget (+ slack for a loaded machine), not timeout × retries
     assert not r.llm.ran and r.summary is None
     assert "失败" in r.llm.skipped_reason
     assert any("确定性审核结果完整" in n for n in r.llm.notes)

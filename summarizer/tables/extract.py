@@ -78,8 +78,11 @@ def fit(values: list[Token], n: int) -> tuple[list[Token | None], str]:
         vals.pop()
     if len(vals) > n:
         return [None] * n, f"该行有{len(vals)}个数值，多于模板的{n}列，无法对应"
-    note = "" if len(vals) == n else f"该行只有{len(vals)}个单元格，模板应有{n}列"
-    return vals + [None] * (n - len(vals)), note
+    if len(vals) < n:
+        # which column is missing cannot be known: nothing is assigned by position
+        shown = "、".join(t.raw or "空" for t in vals)
+        return [None] * n, f"该行只有{len(vals)}个单元格（{shown}），模板应有{n}列，无法确定各数值对应的列，未提取"
+    return vals, ""
 
 
 class _Walker:
