@@ -18,7 +18,7 @@ from summarizer.pipeline import Options, audit_one  # noqa: E402
 
 EXAMPLES = [
     # (file name, seed, format, layout, defect)
-    ("example_narrative_mismatch.txt", 11, "2021", "cells", "n001_received"),
+    ("example_narrative_mismatch.txt", 15, "2021", "cells", "n001_received"),
     ("example_litigation_total.txt", 12, "2019", "tabs", "a004_litigation_total"),
     ("example_pipe_layout_period.txt", 13, "2021", "pipe", "period_two_years"),
     ("example_clean_markdown.md", 14, "2021", "markdown", None),
