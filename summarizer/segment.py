@@ -61,6 +61,12 @@ def heading_numeral(text: str) -> int | None:
     return SECTION_NUMERALS.index(m.group(1)) + 1 if m else None
 
 
+def _title_as_written(raw: str) -> str:
+    """The heading's title as written, without its numeral ("一、总体情况" → "总体情况"; CLI.md)."""
+    t = raw.strip().strip("#* ")
+    return re.sub(r"^[一二三四五六]\s*[、.．,，]\s*", "", t).strip("* ") or raw.strip()
+
+
 def find_sections(doc: Document) -> list[Section]:
     """Section headings in document order; the first heading of each number wins."""
     found: list[Section] = []
@@ -71,7 +77,7 @@ def find_sections(doc: Document) -> list[Section]:
         number = heading_number(ln.text)
         if number and number not in seen:
             seen.add(number)
-            found.append(Section(number=number, title=ln.raw.strip(), line=ln.no))
+            found.append(Section(number=number, title=_title_as_written(ln.raw), line=ln.no))
     if len(found) < 3:
         found = _inline_sections(doc, found, seen)
     found.sort(key=lambda s: s.line)
@@ -88,7 +94,7 @@ def _inline_sections(doc: Document, found: list[Section], seen: set[int]) -> lis
             m = re.search(rf"([{SECTION_NUMERALS}])、({pattern})", ln.text)
             if m and SECTION_NUMERALS.index(m.group(1)) + 1 == number:
                 seen.add(number)
-                found.append(Section(number=number, title=doc.quote(ln.no, m.start(), m.end()), line=ln.no))
+                found.append(Section(number=number, title=doc.quote(ln.no, m.start(2), m.end()), line=ln.no))
     return found
 
 

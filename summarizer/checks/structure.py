@@ -75,7 +75,8 @@ def tables_present(ctx: Context):
             line = res.first_line or (sec.line if sec else ctx.anchor()[0])
             quote = ctx.doc.full_quote(line)
             if sec is not None and sec.end_line <= sec.line:
-                quote = sec.title  # flattened text: cite the section's own heading inside the long line
+                # flattened text: cite the section's own heading inside the long line
+                quote = f"{'一二三四五六'[sec.number - 1]}、{sec.title}"
             elif len(quote) > 120:
                 quote = quote[:120]
             yield ctx.finding("S008", f"“{TABLE_TITLES[name]}”无法解析：{res.reason}。", line, quote)

@@ -441,6 +441,11 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
 _FIFTEEN = re.compile(r"(?<![\d.])(\d+(?:[ \t]+\d+){14})(?![\d.]|[ \t]+\d)")
 
 
+def _inline_heading(sec: Section) -> str:
+    """"三、收到和处理…" as it stands inside a flattened line (the numeral makes it unique)."""
+    return f"{'一二三四五六'[sec.number - 1]}、{sec.title[:8]}"
+
+
 def _flattened_litigation(doc: Document, sections: list[Section], res: TableResult, cells: dict) -> None:
     """Table 四 of flattened web text, when its 15 numbers are still separated by spaces.
 
@@ -451,7 +456,7 @@ def _flattened_litigation(doc: Document, sections: list[Section], res: TableResu
     if sec is None:
         return
     text = doc.line(sec.line).text
-    head = text.find(sec.title[:8]) if sec.title[:8] in text else -1
+    head = text.find(_inline_heading(sec))
     if head < 0:
         return
     stop = re.search(r"五\s*、", text[head + len(sec.title):])
@@ -486,7 +491,7 @@ def _explain_unparsed(doc: Document, sections: list[Section], tables: dict[str, 
             continue
         if sec.end_line <= sec.line:  # flattened text: the section shares its line with the others
             text = doc.line(sec.line).text
-            pos = text.find(sec.title[:6]) if sec.title[:6] in text else 0
+            pos = max(0, text.find(_inline_heading(sec)))
             joined = "\n" + text[pos:pos + 3000]
         else:
             joined = "\n".join(doc.line(i).text for i in range(sec.line, min(sec.end_line, sec.line + 400) + 1))
