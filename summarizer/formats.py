@@ -40,14 +40,18 @@ def _cell_text(text: str | None) -> str:
     cells), whitespace collapsed, no tabs. Only two Latin words keep a space between them."""
     if not text:
         return ""
+    return _join_pieces((part.strip() for part in text.splitlines()), r"[A-Za-z]")
+
+
+def _join_pieces(pieces, word: str) -> str:
+    """Join text pieces without separators (Chinese), except a space between two `word` characters."""
     out = ""
-    for part in text.splitlines():
-        part = part.strip()
-        if not part:
+    for piece in pieces:
+        if not piece:
             continue
-        if out and re.match(r"[A-Za-z]", part) and re.search(r"[A-Za-z]$", out):
+        if out and re.match(word, piece) and re.search(word + "$", out):
             out += " "
-        out += part
+        out += piece
     return _squash(out)
 
 
@@ -240,15 +244,8 @@ def _cell_plain(node: _Node) -> str:
                 walk(child)
 
     walk(node)
-    pieces = [_squash(p) for p in "".join(parts).split("\n")]
-    out = ""
-    for piece in pieces:
-        if not piece:
-            continue
-        if out and re.match(r"[0-9A-Za-z]", piece) and re.search(r"[0-9A-Za-z]$", out):
-            out += " "
-        out += piece
-    return _squash(out)
+    # block elements inside one HTML cell: Latin words and numbers in separate blocks stay apart
+    return _join_pieces((_squash(p) for p in "".join(parts).split("\n")), r"[0-9A-Za-z]")
 
 
 def _table_rows(table: _Node) -> list[list[_Node]]:
