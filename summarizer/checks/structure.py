@@ -89,10 +89,20 @@ def missing_rows(ctx: Context):
             continue
         spec = table_spec(name, res.format_version or ctx.fmt)
         labels = [spec.row(r).label.split("（区分")[0] for r in res.missing_rows]
-        line = res.first_line
+        # cite where the gap is: the row read just before the first missing one, else the table's start
+        ids = [r.id for r in spec.rows]
+        first_missing = ids.index(res.missing_rows[0])
+        before = [rid for rid in ids[:first_missing] if f"{name}.{rid}" in res.row_lines]
+        if before:
+            line = res.row_lines[f"{name}.{before[-1]}"]
+            where = f"缺行从第{line}行之后开始"
+        else:
+            line = res.first_line
+            where = f"表格从第{line}行才开始，此前的行缺失" if line else ""
         quote = ctx.doc.full_quote(line) if line else ctx.anchor()[1]
         shown = "、".join(labels[:12]) + (f"等{len(labels)}行" if len(labels) > 12 else "")
-        yield ctx.finding("S005", f"“{TABLE_TITLES[name]}”缺少模板中的{len(labels)}行：{shown}。"
+        yield ctx.finding("S005", f"“{TABLE_TITLES[name]}”缺少模板中的{len(labels)}行：{shown}"
+                                  f"{'（' + where + '，常见原因：跨页丢失）' if where else ''}。"
                                   f"缺行的数值未作推测，相关勾稽核算已跳过。", line or ctx.anchor()[0], quote)
 
 
