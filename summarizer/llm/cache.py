@@ -27,24 +27,38 @@ class ResponseCache:
     def __init__(self, directory: Path):
         directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / CACHE_FILE
-        with self._connect() as con:
-            con.execute(
-                "CREATE TABLE IF NOT EXISTS answers ("
-                "key TEXT PRIMARY KEY, created REAL NOT NULL, model TEXT NOT NULL, value TEXT NOT NULL)"
-            )
+        # WAL is set once (it persists in the file); switching the journal mode on every connection
+        # takes an exclusive lock and failed at once ("database is locked") when reports ran in threads.
+        for attempt in range(5):
+            try:
+                con = self._connect()
+                try:
+                    with con:
+                        con.execute(
+                            "CREATE TABLE IF NOT EXISTS answers ("
+                            "key TEXT PRIMARY KEY, created REAL NOT NULL, model TEXT NOT NULL, value TEXT NOT NULL)"
+                        )
+                    con.execute("PRAGMA journal_mode=WAL")
+                finally:
+                    con.close()
+                break
+            except sqlite3.OperationalError:
+                time.sleep(0.05 * (attempt + 1))
 
     def _connect(self) -> sqlite3.Connection:
         # One short-lived connection per operation: safe when reports are audited in threads.
-        con = sqlite3.connect(self.path, timeout=10)
-        con.execute("PRAGMA journal_mode=WAL")
-        return con
+        return sqlite3.connect(self.path, timeout=10)
 
     def get(self, key: str) -> dict | None:
-        con = self._connect()
+        """The cached value, or None (a cache that cannot be read is a miss, never a failure)."""
         try:
-            row = con.execute("SELECT value FROM answers WHERE key = ?", (key,)).fetchone()
-        finally:
-            con.close()
+            con = self._connect()
+            try:
+                row = con.execute("SELECT value FROM answers WHERE key = ?", (key,)).fetchone()
+            finally:
+                con.close()
+        except sqlite3.Error:
+            return None
         if row is None:
             return None
         try:
@@ -54,12 +68,16 @@ class ResponseCache:
         return value if isinstance(value, dict) else None
 
     def put(self, key: str, value: dict, model: str) -> None:
-        con = self._connect()
+        """Store a value; a cache that cannot be written only costs a later call, never this answer."""
         try:
-            with con:
-                con.execute(
-                    "INSERT OR REPLACE INTO answers (key, created, model, value) VALUES (?, ?, ?, ?)",
-                    (key, time.time(), model, json.dumps(value, ensure_ascii=False)),
-                )
-        finally:
-            con.close()
+            con = self._connect()
+            try:
+                with con:
+                    con.execute(
+                        "INSERT OR REPLACE INTO answers (key, created, model, value) VALUES (?, ?, ?, ?)",
+                        (key, time.time(), model, json.dumps(value, ensure_ascii=False)),
+                    )
+            finally:
+                con.close()
+        except sqlite3.Error:
+            pass
