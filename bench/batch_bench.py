@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summarizer.llm.fake_server import FakeOpenAI, chat_reply  # noqa: E402
-from summarizer.synth import LAYOUTS, generate  # noqa: E402
+from testkit.fake_server import FakeOpenAI, chat_reply  # noqa: E402
+from testkit.synth import LAYOUTS, generate  # noqa: E402
 
 LATENCY_S = 0.3
 SUMMARY = json.dumps({"overall": [], "problems": [], "improvements": []})
@@ -40,7 +40,7 @@ AUDIT = [str(ROOT / ".venv" / "bin" / "audit")] if (ROOT / ".venv" / "bin" / "au
 
 def make_reports(folder: Path, n: int, seed: int = 7) -> None:
     """A mix of formats and layouts, one report in ten with a defect (as a real batch would have)."""
-    from summarizer.synth import DEFECTS
+    from testkit.synth import DEFECTS
 
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summarizer import synth  # noqa: E402
+from testkit import synth  # noqa: E402
 from summarizer.audit import audit_text  # noqa: E402
 
 

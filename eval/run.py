@@ -277,10 +277,10 @@ def eval_narrative(cases: list[dict], mode: str, model: str | None, record: bool
                    root: Path = DATASETS) -> dict:
     """Run the LLM layer on each case; replay mode serves the recorded answers via the fake server."""
     try:
-        from summarizer import synth  # noqa: F401
+        from testkit import synth  # noqa: F401
         from summarizer.audit import audit_text
         from summarizer.llm import LLMConfig, run_llm
-        from summarizer.reading import to_document
+        from summarizer.document import to_document
         from summarizer.rubric import llm_criteria
     except Exception as exc:
         return {"skipped": f"LLM layer not importable ({type(exc).__name__}: {exc})"}
@@ -288,7 +288,7 @@ def eval_narrative(cases: list[dict], mode: str, model: str | None, record: bool
     server = None
     if mode == "replay":
         try:
-            from summarizer.llm import fake_server
+            from testkit import fake_server
         except Exception as exc:
             return {"skipped": f"fake server not importable ({type(exc).__name__}: {exc})"}
     labels_q, preds_q, lab_scores, got_scores = [], [], [], []
@@ -537,10 +537,10 @@ def main(argv=None) -> int:
             results[ds] = eval_labelled(load_labels(root / ds), audit_path)
     if "mutation" in only:
         try:
-            from summarizer import synth
+            from testkit import synth
             results["mutation"] = eval_mutations(audit_text, synth, a.mutation_seeds)
         except ImportError as exc:
-            results["mutation"] = {"skipped": f"summarizer.synth not importable: {exc}"}
+            results["mutation"] = {"skipped": f"testkit.synth not importable: {exc}"}
         except Exception:
             results["mutation"] = {"skipped": "harness error:\n" + traceback.format_exc(limit=3)}
     if "narrative" in only and (root / "narrative").is_dir():

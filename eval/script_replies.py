@@ -48,7 +48,7 @@ def replies_for(case: dict, synth) -> list[dict]:
 
 
 def main() -> int:
-    from summarizer import synth
+    from testkit import synth
 
     out = DATASETS / "narrative" / "recorded"
     out.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summarizer import synth  # noqa: E402
+from testkit import synth  # noqa: E402
 from summarizer.batch import render_markdown  # noqa: E402
 from summarizer.pipeline import Options, audit_one  # noqa: E402
 

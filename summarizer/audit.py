@@ -12,7 +12,8 @@ from typing import Iterable
 
 from .checks import Context, run_checks
 from .models import SEVERITY_ORDER, AuditResult, Finding
-from .reading import Document, InputError, read_document, to_document
+from .document import Document, InputError, to_document
+from .readers import read_document
 from .segment import segment
 from .tables.extract import extract
 

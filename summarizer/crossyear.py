@@ -98,7 +98,7 @@ class _Quotes:
 
     def _doc(self, path: str):
         if path not in self._docs:
-            from .reading import InputError, read_document
+            from .readers import InputError, read_document
 
             try:
                 self._docs[path] = read_document(path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .reading import Document
+from .document import Document
 
 _INJECTION = re.compile(
     r"(忽略|无视|不要理会|忘记|忘掉).{0,12}(指令|指示|提示|要求|规则|设定)"

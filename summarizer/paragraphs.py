@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .reading import Document, clause_bounds
+from .document import Document, clause_bounds
 
 _SENTENCE_END = tuple("。！？；：!?;:")
 

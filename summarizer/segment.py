@@ -12,7 +12,7 @@ from datetime import date
 
 from .models import Facts, Period, Section
 from .numbers import cn_to_int
-from .reading import Document
+from .document import Document
 from .schema import SECTION_NUMERALS, SECTIONS
 
 _HEADING = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?([一二三四五六])\s*[、.．,，]\s*(.{2,40}?)(?:\*\*)?\s*$")

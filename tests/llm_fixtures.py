@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from summarizer.models import AuditResult, Facts, Finding, Period, Section, TableResult
-from summarizer.reading import to_document
+from summarizer.document import to_document
 
 REPORT_LINES = [
     "某市某区商务局2021年政府信息公开工作年度报告",  # 1

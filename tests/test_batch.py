@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 from summarizer import batch
 from summarizer.batch import StateStore, input_key, options_fingerprint, run_batch, write_atomic
 from summarizer.cli import app
-from summarizer.llm.fake_server import FakeOpenAI, chat_reply
+from testkit.fake_server import FakeOpenAI, chat_reply
 from summarizer.pipeline import Options, llm_config
-from summarizer.synth import generate
+from testkit.synth import generate
 
 EMPTY_SUMMARY = json.dumps({"overall": [], "problems": [], "improvements": []})
 EMPTY_JUDGE = json.dumps({"findings": [], "scores": []})

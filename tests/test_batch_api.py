@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.llm.fake_server import FakeOpenAI, chat_reply
-from summarizer.synth import generate
+from testkit.fake_server import FakeOpenAI, chat_reply
+from testkit.synth import generate
 
 SUMMARY = json.dumps({"overall": [], "problems": [], "improvements": []})
 JUDGE = json.dumps({"findings": [], "scores": []})

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import synth
+from testkit import synth
 from summarizer.audit import audit_text
-from summarizer.reading import InputError, decode_bytes, read_document
+from summarizer.readers import InputError, decode_bytes, read_document
 
 AUDIT = [sys.executable, "-m", "summarizer.cli"]
 
@@ -129,7 +129,7 @@ def test_fullwidth_and_bookmark_normalised():
 
 
 def test_huge_file_refused_with_message(tmp_path):
-    from summarizer.reading import MAX_BYTES
+    from summarizer.readers import MAX_BYTES
 
     big = tmp_path / "huge.txt"
     with open(big, "wb") as fh:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import synth
-from summarizer.llm.fake_server import FakeOpenAI, chat_reply, error_reply
+from testkit import synth
+from testkit.fake_server import FakeOpenAI, chat_reply, error_reply
 
 SECRET = "sk-test-SECRET-never-print-9f8e7d"
 

@@ -14,8 +14,8 @@ from summarizer.cli import app
 from summarizer.crossyear import match_pairs
 from summarizer.models import AuditResult, Facts, Finding
 from summarizer.pipeline import Options
-from summarizer.reading import read_document
-from summarizer.synth import generate
+from summarizer.readers import read_document
+from testkit.synth import generate
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 

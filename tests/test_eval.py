@@ -155,7 +155,7 @@ def test_seed_labels_carry_the_known_codes():
 
 def _tiny_dataset(tmp_path: Path) -> Path:
     """Two generated reports labelled from the generator's truth: one clean, one with a defect."""
-    synth = pytest.importorskip("summarizer.synth")
+    synth = pytest.importorskip("testkit.synth")
     root = tmp_path / "datasets"
     (root / "seeds").mkdir(parents=True)
     for i, defect in enumerate((None, "a004_litigation_total")):
@@ -200,7 +200,7 @@ def test_missing_corpus_file_is_skipped_with_a_note(tmp_path):
 
 
 def test_narrative_replay_runs_the_pipeline():
-    pytest.importorskip("summarizer.llm.fake_server")
+    pytest.importorskip("testkit.fake_server")
     cases = [c for c in R.load_labels(R.DATASETS / "narrative") if c["id"] in ("nar-boilerplate", "nar-ungrounded")]
     res = R.eval_narrative(cases, "replay", None)
     assert "skipped" not in res, res.get("skipped")
@@ -217,7 +217,7 @@ def test_live_record_saves_replayable_answers(tmp_path, monkeypatch):
     import shutil
 
     from eval import run as R
-    from summarizer.llm.fake_server import FakeOpenAI, chat_reply
+    from testkit.fake_server import FakeOpenAI, chat_reply
 
     root = tmp_path / "datasets"
     shutil.copytree(R.DATASETS / "narrative", root / "narrative")

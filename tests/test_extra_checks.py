@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summarizer import synth
+from testkit import synth
 from summarizer.audit import audit_text
 
 

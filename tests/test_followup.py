@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 from summarizer.batch import run_batch
-from summarizer.llm.fake_server import FakeOpenAI, chat_reply
+from testkit.fake_server import FakeOpenAI, chat_reply
 from summarizer.pipeline import Options
-from summarizer.synth import generate
+from testkit.synth import generate
 
 
 def _section5_line(path: Path) -> tuple[int, str]:

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.formats import _cell_text, docx_to_text, html_to_text
-from summarizer.reading import read_document
+from summarizer.readers.cells import cell_text as _cell_text
+from summarizer.readers.docx import docx_to_text
+from summarizer.readers.html import html_to_text
+from summarizer.readers import read_document
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
 
@@ -167,7 +169,7 @@ def test_docx_through_read_document(tmp_path):
 
 def test_docx_garbage_is_input_error():
     pytest.importorskip("docx", reason="python-docx not installed")
-    from summarizer.reading import InputError
+    from summarizer.document import InputError
 
     with pytest.raises(InputError):
         docx_to_text(b"PK\x03\x04 not really a zip")
@@ -216,7 +218,7 @@ def _make_pdf(fills_only: bool = False) -> bytes:
 @pytest.mark.parametrize("fills_only", [False, True])
 def test_pdf_tables_as_tab_rows_in_reading_order(fills_only):
     pytest.importorskip("pdfplumber", reason="pdfplumber not installed")
-    from summarizer.formats import pdf_to_text
+    from summarizer.readers.pdf import pdf_to_text
 
     lines = pdf_to_text(_make_pdf(fills_only)).splitlines()
     assert lines == [
@@ -233,8 +235,8 @@ def test_pdf_tables_as_tab_rows_in_reading_order(fills_only):
 
 def test_pdf_garbage_is_input_error():
     pytest.importorskip("pdfplumber", reason="pdfplumber not installed")
-    from summarizer.formats import pdf_to_text
-    from summarizer.reading import InputError
+    from summarizer.readers.pdf import pdf_to_text
+    from summarizer.document import InputError
 
     with pytest.raises(InputError):
         pdf_to_text(b"%PDF-1.4\nnot really a pdf")
@@ -243,8 +245,8 @@ def test_pdf_garbage_is_input_error():
 def test_pdf_without_pdfplumber_says_how_to_install(monkeypatch):
     import builtins
 
-    from summarizer.formats import pdf_to_text
-    from summarizer.reading import InputError
+    from summarizer.readers.pdf import pdf_to_text
+    from summarizer.document import InputError
 
     real_import = builtins.__import__
 
@@ -269,7 +271,7 @@ def _real(name: str) -> Path:
 
 
 def _texts(path: Path) -> list[str]:
-    """The original lines (before reading.py's full-width normalization)."""
+    """The original lines (before document.py's full-width normalization)."""
     return [ln.raw for ln in read_document(path).lines]
 
 

@@ -14,7 +14,7 @@ import pytest
 from llm_fixtures import as_json, good_judge, good_summary, make_doc, make_result
 
 from summarizer.llm import LLMConfig, run_llm
-from summarizer.llm.fake_server import FakeOpenAI, Reply, chat_reply, error_reply
+from testkit.fake_server import FakeOpenAI, Reply, chat_reply, error_reply
 from summarizer.render.llm_markdown import render_llm_sections
 
 KEY = "sk-test-SECRET-0123456789"

@@ -22,7 +22,7 @@ from summarizer.schema import (
     all_keys,
     table_spec,
 )
-from summarizer.synth import DEFECT_FORMAT, DEFECTS, FORMATS, LAYOUTS, SynthReport, generate
+from testkit.synth import DEFECT_FORMAT, DEFECTS, FORMATS, LAYOUTS, SynthReport, generate
 
 SEEDS = range(12)
 COMBOS = list(itertools.product(FORMATS, LAYOUTS))

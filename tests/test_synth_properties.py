@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from summarizer.audit import audit_text
-from summarizer.synth import DEFECT_FORMAT, DEFECTS, FORMATS, LAYOUTS, SynthReport, generate
+from testkit.synth import DEFECT_FORMAT, DEFECTS, FORMATS, LAYOUTS, SynthReport, generate
 
 PROFILE = dict(derandomize=True, deadline=None, database=None,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors])

@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Callable, Iterable, Iterator
 
 from ..models import Evidence, Facts, Finding, TableResult
-from ..reading import Document
+from ..document import Document
 from ..schema import cell_label
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from ..models import AuditResult, Evidence, Finding
-from ..reading import Document
+from ..document import Document
 from .answers import _Answer
 from .cache import ResponseCache
 from .client import Deadline, LLMError
@@ -56,7 +56,7 @@ def _lines(doc: Document, numbers: set[int], bad: set[int]) -> list[dict]:
 
 def apply_followup(pairs, results: list[AuditResult], config: LLMConfig, select=None, ignore=None) -> None:
     """Run the X004 check for every cross-year pair and add its findings and usage to this year's result."""
-    from ..reading import InputError, read_document
+    from ..readers import InputError, read_document
 
     code_on = (not select or any("X004".startswith(s) for s in select)) and \
         not (ignore and any("X004".startswith(s) for s in ignore))

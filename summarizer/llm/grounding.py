@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..models import Evidence
 from ..injection import _INJECTION, injection_lines  # noqa: F401  (re-exported)
-from ..reading import Document
+from ..document import Document
 
 MIN_QUOTE_CHARS = 4  # shorter quotes ("5件") would match almost anywhere
 _EDGE = "。，、；;：:,.!！?？\"'“”‘’「」『』（）()【】《》…- "

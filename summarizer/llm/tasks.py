@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from .. import rubric as rubric_mod
 from ..models import AuditResult, Evidence, Finding
-from ..reading import Document
+from ..document import Document
 from .answers import AnswerError, JudgeAnswer, SummaryAnswer, parse_answer, strip_think
 from .cache import ResponseCache, cache_key
 from .client import ChatClient, Deadline, LLMError

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Section, TableResult
-from ..reading import Document
+from ..document import Document
 from ..schema import LITIGATION_COLUMNS, LITIGATION_GROUPS, TABLE_NAMES, table_spec
 from .labels import ROWS, match_row, nearest_label
 from .tokenize import BREAK, EMPTY, NUM, SECTION, TEXT, Token, tokenize

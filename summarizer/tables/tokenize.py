@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from ..numbers import is_placeholder, parse_cell
-from ..reading import Document
+from ..document import Document
 
 TEXT, NUM, EMPTY, BREAK, SECTION = "TEXT", "NUM", "EMPTY", "BREAK", "SECTION"
 

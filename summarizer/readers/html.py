@@ -1,65 +1,15 @@
-"""Turning HTML, PDF and .docx reports into plain text the parsers already understand.
+"""HTML pages: blocks as lines, each <table> row as one tab-separated line, site chrome dropped.
 
-Why one shared text layout: the table extractor reads plain lines, so every converter here
-emits the same shape — ordinary text as one line per block/paragraph, and every table row as
-ONE line of tab-separated cell texts. Merged cells are written once (top-left position) and the
-positions they cover are left as empty strings, so column positions stay stable across rows.
-
-Heavy libraries (pdfplumber, python-docx) are imported inside the functions that need them, so
-auditing a .txt never pays for them; HTML uses only the standard library.
+Uses only the standard library's html.parser.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from html.parser import HTMLParser
 
-# ---------------------------------------------------------------- shared helpers
+from .cells import join_pieces, row_line, squash
 
-# CJK ideographs plus CJK / full-width punctuation: a space between two of these is never
-# meaningful in a Chinese report (it comes from justified PDF text or HTML source line breaks).
-_CJK = r"\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2018-\u201d\u2026"
-_CJK_GAP = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0]+(?=[{_CJK}])")
-_WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000\u2002\u2003\u2009\u200b]+")
-# Page footers: "- 3 -", "— 3 —", "第 3 页", "第 3 页 共 5 页", "3 / 5".
-_FOOTER = re.compile(
-    r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
-)
-
-
-def _squash(text: str) -> str:
-    """Collapse all whitespace to single spaces and drop spaces between CJK characters."""
-    text = _WS.sub(" ", text).strip()
-    return _CJK_GAP.sub("", text)
-
-
-def _cell_text(text: str | None) -> str:
-    """A table cell as one string: its lines joined without separators (Chinese labels wrap
-    mid-word, e.g. "…只计这一情" / "形，不计其他情形）", and numbers wrap mid-number in narrow
-    cells), whitespace collapsed, no tabs. Only two Latin words keep a space between them."""
-    if not text:
-        return ""
-    return _join_pieces((part.strip() for part in text.splitlines()), r"[A-Za-z]")
-
-
-def _join_pieces(pieces, word: str) -> str:
-    """Join text pieces without separators (Chinese), except a space between two `word` characters."""
-    out = ""
-    for piece in pieces:
-        if not piece:
-            continue
-        if out and re.match(word, piece) and re.search(word + "$", out):
-            out += " "
-        out += piece
-    return _squash(out)
-
-
-def _row_line(cells: list[str]) -> str:
-    return "\t".join(c.replace("\t", " ") for c in cells)
-
-
-# ---------------------------------------------------------------- HTML
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
          "source", "track", "wbr", "keygen", "basefont", "frame"}
@@ -181,8 +131,8 @@ def _is_link_list(node: _Node) -> bool:
     if not items:
         return False
     for li in items:
-        text = _squash(_plain(li))
-        link_text = "".join(_squash(_plain(a)) for a in _find_all(li, "a"))
+        text = squash(_plain(li))
+        link_text = "".join(squash(_plain(a)) for a in _find_all(li, "a"))
         if text and len(link_text) < len(text.replace(" ", "")) * 0.8:
             return False
     return True
@@ -245,7 +195,7 @@ def _cell_plain(node: _Node) -> str:
 
     walk(node)
     # block elements inside one HTML cell: Latin words and numbers in separate blocks stay apart
-    return _join_pieces((_squash(p) for p in "".join(parts).split("\n")), r"[0-9A-Za-z]")
+    return join_pieces((squash(p) for p in "".join(parts).split("\n")), r"[0-9A-Za-z]")
 
 
 def _table_rows(table: _Node) -> list[list[_Node]]:
@@ -322,7 +272,7 @@ def _grid_lines(rows: list[list[_Node]]) -> list[str]:
             if pending[c] <= 0:
                 del pending[c]
         if any(cell.strip() for cell in out):
-            lines.append(_row_line(out))
+            lines.append(row_line(out))
     return lines
 
 
@@ -331,7 +281,7 @@ def _render(root: _Node) -> list[str]:
     buf: list[str] = []
 
     def flush() -> None:
-        text = _squash("".join(buf))
+        text = squash("".join(buf))
         buf.clear()
         if text:
             lines.append(text)
@@ -379,210 +329,3 @@ def html_to_text(text: str) -> str:
     return "\n".join(_render(builder.root)) + "\n"
 
 
-# ---------------------------------------------------------------- PDF
-
-
-def _pdf_is_ruling(obj: dict) -> bool:
-    """page.filter test keeping only what can be a visible table ruling.
-
-    Word-made PDFs paint a filled, unstroked box behind every line of prose and behind every
-    table cell. As table edges, the prose boxes turn each page into a one-column "table" glued
-    onto the real ones, and the cell boxes follow Word's hidden cell grid rather than the drawn
-    borders (e.g. splitting "行政诉讼" over columns it does not head). So only stroked shapes,
-    lines and thin filled bars (a border drawn as a 0.5 pt rectangle) are kept."""
-    if obj.get("object_type") != "rect" or obj.get("stroke"):
-        return True
-    return min(float(obj.get("width", 0)), float(obj.get("height", 0))) <= 3
-
-
-def _pdf_is_not_line_background(width: float):
-    """Fallback filter for pages whose tables are drawn only as filled cell boxes: keep those,
-    but still drop the text-column-wide boxes Word paints behind lines of prose."""
-
-    def keep(obj: dict) -> bool:
-        if obj.get("object_type") != "rect" or obj.get("stroke"):
-            return True
-        w, h = float(obj.get("width", 0)), float(obj.get("height", 0))
-        return min(w, h) <= 3 or w < 0.6 * width
-
-    return keep
-
-
-def _find_tables(page) -> list[tuple[tuple[float, float, float, float], list[list[str | None]]]]:
-    """(bbox, rows) of the page's ruled tables: from visible rulings first, and only when that
-    finds none, from filled cell boxes too."""
-    for test in (_pdf_is_ruling, _pdf_is_not_line_background(float(page.width))):
-        ruled = page.filter(test)
-        settings = {}
-        extra = _open_table_ends(ruled)
-        if extra:
-            settings["explicit_horizontal_lines"] = extra
-        tables = []
-        for table in ruled.find_tables(settings):
-            rows = table.extract()
-            if _pdf_is_table(rows):
-                tables.append((table.bbox, rows))
-        if tables:
-            return tables
-    return []
-
-
-def _open_table_ends(page) -> list[float]:
-    """y positions where a table runs off the page with no closing border.
-
-    A table split by a page break has no bottom rule on the first page (nor a top rule on the
-    next), so the rows at the break are not closed cells and pdfplumber drops them. When the
-    lowest (highest) vertical rulings end where no horizontal ruling is, a horizontal line is
-    supplied there."""
-    edges = page.edges
-    vertical = [e for e in edges if e.get("orientation") == "v" and float(e["bottom"]) - float(e["top"]) > 3]
-    horizontal = [e for e in edges if e.get("orientation") == "h"]
-    if len(vertical) < 2:
-        return []
-    out = []
-    for y in (max(float(e["bottom"]) for e in vertical), min(float(e["top"]) for e in vertical)):
-        ending = [e for e in vertical if abs(float(e["bottom"]) - y) <= 2 or abs(float(e["top"]) - y) <= 2]
-        if len(ending) < 2:
-            continue
-        x0 = min(float(e["x0"]) for e in ending)
-        x1 = max(float(e["x1"]) for e in ending)
-        closed = any(abs(float(h["top"]) - y) <= 3 and float(h["x0"]) <= x0 + 3 and float(h["x1"]) >= x1 - 3
-                     for h in horizontal)
-        if not closed:
-            out.append(y)
-    return out
-
-
-def _pdf_is_table(rows: list[list[str | None]]) -> bool:
-    """A real statistics table has at least two columns somewhere and some text in it."""
-    if not rows:
-        return False
-    if max(len(r) for r in rows) < 2:
-        return False
-    filled = [c for r in rows for c in r if c and c.strip()]
-    return len(filled) >= 2
-
-
-def _inside(obj: dict, bbox: tuple[float, float, float, float]) -> bool:
-    x = (float(obj["x0"]) + float(obj["x1"])) / 2
-    y = (float(obj["top"]) + float(obj["bottom"])) / 2
-    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
-
-
-def _pdf_page_items(page) -> list[tuple[float, int, list[str]]]:
-    """(top, order, lines) items for one page: text lines outside tables and table rows."""
-    tables = _find_tables(page)
-    boxes = [bbox for bbox, _ in tables]
-
-    items: list[tuple[float, int, list[str]]] = []
-    for bbox, rows in tables:
-        out = []
-        for row in rows:
-            cells = [_cell_text(c) for c in row]
-            if any(cells):
-                out.append(_row_line(cells))
-        items.append((float(bbox[1]), 1, out))
-
-    def outside(obj: dict) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        return not any(_inside(obj, b) for b in boxes)
-
-    text_page = page.filter(outside) if boxes else page
-    for line in text_page.extract_text_lines(return_chars=False, strip=True):
-        text = _squash(line.get("text", ""))
-        if re.fullmatch(r"\d{1,3}", text) and float(line["top"]) > 0.9 * float(page.height):
-            continue  # a bare page number in the bottom margin
-        if text:
-            items.append((float(line["top"]), 0, [text]))
-    items.sort(key=lambda it: (it[0], it[1]))
-    return items
-
-
-def pdf_to_text(data: bytes) -> str:
-    """PDF bytes → report text, page by page in reading order: text lines outside tables as
-    lines, each table row as one tab-separated line (None cells → ""). Page footers such as
-    "- 3 -" are dropped; a table continued on the next page simply continues there."""
-    from .reading import InputError
-
-    try:
-        import pdfplumber  # lazy: heavy, and optional for text-only users
-    except ImportError as exc:
-        raise InputError("PDF 需要安装 pdfplumber：pip install pdfplumber") from exc
-
-    lines: list[str] = []
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for page in pdf.pages:
-                page_lines = [ln for _, _, chunk in _pdf_page_items(page) for ln in chunk]
-                lines.extend(ln for ln in page_lines if not _FOOTER.match(ln))
-    except InputError:
-        raise
-    except Exception as exc:  # pdfminer raises many kinds of errors on damaged files
-        raise InputError(f"无法解析 PDF（cannot parse PDF: {type(exc).__name__}: {exc}）") from exc
-    if not any(ln.strip() for ln in lines):
-        raise InputError("PDF 没有文字层（扫描件？需要先 OCR）（PDF has no text layer: scanned? OCR it first）")
-    return "\n".join(lines) + "\n"
-
-
-# ---------------------------------------------------------------- DOCX
-
-
-def docx_to_text(data: bytes) -> str:
-    """.docx bytes → report text: paragraphs and tables in body order; each table row as one
-    tab-separated line. python-docx returns the same cell object for every grid position a
-    merged cell covers, so a repeat is written once and its covered positions left ''."""
-    from .reading import InputError
-
-    try:
-        import docx  # python-docx; lazy: heavy, and optional for text-only users
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
-    except ImportError as exc:
-        raise InputError(".docx 需要安装 python-docx：pip install python-docx") from exc
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:
-        raise InputError(f"无法解析 .docx（cannot parse .docx: {type(exc).__name__}: {exc}）") from exc
-
-    lines: list[str] = []
-
-    def emit_table(table) -> None:
-        # <w:tc> elements already written, keyed by id; the dict keeps the lxml proxies alive so
-        # an id cannot be reused by another element while the table is being read.
-        seen: dict[int, object] = {}
-        for row in table.rows:
-            out: list[str] = [""] * int(getattr(row, "grid_cols_before", 0) or 0)
-            nested = []
-            for cell in row.cells:
-                key = id(cell._tc)
-                if key in seen:
-                    out.append("")
-                    continue
-                seen[key] = cell._tc
-                out.append(_cell_text("\n".join(p.text for p in cell.paragraphs)))
-                nested.extend(cell.tables)
-            if any(out):
-                lines.append(_row_line(out))
-            for inner in nested:  # rare; keep their rows rather than lose them
-                emit_table(inner)
-
-    def walk(parent) -> None:
-        for child in parent.iterchildren():
-            tag = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
-            if tag == "p":
-                # Tabs inside a paragraph are kept: a table typed with tab stops then reads as
-                # the tab-separated row layout the table extractor understands.
-                text = Paragraph(child, document).text
-                for part in text.splitlines():
-                    part = part.strip()
-                    if part:
-                        lines.append(part)
-            elif tag == "tbl":
-                emit_table(Table(child, document))
-            elif tag in ("sdt", "sdtContent", "customXml", "ins", "smartTag"):
-                walk(child)  # content controls and tracked insertions wrap real paragraphs
-
-    walk(document.element.body)
-    return "\n".join(lines) + "\n"

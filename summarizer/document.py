@@ -1,4 +1,4 @@
-"""Reading a report file into normalized lines that still point back at the original text.
+"""A report as normalized lines that still point back at the original text.
 
 Why a line map: every finding must cite the original line number and an exact quote. We
 normalize (full-width digits and signs, docx bookmarks, no-break spaces) for parsing, but keep
@@ -10,13 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-
-MAX_BYTES = 20 * 1024 * 1024  # larger inputs are refused with a clear message
-
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
-HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
-
 
 class InputError(Exception):
     """The file cannot be audited at all; the message names the problem (the caller adds the file)."""
@@ -75,62 +68,6 @@ def clause_bounds(text: str, start: int, end: int, width: int = 60) -> tuple[int
     while s < e and text[s] in " 　\t":
         s += 1
     return s, e
-
-
-# ---------------------------------------------------------------- decoding
-
-
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Bytes → (text, encoding name). Raises InputError for empty or binary input."""
-    if not data.strip(b" \t\r\n\x00"):
-        raise InputError("文件为空（empty file）")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    # UTF-16 without BOM: every other byte NUL in ASCII-heavy text, or CJK pairs; try both orders.
-    if b"\x00" in data[:4096]:
-        for enc in ("utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError:
-                continue
-            if _looks_like_text(text):
-                return text, enc
-        raise InputError("二进制文件，不是文本报告（binary file, not a text report）")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    gb_text = None
-    try:
-        gb_text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        pass
-    # GB18030 decodes almost any bytes; trust it when the words of a report come out of it
-    if gb_text is not None and _looks_like_text(gb_text) and _REPORT_WORDS.search(gb_text):
-        return gb_text, "gb18030"
-    try:
-        from charset_normalizer import from_bytes  # lazy: only for odd encodings
-
-        best = from_bytes(data).best()
-    except Exception:  # pragma: no cover - library failure
-        best = None
-    if best is not None and _looks_like_text(str(best)):
-        return str(best), best.encoding
-    if gb_text is not None and _looks_like_text(gb_text):
-        return gb_text, "gb18030"
-    raise InputError("无法识别文件编码（unreadable encoding: not UTF-8, GB18030/GBK or UTF-16）")
-
-
-_REPORT_WORDS = re.compile("信息公开|年度报告|总体情况|政务公开")
-
-
-def _looks_like_text(text: str) -> bool:
-    if not text:
-        return False
-    bad = sum(1 for ch in text[:20000] if (ord(ch) < 32 and ch not in "\t\r\n\f") or ch == "\ufffd")
-    return bad / max(1, min(len(text), 20000)) < 0.01
 
 
 # ---------------------------------------------------------------- normalization
@@ -199,38 +136,3 @@ def to_document(text: str, path: str, encoding: str, source_kind: str = "text") 
     return Document(path=path, encoding=encoding, lines=lines, source_kind=source_kind)
 
 
-# ---------------------------------------------------------------- files
-
-
-def read_document(path: str | Path) -> Document:
-    """Read one report file. Raises InputError with a reviewer-readable reason."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError("文件不存在（no such file）")
-    if p.is_dir():
-        raise InputError("是目录而不是文件（is a directory）")
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise InputError(f"无法读取（cannot stat: {exc.strerror}）") from exc
-    if size > MAX_BYTES:
-        raise InputError(f"文件过大（{size // (1024 * 1024)} MiB，上限 {MAX_BYTES // (1024 * 1024)} MiB; file too large）")
-    suffix = p.suffix.lower()
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法读取（cannot read: {exc.strerror}）") from exc
-    if suffix == ".pdf" or data.startswith(b"%PDF-"):
-        from .formats import pdf_to_text  # lazy: pdfplumber is heavy and optional
-
-        return to_document(pdf_to_text(data), str(path), "pdf", "pdf")
-    if suffix == ".docx" or (data.startswith(b"PK\x03\x04") and b"word/" in data[:4000]):
-        from .formats import docx_to_text
-
-        return to_document(docx_to_text(data), str(path), "docx", "docx")
-    text, enc = decode_bytes(data)
-    if suffix in HTML_SUFFIXES or re.match(r"\s*(<!DOCTYPE html|<html)", text[:500], re.I):
-        from .formats import html_to_text
-
-        return to_document(html_to_text(text), str(path), enc, "html")
-    return to_document(text, str(path), enc)

@@ -21,7 +21,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from .schema import (
+from summarizer.schema import (
     APPLICATION_COLUMNS,
     LITIGATION_COLUMN_LABELS,
     LITIGATION_COLUMNS,

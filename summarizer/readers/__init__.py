@@ -1,0 +1,55 @@
+"""Reading a report file of any supported format into a Document (one reader module per format).
+
+Every reader turns its format into the plain-text layout the parsers understand (tables as
+tab-separated rows); heavy libraries are imported only by the reader that needs them, so
+auditing a .txt never pays for pdfplumber or python-docx.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..document import Document, InputError, to_document
+from .text import decode_bytes
+
+MAX_BYTES = 20 * 1024 * 1024  # larger inputs are refused with a clear message
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+
+__all__ = ["MAX_BYTES", "Document", "InputError", "decode_bytes", "read_document"]
+
+
+def read_document(path: str | Path) -> Document:
+    """Read one report file. Raises InputError with a reviewer-readable reason."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("文件不存在（no such file）")
+    if p.is_dir():
+        raise InputError("是目录而不是文件（is a directory）")
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise InputError(f"无法读取（cannot stat: {exc.strerror}）") from exc
+    if size > MAX_BYTES:
+        raise InputError(f"文件过大（{size // (1024 * 1024)} MiB，上限 {MAX_BYTES // (1024 * 1024)} MiB; file too large）")
+    suffix = p.suffix.lower()
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取（cannot read: {exc.strerror}）") from exc
+    if suffix == ".pdf" or data.startswith(b"%PDF-"):
+        from .pdf import pdf_to_text  # lazy: pdfplumber is heavy and optional
+
+        return to_document(pdf_to_text(data), str(path), "pdf", "pdf")
+    if suffix == ".docx" or (data.startswith(b"PK\x03\x04") and b"word/" in data[:4000]):
+        from .docx import docx_to_text
+
+        return to_document(docx_to_text(data), str(path), "docx", "docx")
+    text, enc = decode_bytes(data)
+    if suffix in HTML_SUFFIXES or re.match(r"\s*(<!DOCTYPE html|<html)", text[:500], re.I):
+        from .html import html_to_text
+
+        return to_document(html_to_text(text), str(path), enc, "html")
+    return to_document(text, str(path), enc)

@@ -1,0 +1,67 @@
+""".docx: paragraphs and tables in body order, each table row as one tab-separated line (python-docx)."""
+
+from __future__ import annotations
+
+import io
+
+from ..document import InputError
+from .cells import cell_text, row_line
+
+
+
+def docx_to_text(data: bytes) -> str:
+    """.docx bytes → report text: paragraphs and tables in body order; each table row as one
+    tab-separated line. python-docx returns the same cell object for every grid position a
+    merged cell covers, so a repeat is written once and its covered positions left ''."""
+    try:
+        import docx  # python-docx; lazy: heavy, and optional for text-only users
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+    except ImportError as exc:
+        raise InputError(".docx 需要安装 python-docx：pip install python-docx") from exc
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:
+        raise InputError(f"无法解析 .docx（cannot parse .docx: {type(exc).__name__}: {exc}）") from exc
+
+    lines: list[str] = []
+
+    def emit_table(table) -> None:
+        # <w:tc> elements already written, keyed by id; the dict keeps the lxml proxies alive so
+        # an id cannot be reused by another element while the table is being read.
+        seen: dict[int, object] = {}
+        for row in table.rows:
+            out: list[str] = [""] * int(getattr(row, "grid_cols_before", 0) or 0)
+            nested = []
+            for cell in row.cells:
+                key = id(cell._tc)
+                if key in seen:
+                    out.append("")
+                    continue
+                seen[key] = cell._tc
+                out.append(cell_text("\n".join(p.text for p in cell.paragraphs)))
+                nested.extend(cell.tables)
+            if any(out):
+                lines.append(row_line(out))
+            for inner in nested:  # rare; keep their rows rather than lose them
+                emit_table(inner)
+
+    def walk(parent) -> None:
+        for child in parent.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
+            if tag == "p":
+                # Tabs inside a paragraph are kept: a table typed with tab stops then reads as
+                # the tab-separated row layout the table extractor understands.
+                text = Paragraph(child, document).text
+                for part in text.splitlines():
+                    part = part.strip()
+                    if part:
+                        lines.append(part)
+            elif tag == "tbl":
+                emit_table(Table(child, document))
+            elif tag in ("sdt", "sdtContent", "customXml", "ins", "smartTag"):
+                walk(child)  # content controls and tracked insertions wrap real paragraphs
+
+    walk(document.element.body)
+    return "\n".join(lines) + "\n"
