@@ -54,8 +54,20 @@ def audit_document(doc: Document, select: Iterable[str] | None = None,
         raise InputError("不是政府信息公开工作年度报告（没有找到六个部分的标题，也没有统计表）")
     ctx = Context(doc=doc, facts=facts, tables=ex.tables, format_evidence=ex.format_evidence)
     findings = [f for f in run_checks(ctx, select, ignore) if verified(doc, f)]
+    for f in findings:
+        _set_pages(doc, f)
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line or 0, f.code))
-    return AuditResult(file=doc.path, facts=facts, findings=findings, tables=list(ex.tables.values()))
+    return AuditResult(file=doc.path, facts=facts, findings=findings, tables=list(ex.tables.values()),
+                       source_kind=doc.source_kind, input_notes=list(doc.notes))
+
+
+def _set_pages(doc: Document, finding: Finding) -> None:
+    """Paged inputs: each piece of evidence also cites its page ("第2页 第14行")."""
+    if finding.line is not None and 1 <= finding.line <= doc.n:
+        finding.page = doc.line(finding.line).page
+    for e in finding.related:
+        if 1 <= e.line <= doc.n:
+            e.page = doc.line(e.line).page
 
 
 def audit_text(text: str, name: str = "<text>", select: Iterable[str] | None = None,

@@ -22,6 +22,7 @@ class Line:
     text: str  # normalized line used by the parsers
     idx: list[int] | range = field(repr=False, default_factory=list)  # text[i] came from raw[idx[i]]
     furniture: bool = False  # page furniture (footer, "扫一扫…"), ignored by parsers
+    page: int | None = None  # 1-based page of paged sources (PDF, OCR, pdftotext's form feeds); else None
 
 
 @dataclass
@@ -29,7 +30,8 @@ class Document:
     path: str
     encoding: str
     lines: list[Line]
-    source_kind: str = "text"  # text / html / pdf / docx
+    source_kind: str = "text"  # text / html / pdf / docx / ocr
+    notes: list[str] = field(default_factory=list)  # what the reader had to do (OCR, repaired bytes…), for the reviewer
 
     def line(self, no: int) -> Line:
         return self.lines[no - 1]
@@ -123,16 +125,24 @@ def normalize_line(raw: str) -> tuple[str, list[int] | range]:
 
 
 def to_document(text: str, path: str, encoding: str, source_kind: str = "text") -> Document:
+    """Split text into Lines. A form feed ("\\f") at the start of a line starts a new page: the
+    paged readers (PDF, OCR) separate pages that way, as pdftotext does, so evidence can cite
+    "第2页 第14行"; text without form feeds has no pages (page None)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    paged = "\f" in text
+    page = 1 if paged else None
     lines = []
     for no, raw in enumerate(text.split("\n"), start=1):
+        if paged and raw.startswith("\f"):
+            page += len(raw) - len(raw.lstrip("\f"))
+            raw = raw.lstrip("\f")
         norm, idx = normalize_line(raw)
         furniture = bool(norm.strip()) and bool(_FURNITURE.match(norm))
         if furniture:
             norm, idx = "", []
         # keep tabs: a lone tab is an empty table cell in the one-cell-per-line layout
         kept = norm.rstrip(" \r\n")
-        lines.append(Line(no, raw, kept, idx[: len(kept)], furniture))
+        lines.append(Line(no, raw, kept, idx[: len(kept)], furniture, page))
     return Document(path=path, encoding=encoding, lines=lines, source_kind=source_kind)
 
 

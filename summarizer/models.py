@@ -33,6 +33,7 @@ class Evidence(BaseModel):
 
     line: int
     quote: str
+    page: int | None = None  # page of paged inputs (PDF / OCR), set when the finding is verified
 
 
 class Finding(BaseModel):
@@ -41,6 +42,7 @@ class Finding(BaseModel):
     message: str
     line: int | None
     quote: str
+    page: int | None = None  # page of paged inputs (PDF / OCR), set when the finding is verified
     cells: dict[str, float | int | None] = Field(default_factory=dict)
     related: list[Evidence] = Field(default_factory=list)
     source: Literal["rule", "llm"] = "rule"
@@ -73,6 +75,11 @@ class Facts(BaseModel):
     issued_on: str | None = None
     sections: list[Section] = Field(default_factory=list)
     cells: dict[str, int | float | None] = Field(default_factory=dict)
+    # cells not read directly: recovered from run-together digits by the template's arithmetic
+    # (FORMAT.md), or read by OCR below the confidence threshold. Checks on them are not
+    # independent evidence.
+    recovered_cells: list[str] = Field(default_factory=list)
+    low_confidence_cells: list[str] = Field(default_factory=list)
     # provenance of the headline facts (internal, for evidence)
     title: str | None = Field(default=None)
     title_line: int | None = Field(default=None, exclude=True)
@@ -105,6 +112,8 @@ class AuditResult(BaseModel):
     rubric: dict | None = None
     llm: LLMStatus = Field(default_factory=LLMStatus)
     error: str | None = None  # set when the input could not be read at all
+    source_kind: str = "text"  # text / html / pdf / docx / ocr: how the text was obtained
+    input_notes: list[str] = Field(default_factory=list)  # what the reader had to do (OCR, repaired bytes…)
 
     @property
     def has_error_finding(self) -> bool:
@@ -128,6 +137,8 @@ class AuditResult(BaseModel):
             "llm": self.llm.model_dump(),
         }
         data["facts"]["title"] = self.facts.title
+        data["source_kind"] = self.source_kind
+        data["input_notes"] = self.input_notes
         if self.error:
             data["error"] = self.error
         return data

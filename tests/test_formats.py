@@ -229,8 +229,13 @@ def test_pdf_tables_as_tab_rows_in_reading_order(fills_only):
         "Normative documents\t3\t8",
         "Regulations\t0\t0",
         "Text below the table.",
-        "Second page text.",
+        "\fSecond page text.",  # a form feed starts each new page
     ]
+    from summarizer.document import to_document
+
+    doc = to_document("\n".join(lines), "x.pdf", "pdf", "pdf")
+    assert [ln.page for ln in doc.lines] == [1] * 7 + [2]
+    assert doc.lines[-1].raw == "Second page text."  # the form feed is not part of any quote
 
 
 def test_pdf_garbage_is_input_error():

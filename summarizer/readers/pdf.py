@@ -130,7 +130,8 @@ def _pdf_page_items(page) -> list[tuple[float, int, list[str]]]:
 def pdf_to_text(data: bytes) -> str:
     """PDF bytes → report text, page by page in reading order: text lines outside tables as
     lines, each table row as one tab-separated line (None cells → ""). Page footers such as
-    "- 3 -" are dropped; a table continued on the next page simply continues there."""
+    "- 3 -" are dropped; a table continued on the next page simply continues there. Pages are
+    separated by a form feed at the start of a page's first line, so findings can cite the page."""
     try:
         import pdfplumber  # lazy: heavy, and optional for text-only users
     except ImportError as exc:
@@ -139,9 +140,12 @@ def pdf_to_text(data: bytes) -> str:
     lines: list[str] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for page in pdf.pages:
+            for number, page in enumerate(pdf.pages):
                 page_lines = [ln for _, _, chunk in _pdf_page_items(page) for ln in chunk]
-                lines.extend(ln for ln in page_lines if not FOOTER.match(ln))
+                page_lines = [ln for ln in page_lines if not FOOTER.match(ln)] or [""]
+                if number:
+                    page_lines[0] = "\f" + page_lines[0]  # a new page (document.to_document counts them)
+                lines.extend(page_lines)
     except InputError:
         raise
     except Exception as exc:  # pdfminer raises many kinds of errors on damaged files
