@@ -1,13 +1,43 @@
-"""PDF with a text layer: text lines outside tables, ruled tables as tab-separated rows (pdfplumber)."""
+"""PDF with a text layer: text lines outside tables, ruled tables as tab-separated rows.
+
+How a page is read: the layout rules below (which shapes are table rulings, pdfplumber's table
+finder turning rulings into cells, its grouping of characters into lines) make wrapped cells,
+merged cells and tables split over a page break come out right. They run on a description of
+the page's characters and shapes taken from pypdfium2 (pdfium_layout.py: a few ms a page), the
+one pdfplumber's own pdfminer parse would give (50–80 ms a page). A page that description
+cannot model faithfully (rotated text, shapes inside form XObjects, an offset page box) is
+read by pdfplumber itself, as is a file pypdfium2 cannot open.
+
+Pages: `read_pages` returns each page's lines and whether the page has a text layer at all
+(`has_text_layer` decides; a scanned page has none: OCR hooks in there). `pdf_to_text` joins
+them, marking each new page with a form feed at the start of its first line
+(document.to_document counts them).
+"""
 
 from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 
 from ..document import InputError
 from .cells import FOOTER, cell_text, row_line, squash
 
+NO_TEXT_LAYER = "PDF 没有文字层（扫描件？需要先 OCR）（PDF has no text layer: scanned? OCR it first）"
+ENCRYPTED = "PDF 已加密，需要密码才能打开（encrypted PDF: a password is needed）"
+
+
+@dataclass
+class PdfPage:
+    """One page as read: its lines in reading order (tables as tab-separated rows)."""
+
+    number: int  # 1-based
+    lines: list[str]
+    has_text_layer: bool = True
+    reader: str = "pdfium"  # "pdfium" (fast description) or "pdfminer" (pdfplumber's own parse)
+
+
+# ---------------------------------------------------------------- layout rules (either source)
 
 
 def _pdf_is_ruling(obj: dict) -> bool:
@@ -97,8 +127,9 @@ def _inside(obj: dict, bbox: tuple[float, float, float, float]) -> bool:
     return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
 
 
-def _pdf_page_items(page) -> list[tuple[float, int, list[str]]]:
-    """(top, order, lines) items for one page: text lines outside tables and table rows."""
+def _page_lines(page) -> list[str]:
+    """One page's lines in reading order: text lines outside tables, and each table row as one
+    tab-separated line; `page` is a pdfplumber page or a pdfium_layout.Layout (same interface)."""
     tables = _find_tables(page)
     boxes = [bbox for bbox, _ in tables]
 
@@ -124,7 +155,102 @@ def _pdf_page_items(page) -> list[tuple[float, int, list[str]]]:
         if text:
             items.append((float(line["top"]), 0, [text]))
     items.sort(key=lambda it: (it[0], it[1]))
-    return items
+    return [ln for _, _, chunk in items for ln in chunk]
+
+
+def has_text_layer(chars: list[dict]) -> bool:
+    """Where "this page has no text layer" is decided: no character other than white space
+    (a scanned page, or a blank one)."""
+    return any(c["text"].strip() for c in chars)
+
+
+# ---------------------------------------------------------------- reading a document
+
+
+def read_pages(data: bytes) -> list[PdfPage]:
+    """Every page's lines, in page order. Raises InputError for a file that is not a readable
+    PDF or needs a password."""
+    try:
+        import pdfplumber  # noqa: F401  (its table finder runs on either description)
+    except ImportError as exc:
+        raise InputError("PDF 需要安装 pdfplumber：pip install pdfplumber") from exc
+    try:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as raw
+    except ImportError:  # pragma: no cover - installed with pdfplumber
+        return _plumber_document(data)
+    from .pdfium_layout import Unmodelled, page_layout
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == raw.FPDF_ERR_PASSWORD:
+            raise InputError(ENCRYPTED) from exc
+        return _plumber_document(data)  # pdfminer is more forgiving of some damaged files
+    plumber = _LazyPlumber(data)
+    pages: list[PdfPage] = []
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                layout = page_layout(page, raw)
+            except Unmodelled:
+                layout = None
+            finally:
+                page.close()
+            if layout is None:
+                pages.append(_plumber_page(plumber.page(index), index + 1))
+            elif not has_text_layer(layout.chars):
+                pages.append(PdfPage(index + 1, [], has_text_layer=False))
+            else:
+                pages.append(PdfPage(index + 1, _page_lines(layout)))
+    except InputError:
+        raise
+    except Exception as exc:  # pdfium / pdfminer raise many kinds of errors on damaged files
+        raise InputError(f"无法解析 PDF（cannot parse PDF: {type(exc).__name__}: {exc}）") from exc
+    finally:
+        plumber.close()
+        pdf.close()
+    return pages
+
+
+class _LazyPlumber:
+    """pdfplumber's view of the same bytes, opened only if some page needs it."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.pdf = None
+
+    def page(self, index: int):
+        if self.pdf is None:
+            import pdfplumber
+
+            self.pdf = pdfplumber.open(io.BytesIO(self.data))
+        return self.pdf.pages[index]
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def _plumber_page(page, number: int) -> PdfPage:
+    if not has_text_layer(page.chars):
+        return PdfPage(number, [], has_text_layer=False, reader="pdfminer")
+    return PdfPage(number, _page_lines(page), reader="pdfminer")
+
+
+def _plumber_document(data: bytes) -> list[PdfPage]:
+    """Every page through pdfplumber (pdfminer): for a file pypdfium2 cannot open."""
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return [_plumber_page(page, n) for n, page in enumerate(pdf.pages, start=1)]
+    except Exception as exc:
+        name = type(exc).__name__
+        if "Password" in name or "Encrypt" in name:
+            raise InputError(ENCRYPTED) from exc
+        raise InputError(f"无法解析 PDF（cannot parse PDF: {name}: {exc}）") from exc
 
 
 def pdf_to_text(data: bytes) -> str:
@@ -132,26 +258,13 @@ def pdf_to_text(data: bytes) -> str:
     lines, each table row as one tab-separated line (None cells → ""). Page footers such as
     "- 3 -" are dropped; a table continued on the next page simply continues there. Pages are
     separated by a form feed at the start of a page's first line, so findings can cite the page."""
-    try:
-        import pdfplumber  # lazy: heavy, and optional for text-only users
-    except ImportError as exc:
-        raise InputError("PDF 需要安装 pdfplumber：pip install pdfplumber") from exc
-
+    pages = read_pages(data)
     lines: list[str] = []
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for number, page in enumerate(pdf.pages):
-                page_lines = [ln for _, _, chunk in _pdf_page_items(page) for ln in chunk]
-                page_lines = [ln for ln in page_lines if not FOOTER.match(ln)] or [""]
-                if number:
-                    page_lines[0] = "\f" + page_lines[0]  # a new page (document.to_document counts them)
-                lines.extend(page_lines)
-    except InputError:
-        raise
-    except Exception as exc:  # pdfminer raises many kinds of errors on damaged files
-        raise InputError(f"无法解析 PDF（cannot parse PDF: {type(exc).__name__}: {exc}）") from exc
+    for p in pages:
+        page_lines = [ln for ln in p.lines if not FOOTER.match(ln)] or [""]
+        if p.number > 1:
+            page_lines[0] = "\f" + page_lines[0]  # a new page (document.to_document counts them)
+        lines.extend(page_lines)
     if not any(ln.strip() for ln in lines):
-        raise InputError("PDF 没有文字层（扫描件？需要先 OCR）（PDF has no text layer: scanned? OCR it first）")
+        raise InputError(NO_TEXT_LAYER)
     return "\n".join(lines) + "\n"
-
-

@@ -1,0 +1,358 @@
+"""A PDF page described from pypdfium2 the way pdfplumber describes it from pdfminer.
+
+Why: pdfplumber's table finder and line grouping (used by readers/pdf.py) are what read ruled
+tables with wrapped and merged cells right, but pdfplumber gets the characters and shapes they
+work on from pdfminer, a pure-Python parser costing 50–80 ms a page. pypdfium2 (installed with
+pdfplumber) reads them in C in a few milliseconds. `page_layout` turns a pypdfium2 page into a
+`Layout` with the interface the reader uses on a pdfplumber page (chars, edges, bbox, width,
+height, filter, find_tables, extract_text_lines), its objects shaped as pdfplumber's:
+
+  - characters with pdfminer's boxes: x0/x1 from the glyph advance and bottom = baseline +
+    descent (pypdfium2's loose box gives both), top = bottom − font size (one em);
+  - painted paths classified as pdfminer does (one segment → line, closed axis-aligned
+    four-sided → rect, else curve; one shape per subpath), in top-down coordinates.
+
+pdfplumber's own edge merging, intersection and table grouping then run on them. Three of its
+steps are re-implemented here with the same results and a fraction of the cost (it rebuilds
+sets and text maps in inner loops): the cell search, a cell's text, and the page's text lines.
+tests/test_pdf_fast.py checks them against pdfplumber's originals.
+
+A page this description cannot model faithfully raises Unmodelled (rotated or skewed text,
+shapes inside form XObjects, a rotated or offset page box); the reader then lets pdfplumber
+read that page itself.
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+
+class Unmodelled(Exception):
+    """The page uses something this description does not model: read it with pdfplumber."""
+
+
+class Layout:
+    """The part of a pdfplumber page the reader uses, over pdfplumber-shaped object dicts."""
+
+    def __init__(self, width: float, height: float, objects: list[dict]):
+        self.width = width
+        self.height = height
+        self.bbox = (0, 0, width, height)
+        self.objects = objects
+        self.chars = [o for o in objects if o["object_type"] == "char"]
+        self._edges: list[dict] | None = None
+
+    @property
+    def edges(self) -> list[dict]:
+        """Lines, then rect sides, then curve segments: the order pdfplumber lists them."""
+        if self._edges is None:
+            from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
+
+            lines = [line_to_edge(o) for o in self.objects if o["object_type"] == "line"]
+            rects = [e for o in self.objects if o["object_type"] == "rect" for e in rect_to_edges(o)]
+            curves = [e for o in self.objects if o["object_type"] == "curve" for e in curve_to_edges(o)]
+            self._edges = lines + rects + curves
+        return self._edges
+
+    def filter(self, test) -> "Layout":
+        return Layout(self.width, self.height, [o for o in self.objects if test(o)])
+
+    def find_tables(self, settings=None) -> list["FoundTable"]:
+        from pdfplumber.table import TableSettings
+
+        return [FoundTable(t, self.chars) for t in _finder(self, TableSettings.resolve(settings)).tables]
+
+    def extract_text_lines(self, strip: bool = True, return_chars: bool = False) -> list[dict]:
+        """Page.extract_text_lines with its defaults (a text map without layout), as text and
+        top: the page's words in their order, a new line wherever a word's top falls in another
+        3 pt cluster than the word before's; words joined by single spaces."""
+        from pdfplumber.utils import cluster_objects
+
+        return [{"text": " ".join(text for _, text in line), "top": min(top for top, _ in line)}
+                for line in cluster_objects(words(self.chars), _first, 3, preserve_order=True)]
+
+
+# ---------------------------------------------------------------- from pypdfium2
+
+
+def page_layout(page, raw) -> Layout:
+    """A pypdfium2 page (raw = pypdfium2.raw) → Layout. Raises Unmodelled."""
+    if page.get_rotation() % 360:
+        raise Unmodelled("rotated page")
+    box = page.get_mediabox()
+    if abs(box[0]) > 0.01 or abs(box[1]) > 0.01 or page.get_cropbox() != box:
+        raise Unmodelled("offset or cropped page box")
+    width, height = page.get_size()
+    shapes = _shapes(page, raw, height)
+    textpage = page.get_textpage()
+    try:
+        chars = _chars(textpage, raw, height)
+    finally:
+        textpage.close()
+    return Layout(width, height, chars + shapes)
+
+
+def _chars(textpage, raw, height: float) -> list[dict]:
+    """Characters with pdfminer's boxes. Characters pdfium generates (spaces it infers, line
+    breaks) are not in the PDF and are left out. Speed matters (thousands of characters a
+    report): the text comes in one call, three calls a character give the rest."""
+    tp = textpage.raw
+    count = raw.FPDFText_CountChars(tp)
+    text = textpage.get_text_range(0, count) if count > 0 else ""
+    if len(text) != count:  # characters outside the BMP: one call per character instead
+        text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
+    rect = raw.FS_RECTF()
+    matrix = raw.FS_MATRIX()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    out = []
+    for i, ch in enumerate(text):
+        if ch in " \r\n\x00" and (ch != " " or raw.FPDFText_IsGenerated(tp, i)):
+            continue
+        raw.FPDFText_GetMatrix(tp, i, matrix)
+        if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
+            raise Unmodelled("rotated, mirrored or skewed text")
+        size = raw.FPDFText_GetFontSize(tp, i) * matrix.d
+        raw.FPDFText_GetLooseCharBox(tp, i, rect)
+        x0, x1, bottom = rect.left, rect.right, height - rect.bottom
+        if x1 - x0 > 3 * size > 0:
+            # Vertical writing (a vertical CJK font, e.g. a merged row label set top to bottom):
+            # pdfium's loose box is not the glyph's cell there. pdfminer's box is one em square
+            # centred on the origin, starting 0.12 em above it (the default vertical metrics).
+            raw.FPDFText_GetCharOrigin(tp, i, ox, oy)
+            x0 = ox.value - size / 2
+            x1 = x0 + size
+            bottom = height - oy.value - 0.12 * size + size
+        bottom = round(bottom, 4)  # rounded: float32 noise off
+        top = round(bottom - size, 4)
+        # the keys pdfplumber's table, word and line code reads
+        out.append({"object_type": "char", "text": ch, "x0": round(x0, 4), "x1": round(x1, 4), "top": top,
+                    "bottom": bottom, "doctop": top, "size": size, "upright": True})
+    return out
+
+
+def _shapes(page, raw, height: float) -> list[dict]:
+    """The page's painted paths as pdfminer's lines, rects and curves."""
+    out: list[dict] = []
+    handle = page.raw
+    for k in range(raw.FPDFPage_CountObjects(handle)):
+        obj = raw.FPDFPage_GetObject(handle, k)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_PATH:
+            out += _path_shapes(obj, raw, height)
+        elif kind == raw.FPDF_PAGEOBJ_FORM and _form_has_paths(obj, raw):
+            raise Unmodelled("shapes inside a form XObject")
+    return out
+
+
+def _form_has_paths(form, raw, depth: int = 0) -> bool:
+    for k in range(raw.FPDFFormObj_CountObjects(form)):
+        kind = raw.FPDFPageObj_GetType(raw.FPDFFormObj_GetObject(form, k))
+        if kind == raw.FPDF_PAGEOBJ_PATH:
+            return True
+        if kind == raw.FPDF_PAGEOBJ_FORM and (depth > 8 or _form_has_paths(raw.FPDFFormObj_GetObject(form, k), raw, depth + 1)):
+            return True
+    return False
+
+
+def _path_shapes(obj, raw, height: float) -> list[dict]:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+    if not fill.value and not stroke.value:
+        return []  # not painted (pdfminer never sees it)
+    m = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, m)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    ops: list[tuple[str, tuple[float, float]]] = []  # pdfminer's operators with their end points
+    curve_points = 0
+    for s in range(raw.FPDFPath_CountSegments(obj)):
+        seg = raw.FPDFPath_GetPathSegment(obj, s)
+        raw.FPDFPathSegment_GetPoint(seg, x, y)
+        px = m.a * x.value + m.c * y.value + m.e
+        py = m.b * x.value + m.d * y.value + m.f
+        point = (round(px, 4), round(height - py, 4))
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if kind == raw.FPDF_SEGMENT_BEZIERTO:
+            curve_points += 1
+            if curve_points % 3 == 0:  # two control points, then the end point
+                ops.append(("c", point))
+        else:
+            curve_points = 0
+            ops.append(("m" if kind == raw.FPDF_SEGMENT_MOVETO else "l", point))
+        if raw.FPDFPathSegment_GetClose(seg):
+            ops.append(("h", point))
+    shapes = []
+    start = 0
+    for i in range(1, len(ops) + 1):  # one shape per subpath: pdfminer splits at each "m"
+        if i == len(ops) or ops[i][0] == "m":
+            shape = _classify(ops[start:i], bool(stroke.value), bool(fill.value), height)
+            if shape:
+                shapes.append(shape)
+            start = i
+    return shapes
+
+
+def _classify(ops, stroke: bool, fill: bool, height: float) -> dict | None:
+    """pdfminer's converter.paint_path rules for one subpath."""
+    if not ops or ops[0][0] != "m":
+        return None
+    shape = "".join(op for op, _ in ops)
+    pts = [ops[0][1] if op == "h" else p for op, p in ops]
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts.pop()
+    xs = [p[0] for p in pts]
+    tops = [p[1] for p in pts]
+    x0, x1, top, bottom = min(xs), max(xs), min(tops), max(tops)
+    obj = {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "y0": height - bottom,
+           "y1": height - top, "width": x1 - x0, "height": bottom - top, "stroke": stroke, "fill": fill,
+           "pts": pts}
+    if shape in ("ml", "mlh"):
+        obj["object_type"] = "line"
+    elif shape in ("mlllh", "mllll") and pts[0] == pts[4] and _axis_aligned(pts):
+        obj["object_type"] = "rect"
+    else:
+        obj["object_type"] = "curve"
+    return obj
+
+
+def _axis_aligned(pts) -> bool:
+    (ax, ay), (bx, by), (cx, cy), (dx, dy) = pts[:4]
+    return (ax == bx and by == cy and cx == dx and dy == ay) or (ay == by and bx == cx and cy == dy and dx == ax)
+
+
+# ---------------------------------------------------------------- pdfplumber's steps, faster
+
+
+def _finder(page: Layout, settings):
+    """pdfplumber's TableFinder with its cell search done by intersections_to_cells below."""
+    from pdfplumber.table import Table, TableFinder, cells_to_tables, edges_to_intersections
+
+    class Finder(TableFinder):
+        def __init__(self, page, settings):  # TableFinder.__init__, one step swapped
+            self.page = page
+            self.settings = settings
+            self.edges = self.get_edges()
+            self.intersections = edges_to_intersections(self.edges, settings.intersection_x_tolerance,
+                                                        settings.intersection_y_tolerance)
+            self.cells = intersections_to_cells(self.intersections)
+            self.tables = [Table(self.page, group) for group in cells_to_tables(self.cells)]
+
+    return Finder(page, settings)
+
+
+def intersections_to_cells(intersections: dict) -> list[tuple]:
+    """pdfplumber.table.intersections_to_cells: the same cells in the same order, without
+    rebuilding every point's edge sets for each pair it tests, nor rescanning all later points
+    for each point's row and column."""
+    points = sorted(intersections)
+    v_sets = {p: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in intersections[p]["v"]} for p in points}
+    h_sets = {p: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in intersections[p]["h"]} for p in points}
+
+    def connects(p1, p2) -> bool:
+        if p1[0] == p2[0] and not v_sets[p1].isdisjoint(v_sets[p2]):
+            return True
+        return p1[1] == p2[1] and not h_sets[p1].isdisjoint(h_sets[p2])
+
+    columns: dict = {}
+    rows: dict = {}
+    for p in points:  # in sorted order, as pdfplumber scans them
+        columns.setdefault(p[0], []).append(p)
+        rows.setdefault(p[1], []).append(p)
+
+    def smallest_cell(pt):
+        for below in (q for q in columns[pt[0]] if q > pt):
+            if not connects(pt, below):
+                continue
+            for right in (q for q in rows[pt[1]] if q > pt):
+                if not connects(pt, right):
+                    continue
+                corner = (right[0], below[1])
+                if corner in intersections and connects(corner, right) and connects(corner, below):
+                    return (pt[0], pt[1], corner[0], corner[1])
+        return None
+
+    return [cell for cell in map(smallest_cell, points[:-1]) if cell]
+
+
+class FoundTable:
+    """A found table: its bbox, and its rows as pdfplumber's Table.extract gives them."""
+
+    def __init__(self, table, chars: list[dict]):
+        self.table = table
+        self.bbox = table.bbox
+        x0, top, x1, bottom = self.bbox
+        # (horizontal centre, vertical centre, char) of those inside the table: a superset of
+        # any cell's, each centre computed once
+        self.placed = [(h, v, c) for c in chars
+                       for h, v in [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2)]
+                       if x0 <= h <= x1 and top <= v <= bottom]
+
+    def extract(self) -> list[list[str | None]]:
+        """Table.extract: a cell holds the characters whose centre is inside it (left and top
+        edges included, right and bottom excluded); its text as extract_text gives it. None
+        for a grid position no cell covers."""
+        out = []
+        for row in self.table.rows:
+            rx0, rtop, rx1, rbottom = row.bbox
+            in_row = [p for p in self.placed if rx0 <= p[0] < rx1 and rtop <= p[1] < rbottom]
+            cells = []
+            for cell in row.cells:
+                if cell is None:
+                    cells.append(None)
+                    continue
+                x0, top, x1, bottom = cell
+                cells.append(extract_text([c for h, v, c in in_row if x0 <= h < x1 and top <= v < bottom]))
+            out.append(cells)
+        return out
+
+
+def _top(obj: dict) -> float:
+    return obj["top"]
+
+
+def _x0(obj: dict) -> float:
+    return obj["x0"]
+
+
+def _first(item: tuple) -> float:
+    return item[0]
+
+
+def words(chars: list[dict]) -> list[tuple[float, str]]:
+    """pdfplumber's WordExtractor with its defaults, for upright left-to-right characters, as
+    (top, text) pairs in its order: characters clustered into lines by top (3 pt) and sorted by
+    x; a word ends at white space, at a gap over 3 pt, or where the next character moves back
+    or off the line."""
+    from pdfplumber.utils import cluster_objects
+    from pdfplumber.utils.text import LIGATURES
+
+    out: list[tuple[float, str]] = []
+
+    def close(word: list[dict]) -> None:
+        if word:
+            out.append((min(c["top"] for c in word), "".join(LIGATURES.get(c["text"], c["text"]) for c in word)))
+
+    for line in cluster_objects(chars, _top, 3):
+        word: list[dict] = []
+        for c in sorted(line, key=_x0):
+            if c["text"].isspace():
+                close(word)
+                word = []
+            elif word and (c["x0"] < word[-1]["x0"] or c["x0"] > word[-1]["x1"] + 3
+                           or abs(c["top"] - word[-1]["top"]) > 3):
+                close(word)
+                word = [c]
+            else:
+                word.append(c)
+        close(word)
+    return out
+
+
+def extract_text(chars: list[dict]) -> str:
+    """pdfplumber.utils.extract_text with its defaults: the words clustered into lines by top
+    (3 pt), joined by spaces, lines by newlines."""
+    if not chars:
+        return ""
+    from pdfplumber.utils import cluster_objects
+
+    return "\n".join(" ".join(text for _, text in line) for line in cluster_objects(words(chars), _first, 3))
