@@ -32,6 +32,9 @@ class Document:
     lines: list[Line]
     source_kind: str = "text"  # text / html / pdf / docx / ocr
     notes: list[str] = field(default_factory=list)  # what the reader had to do (OCR, repaired bytes…), for the reviewer
+    # line number -> tab fields of that row covered by a merged cell (HTML rowspan/colspan, DOCX
+    # merges, PDF spans), from the readers of structured tables; the extractor skips them
+    covered: dict[int, frozenset[int]] = field(default_factory=dict)
 
     def line(self, no: int) -> Line:
         return self.lines[no - 1]

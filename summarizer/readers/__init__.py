@@ -49,7 +49,10 @@ def read_document(path: str | Path) -> Document:
         return to_document(docx_to_text(data), str(path), "docx", "docx")
     text, enc = decode_bytes(data)
     if suffix in HTML_SUFFIXES or re.match(r"\s*(<!DOCTYPE html|<html)", text[:500], re.I):
-        from .html import html_to_text
+        from .html import html_to_grid_text
 
-        return to_document(html_to_text(text), str(path), enc, "html")
+        body, covered = html_to_grid_text(text)
+        doc = to_document(body, str(path), enc, "html")
+        doc.covered = covered
+        return doc
     return to_document(text, str(path), enc)
