@@ -7,15 +7,23 @@ How a batch runs, and why:
      re-run with the same options redoes only what was not finished. A result whose LLM part
      failed is not saved: the re-run tries the LLM again (the LLM response cache still spares
      the calls that did succeed).
-  2. The deterministic audit is CPU-bound Python, so it runs in a process pool (`procs`);
-     small batches stay in-process because starting workers costs more than it saves.
+  2. The deterministic audit is CPU-bound Python, so it runs in worker processes (workpool.py):
+     each worker audits a report, writes the report's output file and its saved state, and
+     sends the parent only a compact result (JSON text without the tables). The parent's work
+     per report stays small, so the batch scales with the workers. A report that runs past the
+     time limit (`timeout`) has its worker killed and is named "timed out"; the rest go on.
+     Small batches stay in-process because starting workers costs more than it saves.
   3. LLM calls are I/O-bound, so they run in threads, at most `jobs` reports at a time, with an
      optional requests-per-minute limit; the client itself retries 429s honouring Retry-After.
      LLM work starts as soon as a report's deterministic audit is done.
   4. Cross-year checks (crossyear.py) need pairs, so they run after every report is done and
-     are not part of the saved state.
-  5. Outputs are written last, each atomically (temporary file + rename): per-report markdown,
-     then index.md, overview.csv, overview.xlsx (if openpyxl is installed), results.json.
+     are not part of the saved state; the reports of a pair are loaded in full and re-rendered.
+  5. The batch files come last: overview.csv / .xlsx, results.json (streamed from the saved
+     JSON of each report, one report per line), index.md. A re-run whose reports, names and
+     cross-year findings are all unchanged rewrites nothing (outputs.manifest in the state folder
+     records what the files on disk were written from).
+  6. One run at a time per output folder (a lock in the state folder); temporary files left by
+     a killed run are removed by the next one.
 """
 
 from __future__ import annotations
@@ -25,11 +33,13 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -40,10 +50,19 @@ from .pipeline import Options, audit_one, llm_config
 from .render.markdown import render_report
 
 STATE_DIR = ".audit-state"
-STATE_SCHEMA = 1
+STATE_SCHEMA = 2
 MIN_PARALLEL = 32  # below this many reports to audit, worker start-up costs more than it saves
 DEFAULT_LLM_JOBS = 8
+DEFAULT_TIMEOUT_S = 120.0  # per report, deterministic audit; 0 = no limit
 CALLS_PER_REPORT = 2  # summary + judge (llm/tasks.py)
+OUTPUTS_MANIFEST = "outputs.manifest"  # JSON; not *.json, which are the saved reports
+LOCK_FILE = "lock"
+TIMED_OUT = "审查超时（超过 {seconds:g} 秒），已跳过；其余报告照常审查（timed out）"
+CRASHED = "审查进程异常退出，已跳过（internal error: {reason}）"
+
+
+class BatchError(Exception):
+    """The batch cannot run at all (e.g. another run holds the output folder); exit status 2."""
 
 
 # ---------------------------------------------------------------- rendering and writing
@@ -59,6 +78,14 @@ def render_markdown(r: AuditResult) -> str:
         except ImportError:
             section = ""
     return render_report(r, section)
+
+
+def write_report_file(out_dir: Path, name: str, result: AuditResult, doc=None) -> None:
+    """The one call that writes one report's output file (the format's renderer decides what)."""
+    write_atomic(Path(out_dir) / name, render_markdown(result))
+
+
+TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # write_atomic's temporary files
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -105,10 +132,13 @@ def options_fingerprint(opts: Options, config) -> dict:
 
 
 def input_key(path: str, fingerprint: dict) -> str | None:
-    """sha256 of the file bytes and the options; None when the file cannot be read (not cached)."""
+    """sha256 of the file bytes and the options; None when the file cannot be read (not cached).
+    Read as the audit reads it: regular files only, never more than the size limit."""
+    from .readers import InputError, read_input_bytes
+
     try:
-        data = Path(path).read_bytes()
-    except OSError:
+        data = read_input_bytes(path)
+    except InputError:
         return None
     h = hashlib.sha256(data)
     h.update(json.dumps(fingerprint, sort_keys=True, ensure_ascii=False).encode("utf-8"))
@@ -119,19 +149,101 @@ def full_dump(obj):
     """Like model_dump, but keeping the fields marked exclude=True (line numbers, quotes, end lines).
 
     Why: those internal fields feed the markdown and the cross-year evidence, so a result loaded
-    from the state must render exactly like a fresh one.
-    """
+    from the state must render exactly like a fresh one. model_dump does the work in pydantic's
+    core; only the few excluded fields are put back here."""
     if isinstance(obj, BaseModel):
-        return {name: full_dump(getattr(obj, name)) for name in type(obj).model_fields}
+        data = obj.model_dump()
+        _restore_excluded(obj, data)
+        return data
     if isinstance(obj, (list, tuple)):
         return [full_dump(x) for x in obj]
-    if isinstance(obj, dict):
-        return {k: full_dump(v) for k, v in obj.items()}
     return obj
 
 
+def _restore_excluded(model: BaseModel, data: dict) -> None:
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        if info.exclude:
+            data[name] = value  # the excluded fields hold plain values (ints, strings, None)
+        elif isinstance(value, BaseModel) and _has_excluded(type(value)):
+            _restore_excluded(value, data[name])
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel) and _has_excluded(type(value[0])):
+            for item, item_data in zip(value, data[name]):
+                _restore_excluded(item, item_data)
+
+
+_EXCLUDED_CACHE: dict[type, bool] = {}
+
+
+def _has_excluded(cls: type) -> bool:
+    """Whether a model class or one of its nested models has an exclude=True field."""
+    if cls not in _EXCLUDED_CACHE:
+        _EXCLUDED_CACHE[cls] = False  # guards recursion
+        found = False
+        for info in cls.model_fields.values():
+            if info.exclude:
+                found = True
+                break
+            for arg in _model_args(info.annotation):
+                if _has_excluded(arg):
+                    found = True
+        _EXCLUDED_CACHE[cls] = found
+    return _EXCLUDED_CACHE[cls]
+
+
+def _model_args(annotation) -> list[type]:
+    import typing
+
+    out = []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        out.append(annotation)
+    for arg in typing.get_args(annotation):
+        out += _model_args(arg)
+    return out
+
+
+def _dumps(data) -> str:
+    """Compact JSON through the C encoder (json only uses it without indent)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Record:
+    """A finished report as the batch keeps it, three JSON texts:
+    light  — the result without its tables (what the overview, cross-year matching and the exit
+             status need; what the parent holds in memory);
+    public — the report's object in results.json (CLI.md), as written there;
+    full   — everything, internal fields included, to render the report again or pair it."""
+
+    light: str
+    public: str
+    full: str
+
+    @classmethod
+    def of(cls, result: AuditResult) -> "Record":
+        full = full_dump(result)
+        light = {k: v for k, v in full.items() if k != "tables"}
+        return cls(light=_dumps(light), public=_dumps(result.to_public()), full=_dumps(full))
+
+    def to_bytes(self) -> bytes:
+        return "\n".join((self.light, self.public, self.full)).encode("utf-8") + b"\n"
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "Record":
+        light, public, full = data.decode("utf-8").rstrip("\n").split("\n")
+        return cls(light, public, full)
+
+
+def load_result(text: str, file: str | None = None) -> AuditResult:
+    result = AuditResult.model_validate_json(text)
+    if file is not None:
+        result.file = file  # the same bytes may sit under another name this time
+    return result
+
+
 class StateStore:
-    """One JSON file per finished report under <out_dir>/.audit-state/; unreadable entries are ignored."""
+    """One record per finished report under <out_dir>/.audit-state/<key>.json; unreadable
+    entries are ignored (the report is audited again)."""
 
     def __init__(self, out_dir: Path):
         self.dir = Path(out_dir) / STATE_DIR
@@ -140,20 +252,24 @@ class StateStore:
     def _path(self, key: str) -> Path:
         return self.dir / f"{key}.json"
 
-    def load(self, key: str, file: str) -> AuditResult | None:
+    def record(self, key: str) -> Record | None:
         try:
-            data = json.loads(self._path(key).read_text(encoding="utf-8"))
-            if data.get("schema") != STATE_SCHEMA:
-                return None
-            result = AuditResult.model_validate(data["result"])
-        except (OSError, ValueError, KeyError, TypeError):
+            return Record.from_bytes(self._path(key).read_bytes())
+        except (OSError, ValueError, UnicodeDecodeError):
             return None
-        result.file = file  # the same bytes may sit under another name this time
-        return result
 
-    def save(self, key: str, result: AuditResult) -> None:
-        blob = json.dumps({"schema": STATE_SCHEMA, "result": full_dump(result)}, ensure_ascii=False)
-        write_atomic(self._path(key), blob)
+    def load(self, key: str, file: str) -> AuditResult | None:
+        """The full result saved under key (None if absent or unreadable)."""
+        rec = self.record(key)
+        if rec is None:
+            return None
+        try:
+            return load_result(rec.full, file)
+        except ValueError:
+            return None
+
+    def save(self, key: str, result: AuditResult, record: Record | None = None) -> None:
+        write_atomic(self._path(key), (record or Record.of(result)).to_bytes())
 
 
 def is_finished(result: AuditResult, want_llm: bool) -> bool:
@@ -166,48 +282,107 @@ def is_finished(result: AuditResult, want_llm: bool) -> bool:
     return result.llm.ran and not any("LLM 未完成" in n or "内部错误" in n for n in notes)
 
 
-# ---------------------------------------------------------------- the two stages
+# ---------------------------------------------------------------- one report (in a worker or in-process)
 
 
-def _det_chunk(items: list[tuple[int, str]], opts: Options, config, want_llm: bool) -> list[tuple]:
-    """Deterministic audit of a few inputs (runs in a worker process). Never raises.
+@dataclass
+class Job:
+    """What every worker needs for every report; sent to each worker once."""
 
-    With an LLM wanted, the document comes back too (the LLM stage needs it); otherwise the
-    whole no-LLM path of audit_one runs here, rubric included.
-    """
-    out = []
-    for i, path in items:
-        try:
-            if want_llm:
-                r, doc = audit_path(path, opts.select, opts.ignore)
-                out.append((i, r, None if r.error else doc))
-            else:
-                out.append((i, audit_one(path, opts, config), None))
-        except Exception as exc:  # a bug on one report must not sink the batch
-            out.append((i, AuditResult(file=path, error=f"内部错误（{type(exc).__name__}: {exc}）"), None))
-    return out
+    opts: Options
+    config: Any
+    want_llm: bool
+    out_dir: Path | None = None
+    names: list[str] | None = None  # output file name per input index (with out_dir)
 
 
-def _deterministic(todo: list[tuple[int, str]], opts: Options, config, want_llm: bool,
-                   procs: int) -> Iterator[list[tuple]]:
-    """Chunks of (index, result, doc) as they finish, from a process pool or in-process."""
-    if procs <= 1 or len(todo) < MIN_PARALLEL:
-        for item in todo:
-            yield _det_chunk([item], opts, config, want_llm)
-        return
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+@dataclass
+class Done:
+    """What a worker sends back for one report: small, cheap to pickle and to read.
 
-    # forkserver: safe while LLM threads (or a test's fake server) run in this process
-    ctx = mp.get_context("forkserver") if "forkserver" in mp.get_all_start_methods() else None
-    size = max(1, min(64, len(todo) // (procs * 8)))
-    ex = ProcessPoolExecutor(max_workers=procs, mp_context=ctx)
+    light: the result without tables as JSON (with out_dir: the parent needs no more);
+    full:  the whole result as JSON, when the parent needs it (no out_dir, or an LLM to run);
+    public: the results.json object, when it was not saved in the state (errors, unsaved);
+    doc:   the Document, when an LLM runs next in the parent."""
+
+    index: int
+    light: str
+    full: str | None = None
+    public: str | None = None
+    saved: bool = False
+    rendered: bool = False
+    doc: Any = None
+
+
+def audit_report(job: Job, item: tuple[int, str, str | None]) -> Done:
+    """Audit one input; with an output folder and no LLM also write its file and its state.
+    Never raises: a bug on one report becomes that report's error."""
+    index, path, key = item
+    doc = None
     try:
-        futs = [ex.submit(_det_chunk, todo[k:k + size], opts, config, want_llm) for k in range(0, len(todo), size)]
-        for f in as_completed(futs):
-            yield f.result()
-    finally:
-        ex.shutdown(wait=True, cancel_futures=True)
+        if job.want_llm:
+            result, doc = audit_path(path, job.opts.select, job.opts.ignore)
+            if result.error:
+                doc = None
+        else:
+            result = audit_one(path, job.opts, job.config)
+    except Exception as exc:  # a bug on one report must not sink the batch
+        result = AuditResult(file=path, error=f"内部错误（{type(exc).__name__}: {exc}）")
+    return finish_report(job, index, key, result, doc)
+
+
+def finish_report(job: Job, index: int, key: str | None, result: AuditResult, doc=None) -> Done:
+    record = Record.of(result)
+    if job.want_llm and doc is not None:  # the LLM stage in the parent finishes it
+        return Done(index, record.light, full=record.full, doc=doc)
+    done = Done(index, record.light)
+    if job.out_dir is None:
+        done.full = record.full
+        return done
+    write_report_file(job.out_dir, job.names[index], result, doc)
+    done.rendered = True
+    if key and is_finished(result, job.want_llm):
+        StateStore(job.out_dir).save(key, result, record)
+        done.saved = True
+    else:
+        done.public = record.public
+    return done
+
+
+def timed_out(job: Job, index: int, path: str, reason: str, timeout: float | None) -> Done:
+    """The Done of a report whose audit was stopped (time limit) or whose worker died."""
+    if reason == "timeout":
+        error = TIMED_OUT.format(seconds=timeout or 0)
+    else:
+        error = CRASHED.format(reason=reason)
+    return finish_report(job, index, None, AuditResult(file=path, error=error))
+
+
+# ---------------------------------------------------------------- the deterministic stage
+
+
+def _deterministic(todo: list[tuple[int, str, str | None]], job: Job, procs: int,
+                   timeout: float | None):
+    """Done for each item as it finishes: from worker processes, or in-process for small runs."""
+    if procs <= 1 or len(todo) < MIN_PARALLEL:
+        from .workpool import ItemTimeout, call_with_timeout
+
+        for item in todo:
+            try:
+                with call_with_timeout(timeout):
+                    done = audit_report(job, item)
+            except ItemTimeout:
+                done = timed_out(job, item[0], item[1], "timeout", timeout)
+            yield done
+        return
+    from .workpool import run_pool
+
+    paths = {i: p for i, p, _ in todo}
+    for outcome in run_pool(audit_report, job, [(item[0], item) for item in todo], procs, timeout):
+        if outcome.reason is None:
+            yield outcome.value
+        else:
+            yield timed_out(job, outcome.item_id, paths[outcome.item_id], outcome.reason, timeout)
 
 
 class RateLimiter:
@@ -248,81 +423,198 @@ def default_procs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+# ---------------------------------------------------------------- the output folder
+
+
+class OutFolder:
+    """The output folder of one run: its lock, its state, and what its files were written from."""
+
+    def __init__(self, out_dir: Path):
+        self.dir = Path(out_dir)
+        self.store = StateStore(self.dir)
+        self._lock_fd: int | None = None
+        self.manifest_path = self.store.dir / OUTPUTS_MANIFEST
+
+    def __enter__(self) -> "OutFolder":
+        self._lock()
+        self.clean_temporaries()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the lock
+            self._lock_fd = None
+
+    def _lock(self) -> None:
+        """One run per folder: a second one would interleave files and delete the first one's
+        temporaries. The lock dies with its process, so a killed run never leaves it held."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: no lock
+            return
+        fd = os.open(self.store.dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise BatchError(f"另一个 audit 正在写入 {self.dir}（another audit run is using this output folder）")
+        self._lock_fd = fd
+
+    def clean_temporaries(self) -> int:
+        """Remove the temporary files a killed run left behind (write_atomic's names only)."""
+        removed = 0
+        for root, dirs, files in os.walk(self.dir):
+            for name in files:
+                if TEMP_NAME.match(name):
+                    try:
+                        os.unlink(os.path.join(root, name))
+                        removed += 1
+                    except OSError:
+                        pass
+        return removed
+
+    def manifest(self) -> dict:
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            return data if isinstance(data, dict) and data.get("schema") == STATE_SCHEMA else {}
+        except (OSError, ValueError):
+            return {}
+
+    def save_manifest(self, data: dict) -> None:
+        write_atomic(self.manifest_path, json.dumps({"schema": STATE_SCHEMA, **data}, ensure_ascii=False))
+
+
+def _x_signature(result: AuditResult) -> str:
+    """The cross-year part of a report (X findings): it is not in the saved state, so a file on
+    disk is current only if it was written with the same X findings."""
+    xs = [f.model_dump() for f in result.findings if f.code.startswith("X")]
+    return hashlib.sha256(_dumps(xs).encode("utf-8")).hexdigest()[:16] if xs else ""
+
+
+# ---------------------------------------------------------------- the batch
+
+
 def run_batch(paths: list[str], opts: Options, out_dir: Path | None = None, fmt: str = "md",
               jobs: int = 0, procs: int = 0, resume: bool = True, rpm: float = 0.0,
-              progress: bool | None = None, stats: dict | None = None) -> list[AuditResult]:
+              progress: bool | None = None, stats: dict | None = None,
+              timeout: float | None = DEFAULT_TIMEOUT_S) -> list[AuditResult]:
     """Audit every path; results in input order, cross-year findings included.
 
     jobs: reports whose LLM calls run at once (0 = DEFAULT_LLM_JOBS); procs: processes for the
     deterministic audit (0 = CPU count, capped at 8); resume: use results saved under
-    out_dir/.audit-state; progress: None = a bar only on a terminal; stats: filled with counts.
+    out_dir/.audit-state; progress: None = a bar only on a terminal; stats: filled with counts;
+    timeout: seconds one report's deterministic audit may take (None or 0 = no limit).
+
+    With out_dir the results are returned without their tables (the files hold everything),
+    except the reports of a cross-year pair; without out_dir they are complete.
+    Raises BatchError when out_dir is in use by another run.
     """
-    from .crossyear import apply_cross_year
+    if out_dir is None:
+        return _run(paths, opts, None, fmt, jobs, procs, resume, rpm, progress, stats, timeout)
+    with OutFolder(Path(out_dir)) as folder:
+        return _run(paths, opts, folder, fmt, jobs, procs, resume, rpm, progress, stats, timeout)
+
+
+def _run(paths, opts, folder: OutFolder | None, fmt, jobs, procs, resume, rpm, progress, stats,
+         timeout) -> list[AuditResult]:
+    from .crossyear import apply_cross_year, match_pairs
     from .progress import Progress
 
     config = llm_config(opts)
     want_llm = bool(config is not None and config.enabled)
     jobs = jobs if jobs and jobs > 0 else DEFAULT_LLM_JOBS
     procs = procs if procs and procs > 0 else default_procs()
-    store = StateStore(Path(out_dir)) if out_dir is not None else None
+    store = folder.store if folder else None
+    names = output_names(paths) if folder else None
+    job = Job(opts=opts, config=config, want_llm=want_llm, out_dir=folder.dir if folder else None, names=names)
     fingerprint = options_fingerprint(opts, config)
     keys = [input_key(p, fingerprint) for p in paths] if store else [None] * len(paths)
+    manifest = folder.manifest() if folder else {}
+    written = manifest.get("reports", {}) if manifest.get("fmt") == fmt else {}
 
     results: list[AuditResult | None] = [None] * len(paths)
+    publics: list[str | None] = [None] * len(paths)  # results.json text of reports not in the state
+    fresh: set[int] = set()  # written this run (their files are current)
     if store and resume:
         for i, (p, k) in enumerate(zip(paths, keys)):
-            if k:
-                results[i] = store.load(k, p)
+            rec = store.record(k) if k else None
+            if rec is not None:
+                try:
+                    results[i] = load_result(rec.light, p)
+                except ValueError:
+                    results[i] = None
     cached = sum(r is not None for r in results)
-    todo = [(i, p) for i, p in enumerate(paths) if results[i] is None]
-    counts = {"total": len(paths), "cached": cached, "audited": 0, "llm": 0, "saved": 0}
+    todo = [(i, p, keys[i]) for i, p in enumerate(paths) if results[i] is None]
+    counts = {"total": len(paths), "cached": cached, "audited": 0, "llm": 0, "saved": 0, "timed_out": 0,
+              "rewritten": 0}
+    full: dict[int, AuditResult] = {}  # complete results held in memory (no out_dir, LLM, pairs)
 
     with Progress(len(paths), progress) as bar:
         if cached:
             bar.advance(cached, note=f"{cached} 份来自已保存的结果")
 
-        def finish(i: int, r: AuditResult) -> None:
-            results[i] = r
+        def take(done: Done) -> None:
+            i = done.index
+            results[i] = load_result(done.full or done.light)
+            if done.full and folder is None:
+                full[i] = results[i]
+            publics[i] = done.public
+            if done.rendered:
+                fresh.add(i)
             counts["audited"] += 1
-            if store and keys[i] and is_finished(r, want_llm):
-                store.save(keys[i], r)
-                counts["saved"] += 1
+            counts["saved"] += done.saved
+            if results[i].error and results[i].error.endswith("（timed out）"):
+                counts["timed_out"] += 1
             bar.advance(1)
 
+        def finish_llm(i: int, r: AuditResult) -> None:
+            """An LLM result is final: written and saved here, as the LLM threads hand them back;
+            kept whole (LLM batches are small, and a pair may need it)."""
+            take(finish_report(job, i, keys[i], r))
+            full[i] = results[i] = r
+
         if todo and want_llm:
-            from concurrent.futures import ThreadPoolExecutor, wait, FIRST_COMPLETED
+            from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
             limiter = RateLimiter(rpm)
             pending: dict = {}
             with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="audit-llm") as pool:
-                for chunk in _deterministic(todo, opts, config, want_llm, procs):
-                    for i, r, doc in chunk:
-                        if doc is None:
-                            finish(i, r)  # unreadable input: nothing for the LLM
-                        else:
-                            pending[pool.submit(_llm_one, r, doc, config, opts, limiter)] = i
-                            counts["llm"] += 1
+                for done in _deterministic(todo, job, procs, timeout):
+                    if done.doc is None:
+                        take(done)  # unreadable input or timed out: nothing for the LLM
+                    else:
+                        r = load_result(done.full)
+                        pending[pool.submit(_llm_one, r, done.doc, config, opts, limiter)] = done.index
+                        counts["llm"] += 1
                     for f in [f for f in pending if f.done()]:
-                        finish(pending.pop(f), f.result())
+                        finish_llm(pending.pop(f), f.result())
                 while pending:
-                    done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-                    for f in done:
-                        finish(pending.pop(f), f.result())
+                    finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+                    for f in finished:
+                        finish_llm(pending.pop(f), f.result())
         elif todo:
-            for chunk in _deterministic(todo, opts, config, False, procs):
-                for i, r, _doc in chunk:
-                    finish(i, r)
+            for done in _deterministic(todo, job, procs, timeout):
+                take(done)
 
     final: list[AuditResult] = [r for r in results if r is not None]
+    # cross-year: the reports of a pair are needed whole (their tables hold the evidence)
+    pairs_found, _ = match_pairs(final)
+    for i in sorted({j for p in pairs_found for j in (p.prev, p.cur)}):
+        if i not in full:
+            loaded = store.load(keys[i], paths[i]) if store and keys[i] else None
+            if loaded is not None:
+                full[i] = loaded
+                final[i] = loaded
     pairs, notes = apply_cross_year(final, opts.select, opts.ignore)
     counts["pairs"] = len(pairs)
-    if pairs and config is not None and getattr(config, "enabled", False):
+    if pairs and want_llm:
         from .llm.followup import apply_followup
 
         apply_followup(pairs, final, config, opts.select, opts.ignore)  # X004, one call per pair
     _rescore_cross_year(final)
-    if out_dir is not None:
-        write_outputs(Path(out_dir), paths, final, pairs, notes)
+    if folder is not None:
+        counts["rewritten"] = _write_outputs(folder, paths, names, keys, final, publics, fresh, written,
+                                             full, fmt, pairs, notes)
     if stats is not None:
         stats.update(counts)
         stats["cross_year_notes"] = notes
@@ -336,6 +628,74 @@ def _rescore_cross_year(results: list[AuditResult]) -> None:
     for r in results:
         if r.rubric is not None and any(f.code.startswith("X") for f in r.findings):
             r.rubric = score_rubric(r)
+
+
+def _write_outputs(folder: OutFolder, paths, names, keys, results, publics, fresh, written, full, fmt,
+                   pairs, notes) -> int:
+    """Per-report files that are not current, then the batch files (unless nothing changed).
+    Returns how many report files were (re)written here in the parent."""
+    store = folder.store
+    state: dict[str, list] = {}
+    rewritten = 0
+    for i, (r, name) in enumerate(zip(results, names)):
+        xsig = _x_signature(r)
+        mark = [keys[i] or "", xsig]
+        current = (i in fresh and not xsig) or (written.get(name) == mark and (folder.dir / name).exists())
+        if not current:
+            whole = full.get(i)
+            if whole is None and keys[i] and not r.error:
+                whole = store.load(keys[i], paths[i])
+            write_report_file(folder.dir, name, whole or r)
+            rewritten += 1
+        state[name] = mark
+    signature = hashlib.sha256(_dumps([fmt, names, [state[n] for n in names],
+                                        [r.error or "" for r in results],
+                                        [[p.prev, p.cur, p.codes, p.compared] for p in pairs], notes,
+                                        __version__]).encode("utf-8")).hexdigest()
+    manifest = folder.manifest()
+    batch_files = ["overview.csv", "results.json", "index.md"]
+    if _have_openpyxl():
+        batch_files.append("overview.xlsx")
+    unchanged = (manifest.get("overview") == signature and not rewritten
+                 and all((folder.dir / f).exists() for f in batch_files))
+    if not unchanged:
+        rows = overview_rows(results, names)
+        write_atomic(folder.dir / "overview.csv", overview_csv(rows))
+        xlsx = overview_xlsx(rows)
+        if xlsx is not None:
+            write_atomic(folder.dir / "overview.xlsx", xlsx)
+        write_results_json(folder.dir / "results.json", _public_texts(results, keys, publics, full, store))
+        write_atomic(folder.dir / "index.md", overview_markdown(results, names, pairs, notes))
+    folder.save_manifest({"fmt": fmt, "reports": state, "overview": signature})
+    return rewritten
+
+
+def _have_openpyxl() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("openpyxl") is not None
+
+
+def _public_texts(results, keys, publics, full, store):
+    """Each report's results.json object as JSON text, in input order: the text saved with its
+    state when there is one (no encoding in the parent), else encoded here."""
+    for i, r in enumerate(results):
+        xsig = any(f.code.startswith("X") for f in r.findings)
+        if i in full or xsig:
+            yield _dumps((full.get(i) or r).to_public())
+            continue
+        if publics[i] is not None:
+            yield publics[i]
+            continue
+        rec = store.record(keys[i]) if keys[i] else None
+        if rec is None:
+            yield _dumps(r.to_public())
+        elif rec.public.startswith('{"file":' + _dumps(r.file) + ","):
+            yield rec.public
+        else:  # saved from the same bytes under another name
+            data = json.loads(rec.public)
+            data["file"] = r.file
+            yield _dumps(data)
 
 
 # ---------------------------------------------------------------- outputs
@@ -454,20 +814,18 @@ def overview_xlsx(rows: list[dict]) -> bytes | None:
     return buf.getvalue()
 
 
-def write_json_array(path: Path, results: list[AuditResult]) -> None:
-    """results.json as machine.to_json writes it, streamed one report at a time (10,000 reports
-    would otherwise build a several-hundred-MB string), then renamed into place."""
+def write_results_json(path: Path, texts) -> None:
+    """results.json: a JSON array with one report per line, streamed from JSON texts already
+    encoded (by the C encoder, in the workers), then renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            if not results:
-                fh.write("[]\n")
-            for n, r in enumerate(results):
-                item = json.dumps(r.to_public(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
-                fh.write(("[\n  " if n == 0 else ",\n  ") + item)
-            if results:
-                fh.write("\n]\n")
+            first = True
+            for text in texts:
+                fh.write(("[\n" if first else ",\n") + text)
+                first = False
+            fh.write("[]\n" if first else "\n]\n")
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -475,11 +833,16 @@ def write_json_array(path: Path, results: list[AuditResult]) -> None:
         raise
 
 
+def write_json_array(path: Path, results: list[AuditResult]) -> None:
+    """results.json for results in memory (same layout as write_results_json)."""
+    write_results_json(path, (_dumps(r.to_public()) for r in results))
+
+
 def write_outputs(out_dir: Path, paths: list[str], results: list[AuditResult], pairs=None, notes=None) -> None:
-    """Per-report markdown first, the overview files last (so their links never point at nothing)."""
+    """Every report's file, then the overview files (so their links never point at nothing)."""
     names = output_names(paths)
     for r, name in zip(results, names):
-        write_atomic(out_dir / name, render_markdown(r))
+        write_report_file(out_dir, name, r)
     rows = overview_rows(results, names)
     write_atomic(out_dir / "overview.csv", overview_csv(rows))
     xlsx = overview_xlsx(rows)

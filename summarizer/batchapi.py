@@ -27,7 +27,7 @@ import os
 import time
 from pathlib import Path
 
-from .batch import STATE_DIR, _deterministic, default_procs, write_atomic
+from .batch import STATE_DIR, Job, _deterministic, default_procs, load_result, write_atomic
 from .models import AuditResult
 from .pipeline import Options, llm_config
 
@@ -95,19 +95,19 @@ def submit(paths: list[str], opts: Options, out_dir: Path, procs: int = 0) -> di
     cache = None if config.no_cache else ResponseCache(config.resolved_cache_dir())
     endpoint = os.environ.get("AUDIT_BATCH_ENDPOINT") or DEFAULT_ENDPOINT
     lines, requests, skipped_cached = [], {}, 0
-    todo = list(enumerate(paths))
-    for chunk in _deterministic(todo, opts, config, True, procs or default_procs()):
-        for i, result, doc in chunk:
-            if doc is None:
+    todo = [(i, p, None) for i, p in enumerate(paths)]
+    for done in _deterministic(todo, Job(opts=opts, config=config, want_llm=True), procs or default_procs(), None):
+        if done.doc is None:
+            continue
+        i, result, doc = done.index, load_result(done.full), done.doc
+        for req in build_requests(result, doc, config):
+            if cache is not None and cache.get(req["key"]) is not None:
+                skipped_cached += 1
                 continue
-            for req in build_requests(result, doc, config):
-                if cache is not None and cache.get(req["key"]) is not None:
-                    skipped_cached += 1
-                    continue
-                custom_id = f"r{i}-{req['call']}"
-                requests[custom_id] = {"key": req["key"], "call": req["call"], "file": paths[i]}
-                lines.append(json.dumps({"custom_id": custom_id, "method": "POST", "url": endpoint,
-                                         "body": req["body"]}, ensure_ascii=False))
+            custom_id = f"r{i}-{req['call']}"
+            requests[custom_id] = {"key": req["key"], "call": req["call"], "file": paths[i]}
+            lines.append(json.dumps({"custom_id": custom_id, "method": "POST", "url": endpoint,
+                                     "body": req["body"]}, ensure_ascii=False))
     manifest = {"batch_id": None, "input_file_id": None, "endpoint": endpoint, "model": config.model,
                 "base_url": config.endpoint_id, "created": time.time(), "requests": requests,
                 "already_cached": skipped_cached}

@@ -49,6 +49,8 @@ def audit(
     procs: int = typer.Option(0, "--procs", help="确定性审查的进程数（0 = CPU 核数，最多 8；1 = 不开子进程）"),
     rpm: float = typer.Option(0.0, "--rpm", help="每分钟最多大模型请求数（0 = 不限；429 仍按 Retry-After 重试）"),
     fresh: bool = typer.Option(False, "--fresh", help="忽略 -o 目录中已保存的结果，全部重新审查"),
+    timeout: float = typer.Option(120.0, "--timeout", help="每份报告确定性审查的时间上限（秒），超时的报告记为 timed out，"
+                                                          "其余照常；0 = 不限"),
     llm_batch: Optional[str] = typer.Option(None, "--llm-batch",
                                             help="经 Batch API 处理大模型调用：submit | status | collect（需 -o）"),
 ) -> None:
@@ -67,7 +69,7 @@ def audit(
                    err=True)
         raise typer.Exit(2)
 
-    from .batch import run_batch
+    from .batch import BatchError, run_batch
     from .pipeline import Options, expand_inputs
 
     opts = Options(select=_codes(select), ignore=_codes(ignore), no_llm=no_llm, model=model, no_cache=no_cache, cache_dir=cache_dir,
@@ -79,8 +81,12 @@ def audit(
     if llm_batch:
         _llm_batch_step(llm_batch, paths, opts, out, procs)
     stats: dict = {}
-    results = run_batch(paths, opts, out_dir=out, fmt=fmt.value, jobs=jobs, procs=procs, resume=not fresh,
-                        rpm=rpm, stats=stats)
+    try:
+        results = run_batch(paths, opts, out_dir=out, fmt=fmt.value, jobs=jobs, procs=procs, resume=not fresh,
+                            rpm=rpm, stats=stats, timeout=timeout)
+    except BatchError as exc:
+        typer.echo(f"audit: {exc}", err=True)
+        raise typer.Exit(2)
     if stats.get("cached"):
         typer.echo(f"audit: {stats['cached']}/{stats['total']} 份报告沿用 {out}/.audit-state 中已保存的结果"
                    "（--fresh 可全部重审）", err=True)

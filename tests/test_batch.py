@@ -242,6 +242,8 @@ def test_failed_llm_work_is_not_saved_and_is_retried(tmp_path, monkeypatch):
 
 
 def test_streamed_results_json_equals_the_machine_renderer(tmp_path):
+    """results.json holds what `--format json` prints, one report per line (encoded by the C
+    encoder in the workers and streamed, so its layout is compact, not indented)."""
     from summarizer.batch import write_json_array
     from summarizer.render import machine
 
@@ -249,4 +251,9 @@ def test_streamed_results_json_equals_the_machine_renderer(tmp_path):
     results = run_batch(paths, Options(no_llm=True), progress=False)
     for subset in (results, results[:1], []):
         write_json_array(tmp_path / "r.json", subset)
-        assert (tmp_path / "r.json").read_text(encoding="utf-8") == machine.to_json(subset) + "\n"
+        text = (tmp_path / "r.json").read_text(encoding="utf-8")
+        assert json.loads(text) == json.loads(machine.to_json(subset))
+        assert len(text.splitlines()) == (len(subset) + 2 if subset else 1)
+    out = tmp_path / "out"
+    run_batch(paths, Options(no_llm=True), out_dir=out, progress=False)
+    assert json.loads((out / "results.json").read_text(encoding="utf-8")) == json.loads(machine.to_json(results))

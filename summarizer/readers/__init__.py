@@ -7,38 +7,93 @@ auditing a .txt never pays for pdfplumber or python-docx.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from pathlib import Path
 
 from ..document import Document, InputError, to_document
-from .text import decode_bytes
+from .text import decode_bytes, decode_report
 
-MAX_BYTES = 20 * 1024 * 1024  # larger inputs are refused with a clear message
+MAX_BYTES = 20 * 1024 * 1024  # larger inputs are refused with a clear message (decompressed too)
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 
-__all__ = ["MAX_BYTES", "Document", "InputError", "decode_bytes", "read_document"]
+__all__ = ["MAX_BYTES", "Document", "InputError", "decode_bytes", "read_document", "read_input_bytes"]
+
+_NOT_REGULAR = [(stat.S_ISFIFO, "命名管道 FIFO"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
+                (stat.S_ISSOCK, "套接字 socket")]
+
+
+def _too_large(size: int) -> InputError:
+    return InputError(f"文件过大（{size // (1024 * 1024)} MiB，上限 {MAX_BYTES // (1024 * 1024)} MiB; file too large）")
+
+
+def _check_kind(mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise InputError("是目录而不是文件（is a directory）")
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _NOT_REGULAR if test(mode)), "特殊文件")
+        raise InputError(f"不是普通文件（{kind}），已跳过（not a regular file: skipped）")
+
+
+def read_input_bytes(path: str | Path) -> bytes:
+    """The bytes of one input file, or InputError saying why not.
+
+    Only regular files are read: a FIFO would block the batch until someone writes to it and
+    /dev/zero never ends, so anything else is refused unread. The file is opened without
+    blocking and checked again on the open descriptor (it may have been swapped since the
+    stat), and at most MAX_BYTES + 1 bytes are ever read, whatever the size it claims."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise _stat_error(path, exc) from exc
+    _check_kind(st.st_mode)
+    if st.st_size > MAX_BYTES:
+        raise _too_large(st.st_size)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise _stat_error(path, exc) from exc
+    try:
+        _check_kind(os.fstat(fd).st_mode)
+        chunks, total = [], 0
+        while total <= MAX_BYTES:
+            chunk = os.read(fd, min(1 << 20, MAX_BYTES + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as exc:
+        raise InputError(f"无法读取（cannot read: {exc.strerror}）") from exc
+    finally:
+        os.close(fd)
+    if total > MAX_BYTES:
+        raise _too_large(total)
+    return b"".join(chunks)
+
+
+def _stat_error(path, exc: OSError) -> InputError:
+    if exc.errno == errno.ELOOP:
+        return InputError("符号链接循环（symlink loop）")
+    if exc.errno == errno.ENOENT:
+        if os.path.islink(path):
+            return InputError("符号链接指向的文件不存在（dangling symlink）")
+        return InputError("文件不存在（no such file）")
+    if exc.errno == errno.EACCES:
+        return InputError("没有读取权限（permission denied）")
+    if exc.errno == errno.ENAMETOOLONG:
+        return InputError("文件名过长（file name too long）")
+    return InputError(f"无法读取（cannot read: {exc.strerror}）")
 
 
 def read_document(path: str | Path) -> Document:
     """Read one report file. Raises InputError with a reviewer-readable reason."""
     p = Path(path)
-    if not p.exists():
-        raise InputError("文件不存在（no such file）")
-    if p.is_dir():
-        raise InputError("是目录而不是文件（is a directory）")
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise InputError(f"无法读取（cannot stat: {exc.strerror}）") from exc
-    if size > MAX_BYTES:
-        raise InputError(f"文件过大（{size // (1024 * 1024)} MiB，上限 {MAX_BYTES // (1024 * 1024)} MiB; file too large）")
+    data = read_input_bytes(p)
     suffix = p.suffix.lower()
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法读取（cannot read: {exc.strerror}）") from exc
     if suffix == ".pdf" or data.startswith(b"%PDF-"):
         from .pdf import pdf_to_text  # lazy: pdfplumber is heavy and optional
 
@@ -47,12 +102,15 @@ def read_document(path: str | Path) -> Document:
         from .docx import docx_to_text
 
         return to_document(docx_to_text(data), str(path), "docx", "docx")
-    text, enc = decode_bytes(data)
+    text, enc, repairs = decode_report(data)
     if suffix in HTML_SUFFIXES or re.match(r"\s*(<!DOCTYPE html|<html)", text[:500], re.I):
         from .html import html_to_grid_text
 
         body, covered = html_to_grid_text(text)
         doc = to_document(body, str(path), enc, "html")
         doc.covered = covered
+        doc.notes.extend(repairs.notes(with_lines=False))  # source lines are not the text's lines
         return doc
-    return to_document(text, str(path), enc)
+    doc = to_document(text, str(path), enc)
+    doc.notes.extend(repairs.notes())
+    return doc

@@ -8,6 +8,34 @@ from ..document import InputError
 from .cells import cell_text, row_line
 
 
+def check_zip_size(data: bytes, kind: str) -> None:
+    """Refuse a zip container (.docx) whose parts inflate past MAX_BYTES in total, before the
+    library reading it inflates anything: a 1 MB file can hold a 300 MB document.xml, and
+    python-docx inflates every part into memory at once.
+
+    The declared sizes are checked first, then every part is inflated once in 1 MiB steps and
+    thrown away, so a part that lies about its size fails its CRC check after at most one step
+    (zipfile's own read() of a whole part would inflate all of it first)."""
+    import zipfile
+
+    from . import MAX_BYTES
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            total = sum(info.file_size for info in infos)
+            if total > MAX_BYTES:
+                raise InputError(f"{kind} 解压后过大（{total // (1024 * 1024)} MiB，上限 {MAX_BYTES // (1024 * 1024)} MiB；"
+                                 f"decompressed size too large）")
+            for info in infos:
+                with zf.open(info) as part:
+                    while part.read(1 << 20):
+                        pass
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        raise InputError(f"无法解析 {kind}（压缩包损坏或大小不实；cannot parse {kind}: {type(exc).__name__}: {exc}）") from exc
+
 
 def docx_to_text(data: bytes) -> str:
     """.docx bytes → report text: paragraphs and tables in body order; each table row as one
@@ -20,6 +48,7 @@ def docx_to_text(data: bytes) -> str:
     except ImportError as exc:
         raise InputError(".docx 需要安装 python-docx：pip install python-docx") from exc
 
+    check_zip_size(data, ".docx")
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:

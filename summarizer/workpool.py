@@ -1,0 +1,221 @@
+"""Worker processes for a batch: per-item time limit, crash recovery, and no orphans.
+
+Why not concurrent.futures: a ProcessPoolExecutor cannot stop one task. A report that makes
+the audit run for minutes (a pathological line, a broken PDF) would hold its worker, and the
+batch, until it ends. Here each worker runs one item at a time (with one more queued so it
+never waits for the parent); an item running past `timeout` seconds has its worker killed and
+replaced, and is reported as timed out, so the rest of the batch goes on. A worker that dies
+(a crash in a C library, the OOM killer) loses only the item it was running.
+
+Workers never outlive the batch: a worker exits when its pipe to the parent closes, a watcher
+thread exits it when the parent process ends, and on Linux the kernel kills it when its parent
+(the forkserver, which itself exits when the main process ends) dies — even when the worker is
+stuck in C code holding the GIL, and even after a SIGKILL of the main process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+IN_FLIGHT = 2  # items queued per worker: the next one is ready when the current one ends
+
+
+@dataclass
+class Outcome:
+    """What became of one item: value is fn's return value; else reason says why there is none."""
+
+    item_id: Any
+    value: Any = None
+    reason: str | None = None  # "timeout" / "crashed: …"; None when value is set
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this process when its parent dies (kernel-enforced, works while stuck in C).
+    Everywhere: a daemon thread exits the process when the multiprocessing parent is gone."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except Exception:  # pragma: no cover - no prctl: the watcher thread still works
+            pass
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        from multiprocessing.connection import wait
+
+        wait([parent.sentinel])
+        os._exit(3)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _worker(conn, fn: Callable, context: Any) -> None:
+    """A worker's loop: receive (item_id, arg), send (item_id, fn(context, arg)) or an error."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if msg is None:
+            return
+        item_id, arg = msg
+        try:
+            out = (item_id, fn(context, arg), None)
+        except BaseException as exc:  # fn should not raise; if it does, name it rather than die
+            out = (item_id, None, f"crashed: {type(exc).__name__}: {exc}")
+        try:
+            conn.send(out)
+        except (EOFError, OSError, BrokenPipeError):
+            return
+
+
+class _Slot:
+    def __init__(self, ctx, fn, context):
+        parent_end, child_end = ctx.Pipe(duplex=True)
+        self.conn = parent_end
+        self.proc = ctx.Process(target=_worker, args=(child_end, fn, context), daemon=True)
+        self.proc.start()
+        child_end.close()
+        self.queue: deque = deque()  # (item_id, arg) sent, oldest first
+        self.started = time.monotonic()  # when the oldest queued item began running
+
+    def send(self, item) -> None:
+        if not self.queue:
+            self.started = time.monotonic()
+        self.queue.append(item)
+        self.conn.send(item)
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+        except Exception:
+            pass
+        self.proc.join(5)
+        self.conn.close()
+
+
+def run_pool(fn: Callable, context: Any, items: Iterable[tuple[Any, Any]], procs: int,
+             timeout: float | None = None, ctx=None) -> Iterator[Outcome]:
+    """Run fn(context, arg) for every (item_id, arg) in `procs` worker processes; yield an
+    Outcome per item as it finishes (any order). fn and context must be picklable; context is
+    sent once per worker. timeout: seconds one item may run (None or 0 = no limit)."""
+    from multiprocessing.connection import wait
+
+    if ctx is None:
+        ctx = default_context()
+    pending: deque = deque(items)
+    slots = [_Slot(ctx, fn, context) for _ in range(max(1, min(procs, len(pending))))]
+    limit = timeout if timeout and timeout > 0 else None
+    try:
+        while True:
+            for slot in slots:
+                while pending and len(slot.queue) < IN_FLIGHT:
+                    slot.send(pending.popleft())
+            busy = [s for s in slots if s.queue]
+            if not busy:
+                return
+            wait_for = None
+            if limit is not None:
+                now = time.monotonic()
+                wait_for = max(0.0, min(s.started + limit for s in busy) - now)
+            ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=wait_for)
+            for i, slot in enumerate(list(slots)):
+                if not slot.queue:
+                    continue
+                if slot.conn in ready:
+                    try:
+                        item_id, value, error = slot.conn.recv()
+                    except (EOFError, OSError):
+                        slots[i] = yield from _replace(slot, pending, ctx, fn, context, "crashed: worker exited")
+                        continue
+                    slot.queue.popleft()
+                    slot.started = time.monotonic()
+                    yield Outcome(item_id, value, error)
+                elif slot.proc.sentinel in ready:
+                    slots[i] = yield from _replace(slot, pending, ctx, fn, context,
+                                                   f"crashed: worker exited with status {slot.proc.exitcode}")
+                elif limit is not None and time.monotonic() - slot.started >= limit:
+                    slots[i] = yield from _replace(slot, pending, ctx, fn, context, "timeout")
+    finally:
+        for slot in slots:
+            try:
+                slot.conn.send(None)
+            except Exception:
+                pass
+        for slot in slots:
+            slot.proc.join(2)
+            if slot.proc.is_alive():
+                slot.kill()
+
+
+def _replace(slot: _Slot, pending: deque, ctx, fn, context, reason: str):
+    """Kill a stuck or dead worker: its running item gets `reason`, the items queued behind it
+    go back to the front of the queue, and a fresh worker takes its place."""
+    slot.kill()
+    running = slot.queue.popleft()
+    for item in reversed(slot.queue):
+        pending.appendleft(item)
+    yield Outcome(running[0], None, reason)
+    return _Slot(ctx, fn, context)
+
+
+def default_context():
+    """forkserver where available (safe while threads run in the parent: LLM calls, a test's
+    fake server), with the batch code preloaded so each worker starts warm."""
+    import multiprocessing as mp
+
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        try:
+            ctx.set_forkserver_preload(["summarizer.batch"])
+        except Exception:  # pragma: no cover
+            pass
+        return ctx
+    return mp.get_context()
+
+
+class call_with_timeout:
+    """In-process time limit for one call (the batch's single-process path): SIGALRM raises
+    ItemTimeout in the main thread. Best effort: it interrupts Python code, not a long C call
+    (which is why large batches run in run_pool, where a stuck worker is killed)."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds if seconds and seconds > 0 else None
+        self.active = False
+
+    def __enter__(self):
+        if self.seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGALRM, self._fire)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            self.active = True
+        return self
+
+    @staticmethod
+    def _fire(signum, frame):
+        raise ItemTimeout()
+
+    def __exit__(self, *exc):
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+        return False
+
+
+class ItemTimeout(BaseException):
+    """Raised inside call_with_timeout when the time is up. A BaseException, like
+    KeyboardInterrupt, so the audit's own `except Exception` guards do not swallow it."""
