@@ -27,7 +27,7 @@ import os
 import time
 from pathlib import Path
 
-from .batch import STATE_DIR, Job, _deterministic, default_procs, load_result, write_atomic
+from .batch import STATE_DIR, Job, _deterministic, default_procs, write_atomic
 from .models import AuditResult
 from .pipeline import Options, llm_config
 
@@ -99,7 +99,7 @@ def submit(paths: list[str], opts: Options, out_dir: Path, procs: int = 0) -> di
     for done in _deterministic(todo, Job(opts=opts, config=config, want_llm=True), procs or default_procs(), None):
         if done.doc is None:
             continue
-        i, result, doc = done.index, load_result(done.full), done.doc
+        i, result, doc = done.index, done.whole(), done.doc
         for req in build_requests(result, doc, config):
             if cache is not None and cache.get(req["key"]) is not None:
                 skipped_cached += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -13,10 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer import batch
-from summarizer.batch import StateStore, input_key, options_fingerprint, run_batch, write_atomic
+from summarizer.batch import StateStore, run_batch, write_atomic
 from summarizer.cli import app
 from testkit.fake_server import FakeOpenAI, chat_reply
-from summarizer.pipeline import Options, llm_config
+from summarizer.pipeline import Options
 from testkit.synth import generate
 
 EMPTY_SUMMARY = json.dumps({"overall": [], "problems": [], "improvements": []})
@@ -64,13 +65,12 @@ def test_rerun_redoes_only_what_was_not_finished_and_outputs_match(tmp_path):
     run_batch(paths, opts, out_dir=out, procs=2, progress=False, stats=s1)
     assert s1["cached"] == 0 and s1["audited"] == 36 and s1["saved"] == 36
     first = {p.name: p.read_bytes() for p in out.glob("*") if p.is_file()}
-    assert len(list((out / ".audit-state").glob("*.json"))) == 36
+    assert len(StateStore(out).index) == 36
 
-    # simulate a run killed after two thirds: the state of 12 reports is missing
-    fp = options_fingerprint(opts, llm_config(opts))
-    store = StateStore(out)
-    for p in paths[::3]:
-        store._path(input_key(p, fp)).unlink()
+    # a run killed after two thirds: the state holds 24 of the 36 reports
+    shutil.rmtree(out / ".audit-state")
+    run_batch([p for i, p in enumerate(paths) if i % 3], opts, out_dir=out, procs=2, progress=False)
+    assert len(StateStore(out).index) == 24
     s2: dict = {}
     run_batch(paths, opts, out_dir=out, procs=2, progress=False, stats=s2)
     assert s2["cached"] == 24 and s2["audited"] == 12
@@ -85,6 +85,18 @@ def test_rerun_redoes_only_what_was_not_finished_and_outputs_match(tmp_path):
     s3: dict = {}
     run_batch(paths, opts, out_dir=out, progress=False, stats=s3)
     assert s3["cached"] == 36 and s3["audited"] == 0
+    assert s3["rewritten"] == 0  # nothing changed: no file is written again
+
+
+def test_a_record_cut_short_by_a_kill_is_ignored(tmp_path):
+    paths = make_reports(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    run_batch(paths, Options(no_llm=True), out_dir=out, progress=False)
+    (log,) = (out / ".audit-state").glob("state-*.log")
+    log.write_bytes(log.read_bytes()[:-100])  # the last record loses its end
+    s: dict = {}
+    results = run_batch(paths, Options(no_llm=True), out_dir=out, progress=False, stats=s)
+    assert s["cached"] == 2 and s["audited"] == 1 and not any(r.error for r in results)
 
 
 def _xlsx_values(data: bytes) -> list[list]:
@@ -116,7 +128,7 @@ def test_a_corrupt_state_file_is_ignored(tmp_path):
     paths = make_reports(tmp_path / "in", 2)
     out = tmp_path / "out"
     run_batch(paths, Options(no_llm=True), out_dir=out, progress=False)
-    for f in (out / ".audit-state").glob("*.json"):
+    for f in (out / ".audit-state").glob("state-*.log"):
         f.write_text("{half", encoding="utf-8")
     s: dict = {}
     results = run_batch(paths, Options(no_llm=True), out_dir=out, progress=False, stats=s)
@@ -257,3 +269,19 @@ def test_streamed_results_json_equals_the_machine_renderer(tmp_path):
     out = tmp_path / "out"
     run_batch(paths, Options(no_llm=True), out_dir=out, progress=False)
     assert json.loads((out / "results.json").read_text(encoding="utf-8")) == json.loads(machine.to_json(results))
+
+
+def test_saved_record_gives_back_the_whole_result(tmp_path):
+    """light + tables + extras of a saved record rebuild the result exactly (internal fields
+    included), and light alone is the result without its tables."""
+    from summarizer.batch import Record, full_dump
+    from summarizer.pipeline import audit_one
+
+    paths = make_reports(tmp_path / "in", 3, {1: "period_two_years"})
+    for p in paths:
+        r = audit_one(p, Options(no_llm=True))
+        rec = Record.from_bytes(Record.of(r).to_bytes())
+        assert full_dump(rec.full_result()) == full_dump(r)
+        assert r.facts.title_line and rec.full_result().facts.title_line == r.facts.title_line
+        assert rec.light_result().tables == [] and rec.light_result().findings == r.findings
+        assert json.loads(rec.public) == json.loads(json.dumps(r.to_public(), ensure_ascii=False))
