@@ -235,10 +235,13 @@ def to_pdf(blocks: list, font: Path) -> bytes:
     for kind, body in blocks:
         if kind == "p":
             if body.strip():
-                pdf.multi_cell(0, 5, body)
+                pdf.set_x(pdf.l_margin)
+                pdf.multi_cell(0, 5, body, new_x="LMARGIN", new_y="NEXT")
             continue
         grid: Grid = body
-        with pdf.table(text_align="CENTER", line_height=4.5, first_row_as_headings=False) as table:
+        pdf.set_x(pdf.l_margin)
+        widths = {"active": (34, 22, 22, 22), "applications": (16, 16, 40) + (12,) * 7}.get(grid.name)
+        with pdf.table(text_align="CENTER", line_height=4.5, first_row_as_headings=False, col_widths=widths) as table:
             for row in grid.rows:
                 r = table.row()
                 for cell in row:

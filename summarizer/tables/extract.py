@@ -500,7 +500,7 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
         if name == "litigation":
             _build_litigation(w, res, cells)
         elif w.hits[name] or w.extra[name]:
-            colmap = _application_column_map(w, num_lines) if name == "applications" else None
+            colmap = _application_column_map(w, num_lines) if name == "applications" and doc.grid_layout else None
             _build_row_table(w, name, fmt or "2021", res, cells, colmap)
             res.status = "partial" if res.missing_rows else "parsed"
         tables[name] = res
