@@ -137,6 +137,8 @@ def _html_cell(cell: Cell, style: HtmlStyle, rng: random.Random) -> str:
     elif cell.kind == "value" and style.span_numbers:
         text = rng.choice((f'<span style="font-family:宋体;font-size:10.5pt">{text}</span>',
                            f'<font face="宋体">{text}</font>'))
+    elif "\n" in cell.text:
+        text = "<br>".join(html.escape(part) for part in cell.text.split("\n"))
     elif cell.kind == "label" and style.br_in_labels and len(cell.text) > 8:
         cut = rng.randint(3, len(cell.text) - 3)
         text = html.escape(cell.text[:cut]) + "<br>" + html.escape(cell.text[cut:])

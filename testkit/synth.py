@@ -95,6 +95,7 @@ class SynthReport:
     defect: str | None
     expected_codes: set[str] = field(default_factory=set)
     noise: frozenset[str] = frozenset()
+    optional_codes: set[str] = field(default_factory=set)  # may fire or not (e.g. S007 on a slipped label)
     # file layouts: the file's bytes and its suffix (`text` then holds the report as plain lines)
     data: bytes | None = None
     suffix: str = ".txt"
@@ -914,8 +915,16 @@ def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
 
     # 4. tables
     cell_hooks = nz.hooks("cell")
+    written_blank: dict[str, str] = {}  # blank cells the table noises write as "—", "/", "无" …
+    if defect not in ("a002_row_sum", "blank_cell", "missing_rows"):
+        for hook in nz.hooks("blank"):
+            for key, written in hook(cells, fmt, nz.rng).items():
+                cells[key] = None
+                written_blank[key] = written
 
     def vt(key: str) -> str:
+        if key in written_blank:
+            return written_blank[key]
         text = _value_text(key, cells[key], style, rng)
         for hook in cell_hooks:
             text = hook(key, text, nz.rng)
@@ -959,8 +968,11 @@ def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
         "agency_kind": ag.kind,
     }
     codes = set() if defect is None else {DEFECTS[defect]} | set(DEFECT_COMPANIONS[defect])
+    if written_blank:
+        codes.add("S006")
+    optional = {"S007"} if "label_slips" in on else set()
     return SynthReport(text=text, cells=expected, facts=facts, layout=layout, fmt=fmt, defect=defect,
-                       expected_codes=codes, noise=on, data=data, suffix=suffix)
+                       expected_codes=codes, noise=on, data=data, suffix=suffix, optional_codes=optional)
 
 
 _TABLE_MARK = "\x1e"  # a line standing for a table of a file layout, until the file is built
