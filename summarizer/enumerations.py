@@ -80,10 +80,15 @@ def _item(segment: str, unit: str) -> ProseNumber | None:
     return parse_number(m.group("n"))
 
 
+_UNIT_IN_BRACKETS = re.compile(rf"[（(]\s*({UNITS})\s*[）)]")
+
+
 def find_enumerations(text: str) -> list[Enumeration]:
     """Every total-with-parts in a paragraph's text."""
     if not _HAS_NUMBER.search(text):
         return []
+    # "3（条）" → "3 条 " (same length: spans still point into the paragraph)
+    text = _UNIT_IN_BRACKETS.sub(lambda m: " " + m.group(1) + " " * (len(m.group(0)) - 2), text)
     out: list[Enumeration] = []
     for m in _TOTAL.finditer(text):
         if m.group("more") or text[max(0, m.start() - 1): m.start()] in ("余", "约", "近", "超"):

@@ -731,7 +731,7 @@ def _section_one(rng: random.Random, ag: _Agency, year: int, fmt: str, cells: di
             items[i] += f"（含{_SUBKINDS[0]}{c(a, '条')}、{_SUBKINDS[1]}{c(b, '条')}）"
         enum = "、".join(items)
         if bare:  # no 其中: the items follow the total at once, joined by 、
-            active = f"全年共主动公开政府信息{c(total, '条')}，{enum.replace('，', '、')}。"
+            active = f"全年共主动公开政府信息{c(total, '条')}，{enum}。"
         else:
             active = f"全年主动公开政府信息{c(total, '条')}，其中{enum}。"
     else:
