@@ -77,6 +77,8 @@ def _item(segment: str, unit: str) -> ProseNumber | None:
     label = m.group("label")
     if label and label[-1] in "第":  # "第三条" is a provision, not a count
         return None
+    if re.search(r"的有?$|有$", label):  # "实现“一趟不用跑”的有45项": a subset with a property, not a part
+        return None
     return parse_number(m.group("n"))
 
 

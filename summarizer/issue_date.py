@@ -15,25 +15,28 @@ from .document import Document
 from .title import plausible_agency
 
 _TAIL_CHARS = 120  # a date of issue sits this close to the end of its line
-_AFTER_DATE = re.compile(r"^\s*(?:[（(][^）)]*[）)]\s*|附件(?:下载)?[:：]?\s*|\s)*$")
+# what may follow a date of issue on its line: contact brackets, attachments, the colophon of an
+# official document (抄送：…。 ××办公室 2022年1月7日印发)
+_AFTER_DATE = re.compile(r"^\s*(?:[（(][^）)]*[）)]|附件(?:下载)?[:：]?|抄送[:：][^。]*。|"
+                         r"[\u4e00-\u9fff]{2,30}\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年[^。]{2,12}日\s*印发|\s)*$")
 
 
 def _signature_date(text: str):
     """The date of issue on this line: the whole line, or the line's last date with nothing but
     furniture after it and a sentence end, a space or an agency name before it."""
     dates = [d for d in find_dates(text) if d.year]
-    if not dates:
-        return None
-    d = dates[-1]
-    if len(text) - d.end > _TAIL_CHARS or not _AFTER_DATE.match(text[d.end:]):
-        return None
+    for d in reversed(dates[-3:]):
+        if len(text) - d.end <= _TAIL_CHARS and _AFTER_DATE.match(text[d.end:]) and _before_ok(text, d):
+            return d
+    return None
+
+
+def _before_ok(text: str, d) -> bool:
     before = text[: d.start].rstrip()
     if before.endswith((":", "：")):  # a page field such as 发布时间：2024-01-20
-        return None
-    if before and not (before.endswith(("。", "！", "；")) or text[d.start - 1: d.start].isspace()
-                       or _agency_before(before)):
-        return None
-    return d
+        return False
+    return not before or before.endswith(("。", "！", "；")) or text[d.start - 1: d.start].isspace() \
+        or bool(_agency_before(before))
 
 
 def _agency_before(before: str) -> str | None:

@@ -63,7 +63,10 @@ def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int 
     lines = [ln for ln in doc.lines[:limit] if ln.text.strip()]
     for i, ln in enumerate(lines):
         text = clean_title_line(ln.text)
-        if not text or NAVIGATION.search(text) or len(text) > 80 or "。" in text:
+        if len(text) > 80 or "。" in text:  # flattened page: the title opens the one long line
+            cut = text.find("报告", 0, 80)
+            text = text[: cut + 2] if cut > 0 and "。" not in text[:cut] else ""
+        if not text or NAVIGATION.search(text):
             continue
         joined, nxt = text, None
         if "报告" not in text and "年报" not in text and i + 1 < len(lines):
@@ -77,7 +80,7 @@ def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int 
         year = _year(m.group("year") or m.group("year2"))
         if len(pre) > 40 or year is None or not 1990 <= year <= 2100:
             continue
-        agency = plausible_agency(pre) or plausible_agency(mid)
+        agency = plausible_agency(re.sub(r"关于$", "", pre.strip())) or plausible_agency(mid)
         agency_line = ln.no if agency else None
         if not agency and i >= 1:  # the agency on the line above, or on the two lines above
             above = clean_title_line(lines[i - 1].text)
