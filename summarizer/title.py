@@ -33,6 +33,7 @@ _PREAMBLE = (
     re.compile(r"^(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|严格按照|认真贯彻)[^。]{0,12}《"),
     re.compile(r"(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:编制|编写)(?:了|完成)?(?:本|该)报告"),
 )
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,12}(?:省|市|区|县|州|盟|旗|自治区)")
 _CRAWLER_LABEL = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*", re.I)
 
 
@@ -46,9 +47,9 @@ def plausible_agency(name: str | None) -> str | None:
     if not name:
         return None
     name = name.strip(" ：:，,#*|")
-    if not (3 <= len(name) <= 40) or not AGENCY_TAIL.search(name) or NAVIGATION.search(name):
-        return None
-    if re.search(r"[。，；、\d]", name):
+    if not (4 <= len(name) <= 40) or not AGENCY_TAIL.search(name) or NAVIGATION.search(name):
+        return None  # 4+: a bare 办公室 / 财政局 names no body; a field value must say whose
+    if re.search(r"[。，；、:：|\d]|发布机构|发文机关", name):
         return None
     return name
 
@@ -85,10 +86,15 @@ def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int 
         if not agency and i >= 1:  # the agency on the line above, or on the two lines above
             above = clean_title_line(lines[i - 1].text)
             agency, agency_line = plausible_agency(above), lines[i - 1].no
-            if not agency and i >= 2:
-                agency, agency_line = plausible_agency(clean_title_line(lines[i - 2].text) + above), lines[i - 2].no
+            place = clean_title_line(lines[i - 2].text) if i >= 2 else ""
+            if i >= 2 and (not agency or _PLACE.fullmatch(place)):  # "某某市" / "交通运输局"
+                agency, agency_line = plausible_agency(place + above) or agency, lines[i - 2].no
             if not agency:
                 agency_line = None
+        if agency and agency_line == ln.no and i >= 1 and not re.search(r"[省市区县州]", agency):
+            place = clean_title_line(lines[i - 1].text)  # "某某市" on the line above "交通运输局2021年…"
+            if _PLACE.fullmatch(place) and plausible_agency(place + agency):
+                agency, agency_line = place + agency, lines[i - 1].no
         title = joined[: m.end()]
         if agency and agency not in title:
             title = f"{agency}{title}"
