@@ -22,7 +22,9 @@ Shape (for whoever adds a noise — the table noises go here too):
   narrative  extra sentences a clean template would not have
   text       a transform of the whole assembled text: `text(text, rng) -> text`
   table      table noise: `cell(key, value_text, rng) -> text` is applied to every rendered cell
-             value; `table(name, layout, lines, rng) -> lines` to every rendered table
+             value; `table(name, layout, lines, rng) -> lines` to every rendered table of the text
+             layouts, `grid(name, grid, rng) -> grid` to every table of the file layouts (html,
+             docx, pdf: testkit/documents.Grid)
 Switches with only a `where` are read by testkit/synth.py at that step (`"name" in noise`).
 Noise randomness comes from its own generator seeded from the report's seed, so the same seed
 gives the same base report with or without noise.
@@ -43,6 +45,7 @@ class Noise:
     text: Callable[[str, random.Random], str] | None = None
     cell: Callable[[str, str, random.Random], str] | None = None
     table: Callable[[str, str, list[str], random.Random], list[str]] | None = None
+    grid: Callable[[str, object, random.Random], object] | None = None
 
 
 @lru_cache(maxsize=None)
