@@ -79,14 +79,15 @@ def find_period(doc: Document, before_line: int | None = None) -> Period | None:
     from .paragraphs import paragraphs
 
     candidates = [ln.no for ln in doc.lines if ln.text.strip() and "\t" not in ln.text]
-    paras = paragraphs(doc, candidates)
-    for para in paras:
+    split = next((i for i, no in enumerate(candidates) if before_line and no >= before_line), len(candidates))
+    head = paragraphs(doc, candidates[:split])  # the preamble first: where periods are stated
+    for para in head + [p for p in paragraphs(doc, candidates[split:]) if _LEAD.search(p.text)]:
         if "年" not in para.text and "." not in para.text and "/" not in para.text:
             continue
         found = period_in(para.text)
         if found:
             return _period(doc, para, found)
-    for para in paras:
+    for para in head:
         if before_line and para.first_line >= before_line:
             break
         found = plain_year_range(para.text)
