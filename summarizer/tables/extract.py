@@ -291,7 +291,10 @@ class _Walker:
                 nxt = tokens[i + 1] if i + 1 < len(tokens) else None
                 inline = nxt is not None and nxt.kind in (NUM, EMPTY) and nxt.line == tok.line
                 follow = next((t for t in tokens[i + 1:i + 4] if t.kind != BREAK), None)
-                header = nxt is not None and nxt.kind == TEXT and nxt.line == tok.line
+                # a header cell: another text cell follows on its line, or precedes it on a line of no numbers
+                header = (nxt is not None and nxt.kind == TEXT and nxt.line == tok.line) or (
+                    NUM not in per_line[tok.line] and i > 0 and any(
+                        t.kind == TEXT and t.line == tok.line for t in tokens[max(0, i - 12):i]))
                 if fragment is not None and inline and 0 < tok.line - fragment.line <= 2:
                     tok = _joined_label(fragment, tok)
                 last_text = not any(t.kind == TEXT and t.line == tok.line for t in tokens[i + 1:i + 12])
