@@ -137,6 +137,8 @@ def _html_cell(cell: Cell, style: HtmlStyle, rng: random.Random) -> str:
     elif cell.kind == "value" and style.span_numbers:
         text = rng.choice((f'<span style="font-family:宋体;font-size:10.5pt">{text}</span>',
                            f'<font face="宋体">{text}</font>'))
+    elif "\n" in cell.text:
+        text = "<br>".join(html.escape(part) for part in cell.text.split("\n"))
     elif cell.kind == "label" and style.br_in_labels and len(cell.text) > 8:
         cut = rng.randint(3, len(cell.text) - 3)
         text = html.escape(cell.text[:cut]) + "<br>" + html.escape(cell.text[cut:])
@@ -235,10 +237,13 @@ def to_pdf(blocks: list, font: Path) -> bytes:
     for kind, body in blocks:
         if kind == "p":
             if body.strip():
-                pdf.multi_cell(0, 5, body)
+                pdf.set_x(pdf.l_margin)
+                pdf.multi_cell(0, 5, body, new_x="LMARGIN", new_y="NEXT")
             continue
         grid: Grid = body
-        with pdf.table(text_align="CENTER", line_height=4.5, first_row_as_headings=False) as table:
+        pdf.set_x(pdf.l_margin)
+        widths = {"active": (34, 22, 22, 22), "applications": (16, 16, 40) + (12,) * 7}.get(grid.name)
+        with pdf.table(text_align="CENTER", line_height=4.5, first_row_as_headings=False, col_widths=widths) as table:
             for row in grid.rows:
                 r = table.row()
                 for cell in row:

@@ -22,7 +22,9 @@ Shape (for whoever adds a noise — the table noises go here too):
   narrative  extra sentences a clean template would not have
   text       a transform of the whole assembled text: `text(text, rng) -> text`
   table      table noise: `cell(key, value_text, rng) -> text` is applied to every rendered cell
-             value; `table(name, layout, lines, rng) -> lines` to every rendered table
+             value; `table(name, layout, lines, rng) -> lines` to every rendered table of the text
+             layouts, `grid(name, grid, rng) -> grid` to every table of the file layouts (html,
+             docx, pdf: testkit/documents.Grid)
 Switches with only a `where` are read by testkit/synth.py at that step (`"name" in noise`).
 Noise randomness comes from its own generator seeded from the report's seed, so the same seed
 gives the same base report with or without noise.
@@ -43,6 +45,8 @@ class Noise:
     text: Callable[[str, random.Random], str] | None = None
     cell: Callable[[str, str, random.Random], str] | None = None
     table: Callable[[str, str, list[str], random.Random], list[str]] | None = None
+    grid: Callable[[str, object, random.Random], object] | None = None
+    blank: Callable[[dict, str, random.Random], dict[str, str]] | None = None
 
 
 @lru_cache(maxsize=None)
@@ -87,6 +91,30 @@ NOISES: dict[str, Noise] = {
                                            "与上年相比, 2022年度报告中提出的问题"),
     "traditional": Noise("text", "the whole page in traditional characters (s2t)", text=_traditional),
 }
+
+
+from testkit import table_noises as _t  # noqa: E402  (the table noises register here too)
+
+NOISES.update({
+    "dash_blanks": Noise("table", "one to three zero cells written as —, -, －, /, 无, ／: blanks in their own "
+                                  "columns (S006 expected)", blank=_t.dash_blanks),
+    "blank_last_cell": Noise("table", "a row's last cell (总计) left empty: a trailing tab, an empty last cell "
+                                      "(S006 expected)", blank=_t.blank_last_cell),
+    "cell_number_formats": Noise("table", "cells written 1,234 / 1，234, in full-width digits, or with 件",
+                                 cell=_t.number_formats),
+    "broken_labels": Noise("table", "row labels wrapped over two lines in every layout (（一）予以 / 公开 3 0 …, "
+                                    "| （一）予以<br>公开 |, a line break inside a Word or HTML cell)",
+                           table=_t.broken_labels, grid=_t.broken_labels_grid),
+    "label_slips": Noise("table", "one-character slips of OCR or typing in row labels (（一）子以公开, 行政讦可)",
+                         table=_t.label_slips, grid=_t.label_slips_grid),
+    "page_furniture": Noise("table", "a page break inside a table: footer (— 4 —, 第 3 页 共 7 页), running header, "
+                                     "the column header printed again", table=_t.page_furniture,
+                            grid=_t.page_furniture_grid),
+    "stray_cells": Noise("table", "HTML/Word tables with an empty cell where a label should span two columns",
+                         grid=_t.stray_cells_grid),
+})
+TABLE_NOISE_NAMES = ("dash_blanks", "blank_last_cell", "cell_number_formats", "broken_labels", "label_slips",
+                     "page_furniture", "stray_cells")
 
 
 def check_names(names) -> frozenset[str]:

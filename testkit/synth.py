@@ -33,7 +33,9 @@ from summarizer.schema import (
     table_spec,
 )
 
-LAYOUTS = ("cells", "pipe", "tabs", "markdown")
+LAYOUTS = ("cells", "pipe", "tabs", "markdown")  # report text as copied or exported
+FILE_LAYOUTS = ("html", "docx", "pdf")  # the published file itself (SynthReport.data), see documents.py
+ALL_LAYOUTS = LAYOUTS + FILE_LAYOUTS
 FORMATS = ("2019", "2021")
 
 # defect name -> the CHECKS.md code it must produce.
@@ -93,6 +95,21 @@ class SynthReport:
     defect: str | None
     expected_codes: set[str] = field(default_factory=set)
     noise: frozenset[str] = frozenset()
+    optional_codes: set[str] = field(default_factory=set)  # may fire or not (e.g. S007 on a slipped label)
+    # file layouts: the file's bytes and its suffix (`text` then holds the report as plain lines)
+    data: bytes | None = None
+    suffix: str = ".txt"
+
+    def write(self, folder, stem: str = "report") -> str:
+        """Write the report as the file a reviewer would get; returns its path."""
+        from pathlib import Path
+
+        path = Path(folder) / f"{stem}{self.suffix}"
+        if self.data is not None:
+            path.write_bytes(self.data)
+        else:
+            path.write_text(self.text, encoding="utf-8")
+        return str(path)
 
 
 # ====================================================================== agency and dates
@@ -715,7 +732,7 @@ def _section_one(rng: random.Random, ag: _Agency, year: int, fmt: str, cells: di
     if big:  # real totals run to thousands: scale so separators and 万 occur
         counts = [n * nz.rng.randint(40, 300) for n in counts]
         quarters = [n * 100 * nz.rng.randint(2, 6) for n in quarters]
-    delta = nar.enum_total_delta * (100 if big else 1)
+    delta = nar.enum_total_delta * (1000 if big else 1)  # beyond the rounding of figures in 万
     bare = "bare_lists" in nz and nz.rng.random() < 0.5
     if not exhaustive:
         # "其中" may list only some kinds, so parts short of the total are not a contradiction:
@@ -730,8 +747,10 @@ def _section_one(rng: random.Random, ag: _Agency, year: int, fmt: str, cells: di
             b = nz.rng.randint(0, counts[i] - a)
             items[i] += f"（含{_SUBKINDS[0]}{c(a, '条')}、{_SUBKINDS[1]}{c(b, '条')}）"
         enum = "、".join(items)
-        lead = "，" if bare else "，其中"
-        active = f"全年主动公开政府信息{c(total, '条')}{lead}{enum}。"
+        if bare:  # no 其中: the items follow the total at once, joined by 、
+            active = f"全年共主动公开政府信息{c(total, '条')}，{enum}。"
+        else:
+            active = f"全年主动公开政府信息{c(total, '条')}，其中{enum}。"
     else:
         # "分别为" claims the list is exhaustive: any difference is a contradiction.
         total = sum(quarters) + delta
@@ -854,8 +873,8 @@ def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
     """
     if not isinstance(rng, random.Random):
         rng = random.Random(rng)
-    if layout not in LAYOUTS:
-        raise ValueError(f"unknown layout {layout!r}; one of {LAYOUTS}")
+    if layout not in ALL_LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; one of {ALL_LAYOUTS}")
     if defect is not None and defect not in DEFECTS:
         raise ValueError(f"unknown defect {defect!r}; one of {sorted(DEFECTS)}")
     on = check_names(noise)
@@ -898,8 +917,16 @@ def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
 
     # 4. tables
     cell_hooks = nz.hooks("cell")
+    written_blank: dict[str, str] = {}  # blank cells the table noises write as "—", "/", "无" …
+    if defect not in ("a002_row_sum", "blank_cell", "missing_rows"):
+        for hook in nz.hooks("blank"):
+            for key, written in hook(cells, fmt, nz.rng).items():
+                cells[key] = None
+                written_blank[key] = written
 
     def vt(key: str) -> str:
+        if key in written_blank:
+            return written_blank[key]
         text = _value_text(key, cells[key], style, rng)
         for hook in cell_hooks:
             text = hook(key, text, nz.rng)
@@ -911,10 +938,13 @@ def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
         "applications": _application_rows(fmt, vt, omitted),
         "litigation": [_litigation_values_row(vt)],
     }
-    render = _RENDERERS[layout]
+    grids: dict = {}
+    render = _RENDERERS.get(layout) or _grid_marker(grids)
     tables = {name: ([] if name == dropped_table else render(name, rows[name], rng)) for name in TABLE_NAMES}
     for hook in nz.hooks("table"):
         tables = {name: (hook(name, layout, lines, nz.rng) if lines else lines) for name, lines in tables.items()}
+    for hook in nz.hooks("grid"):
+        grids = {name: hook(name, grid, nz.rng) for name, grid in grids.items()}
 
     # 5. document
     issued = _issue_date(rng, ag, year, defect)
@@ -923,6 +953,10 @@ def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
         text = text.translate(str.maketrans("（）：，", "():,"))
     for hook in nz.hooks("text"):
         text = hook(text, nz.rng)
+    data, suffix = None, ".txt"
+    if layout in FILE_LAYOUTS:
+        data, suffix = _as_file(layout, text, grids, nz, rng)
+        text = "\n".join("" if ln.startswith(_TABLE_MARK) else ln for ln in text.split("\n"))
 
     expected = {k: v for k, v in cells.items() if k not in omitted}
     period_end = year + 1 if defect == "period_two_years" else year
@@ -936,8 +970,53 @@ def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
         "agency_kind": ag.kind,
     }
     codes = set() if defect is None else {DEFECTS[defect]} | set(DEFECT_COMPANIONS[defect])
+    if written_blank:
+        codes.add("S006")
+    optional = {"S007"} if "label_slips" in on else set()
     return SynthReport(text=text, cells=expected, facts=facts, layout=layout, fmt=fmt, defect=defect,
-                       expected_codes=codes, noise=on)
+                       expected_codes=codes, noise=on, data=data, suffix=suffix, optional_codes=optional)
+
+
+_TABLE_MARK = "\x1e"  # a line standing for a table of a file layout, until the file is built
+
+
+def _grid_marker(grids: dict):
+    """The table renderer of the file layouts: lays the table out on the template's grid
+    (documents.py) and leaves a marker line where it stands in the text."""
+    from testkit import documents
+
+    def render(name: str, rows: list, rng: random.Random) -> list[str]:
+        grids[name] = documents.grid_of(name, rows)
+        return [_TABLE_MARK + name]
+
+    return render
+
+
+def _as_file(layout: str, text: str, grids: dict, nz, rng: random.Random) -> tuple[bytes, str]:
+    """The assembled report as an HTML page, a .docx or a PDF; text hooks (e.g. 繁體) reach the
+    tables' cells too."""
+    from testkit import documents
+
+    text_hooks = nz.hooks("text")
+    blocks: list = []
+    for line in text.split("\n"):
+        if line.startswith(_TABLE_MARK):
+            grid = grids[line[1:]]
+            for row in grid.rows:
+                for cell in row:
+                    for hook in text_hooks:
+                        cell.text = hook(cell.text, nz.rng)
+            blocks.append(("table", grid))
+        else:
+            blocks.append(("p", line))
+    if layout == "html":
+        return documents.to_html(blocks, rng).encode("utf-8"), ".html"
+    if layout == "docx":
+        return documents.to_docx(blocks), ".docx"
+    font = documents.cjk_font()
+    if font is None:
+        raise RuntimeError("the pdf layout needs a CJK font: pip install justmytype-intl-cjk (the test extra)")
+    return documents.to_pdf(blocks, font), ".pdf"
 
 
 def _apply_narrative_defect(rng: random.Random, defect: str | None, fmt: str, cells: dict, nar: _Narrative,

@@ -99,16 +99,19 @@ def read_document(path: str | Path) -> Document:
 
         return to_document(pdf_to_text(data), str(path), "pdf", "pdf")
     if suffix == ".docx" or (data.startswith(b"PK\x03\x04") and b"word/" in data[:4000]):
-        from .docx import docx_to_text
+        from .docx import docx_to_grid_text
 
-        return to_document(docx_to_text(data), str(path), "docx", "docx")
+        body, covered = docx_to_grid_text(data)
+        doc = to_document(body, str(path), "docx", "docx")
+        doc.covered, doc.grid_layout = covered, True
+        return doc
     text, enc, repairs = decode_report(data)
     if suffix in HTML_SUFFIXES or re.match(r"\s*(<!DOCTYPE html|<html)", text[:500], re.I):
         from .html import html_to_grid_text
 
         body, covered = html_to_grid_text(text)
         doc = to_document(body, str(path), enc, "html")
-        doc.covered = covered
+        doc.covered, doc.grid_layout = covered, True
         doc.notes.extend(repairs.notes(with_lines=False))  # source lines are not the text's lines
         return doc
     doc = to_document(text, str(path), enc)
