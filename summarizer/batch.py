@@ -554,26 +554,34 @@ def timed_out(job: Job, index: int, path: str, reason: str, timeout: float | Non
 
 def _deterministic(todo: list[tuple[int, str, str | None]], job: Job, procs: int,
                    timeout: float | None):
-    """Done for each item as it finishes: from worker processes, or in-process for small runs."""
-    if procs <= 1 or len(todo) < MIN_PARALLEL:
-        from .workpool import ItemTimeout, call_with_timeout
+    """Done for each item as it finishes: from worker processes, or in-process for small runs
+    (and for whatever is left if worker processes cannot start at all)."""
+    if procs > 1 and len(todo) >= MIN_PARALLEL:
+        from .workpool import PoolBroken, run_pool
 
-        for item in todo:
-            try:
-                with call_with_timeout(timeout):
-                    done = audit_report(job, item, keep=True)
-            except ItemTimeout:
-                done = timed_out(job, item[0], item[1], "timeout", timeout)
-            yield done
-        return
-    from .workpool import run_pool
+        paths = {i: p for i, p, _ in todo}
+        try:
+            for outcome in run_pool(audit_report, job, [(item[0], item) for item in todo], procs, timeout):
+                if outcome.reason is None:
+                    yield outcome.value
+                else:
+                    yield timed_out(job, outcome.item_id, paths[outcome.item_id], outcome.reason, timeout)
+            return
+        except PoolBroken as exc:
+            import sys
 
-    paths = {i: p for i, p, _ in todo}
-    for outcome in run_pool(audit_report, job, [(item[0], item) for item in todo], procs, timeout):
-        if outcome.reason is None:
-            yield outcome.value
-        else:
-            yield timed_out(job, outcome.item_id, paths[outcome.item_id], outcome.reason, timeout)
+            print(f"audit: 无法启动子进程，其余 {len(exc.remaining)} 份报告在主进程中审查（worker processes fail to "
+                  "start）", file=sys.stderr)
+            todo = [arg for _, arg in exc.remaining]
+    from .workpool import ItemTimeout, call_with_timeout
+
+    for item in todo:
+        try:
+            with call_with_timeout(timeout):
+                done = audit_report(job, item, keep=True)
+        except ItemTimeout:
+            done = timed_out(job, item[0], item[1], "timeout", timeout)
+        yield done
 
 
 class RateLimiter:

@@ -62,10 +62,18 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+READY = "ready"
+
+
 def _worker(conn, fn: Callable, context: Any) -> None:
-    """A worker's loop: receive (item_id, arg), send (item_id, fn(context, arg)) or an error."""
+    """A worker's loop: say it is ready, then receive (item_id, arg) and send back
+    (item_id, fn(context, arg), None) or (item_id, None, error)."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        conn.send(READY)
+    except (EOFError, OSError):
+        return
     while True:
         try:
             msg = conn.recv()
@@ -93,6 +101,7 @@ class _Slot:
         child_end.close()
         self.queue: deque = deque()  # (item_id, arg) sent, oldest first
         self.started = time.monotonic()  # when the oldest queued item began running
+        self.ready = False  # the worker said it started (it may die before: not an item's fault)
 
     def send(self, item) -> None:
         if not self.queue:
@@ -109,11 +118,24 @@ class _Slot:
         self.conn.close()
 
 
+class PoolBroken(Exception):
+    """Worker processes die before they can start (e.g. the main module cannot be imported in
+    them); `remaining` holds the items not done, for the caller to run another way."""
+
+    def __init__(self, remaining: list):
+        super().__init__("worker processes fail to start")
+        self.remaining = remaining
+
+
+MAX_START_FAILURES = 3
+
+
 def run_pool(fn: Callable, context: Any, items: Iterable[tuple[Any, Any]], procs: int,
              timeout: float | None = None, ctx=None) -> Iterator[Outcome]:
     """Run fn(context, arg) for every (item_id, arg) in `procs` worker processes; yield an
     Outcome per item as it finishes (any order). fn and context must be picklable; context is
-    sent once per worker. timeout: seconds one item may run (None or 0 = no limit)."""
+    sent once per worker. timeout: seconds one item may run (None or 0 = no limit).
+    Raises PoolBroken when workers keep dying before they start."""
     from multiprocessing.connection import wait
 
     if ctx is None:
@@ -121,36 +143,46 @@ def run_pool(fn: Callable, context: Any, items: Iterable[tuple[Any, Any]], procs
     pending: deque = deque(items)
     slots = [_Slot(ctx, fn, context) for _ in range(max(1, min(procs, len(pending))))]
     limit = timeout if timeout and timeout > 0 else None
+    start_failures = 0
     try:
         while True:
             for slot in slots:
-                while pending and len(slot.queue) < IN_FLIGHT:
+                while slot.ready and pending and len(slot.queue) < IN_FLIGHT:
                     slot.send(pending.popleft())
-            busy = [s for s in slots if s.queue]
+            busy = [s for s in slots if s.queue or not s.ready]
             if not busy:
                 return
             wait_for = None
-            if limit is not None:
+            if limit is not None and any(s.queue for s in busy):
                 now = time.monotonic()
-                wait_for = max(0.0, min(s.started + limit for s in busy) - now)
+                wait_for = max(0.0, min(s.started + limit for s in busy if s.queue) - now)
             ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=wait_for)
             for i, slot in enumerate(list(slots)):
-                if not slot.queue:
-                    continue
                 if slot.conn in ready:
                     try:
-                        item_id, value, error = slot.conn.recv()
+                        msg = slot.conn.recv()
                     except (EOFError, OSError):
-                        slots[i] = yield from _replace(slot, pending, ctx, fn, context, "crashed: worker exited")
+                        msg = None
+                    if msg == READY:
+                        slot.ready, start_failures = True, 0
                         continue
+                    if msg is None:  # the worker is gone
+                        slots[i] = yield from _lost(slot, pending, ctx, fn, context, "crashed: worker exited")
+                        start_failures = start_failures + 1 if not slot.ready else 0
+                        continue
+                    item_id, value, error = msg
                     slot.queue.popleft()
                     slot.started = time.monotonic()
                     yield Outcome(item_id, value, error)
                 elif slot.proc.sentinel in ready:
-                    slots[i] = yield from _replace(slot, pending, ctx, fn, context,
-                                                   f"crashed: worker exited with status {slot.proc.exitcode}")
-                elif limit is not None and time.monotonic() - slot.started >= limit:
-                    slots[i] = yield from _replace(slot, pending, ctx, fn, context, "timeout")
+                    reason = f"crashed: worker exited with status {slot.proc.exitcode}"
+                    start_failures = start_failures + 1 if not slot.ready else 0
+                    slots[i] = yield from _lost(slot, pending, ctx, fn, context, reason)
+                elif slot.queue and limit is not None and time.monotonic() - slot.started >= limit:
+                    slots[i] = yield from _lost(slot, pending, ctx, fn, context, "timeout")
+                if start_failures >= MAX_START_FAILURES:
+                    remaining = [item for s in slots for item in s.queue] + list(pending)
+                    raise PoolBroken(remaining)
     finally:
         for slot in slots:
             try:
@@ -163,14 +195,19 @@ def run_pool(fn: Callable, context: Any, items: Iterable[tuple[Any, Any]], procs
                 slot.kill()
 
 
-def _replace(slot: _Slot, pending: deque, ctx, fn, context, reason: str):
-    """Kill a stuck or dead worker: its running item gets `reason`, the items queued behind it
-    go back to the front of the queue, and a fresh worker takes its place."""
+def _lost(slot: _Slot, pending: deque, ctx, fn, context, reason: str):
+    """Kill a stuck or dead worker and start a fresh one in its place. The item it was running
+    gets `reason`; the items queued behind it go back to the front of the queue. A worker that
+    died before it was ready was running nothing: all its items go back."""
     slot.kill()
-    running = slot.queue.popleft()
-    for item in reversed(slot.queue):
-        pending.appendleft(item)
-    yield Outcome(running[0], None, reason)
+    if slot.ready and slot.queue:
+        running = slot.queue.popleft()
+        for item in reversed(slot.queue):
+            pending.appendleft(item)
+        yield Outcome(running[0], None, reason)
+    else:
+        for item in reversed(slot.queue):
+            pending.appendleft(item)
     return _Slot(ctx, fn, context)
 
 

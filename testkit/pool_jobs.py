@@ -20,3 +20,14 @@ def behave(context, arg):
     if arg == "raise":
         raise ValueError("bad item")
     return f"{context}:{arg}"
+
+
+class Unpicklable:
+    """A context that cannot reach a worker: every worker dies before it is ready."""
+
+    def __reduce__(self):
+        return (_fail_to_start, ())
+
+
+def _fail_to_start():
+    os._exit(7)

@@ -164,3 +164,13 @@ def test_sigkill_of_the_main_process_leaves_no_workers(tmp_path):
     assert p.returncode in (0, 1), p.stderr
     assert not list(out.rglob("*.tmp"))
     assert len(list(out.glob("r*.txt.md"))) == 40 and "Traceback" not in p.stderr
+
+
+def test_workers_that_cannot_start_leave_the_items_to_the_caller():
+    from summarizer.workpool import PoolBroken
+    from testkit.pool_jobs import Unpicklable
+
+    items = [(i, f"x{i}") for i in range(6)]
+    with pytest.raises(PoolBroken) as info:
+        list(run_pool(behave, Unpicklable(), items, procs=2, timeout=30))
+    assert sorted(info.value.remaining) == items  # none was blamed for the workers' deaths
