@@ -137,7 +137,7 @@ def _render_stdout(results, fmt: str) -> str:
         return machine.to_jsonl(results)
     if fmt == "csv":
         return machine.to_csv(results)
-    from .batch import render_markdown
+    from .render.markdown import render_markdown
 
     return "\n\n---\n\n".join(render_markdown(r) for r in results if not r.error or len(results) == 1)
 

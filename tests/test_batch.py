@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from summarizer import batch
+from summarizer import outputs
 from summarizer.batch import StateStore, input_key, options_fingerprint, run_batch, write_atomic
 from summarizer.cli import app
 from testkit.fake_server import FakeOpenAI, chat_reply
@@ -130,7 +130,7 @@ def test_write_atomic_never_leaves_half_a_file(tmp_path, monkeypatch):
     def boom(src, dst):
         raise KeyboardInterrupt  # a kill between writing and renaming
 
-    monkeypatch.setattr(batch.os, "replace", boom)
+    monkeypatch.setattr(outputs.os, "replace", boom)
     with pytest.raises(KeyboardInterrupt):
         write_atomic(target, "new " * 100000)
     assert target.read_text(encoding="utf-8") == "old\n"

@@ -156,3 +156,13 @@ def _llm_line(r: AuditResult) -> str:
     reason = s.skipped_reason or "未配置大模型"
     return (f"> 大模型部分未运行（{reason}）：总体情况与问题改进摘要、N005 叙述矛盾、Q001–Q003 质量判断和评分中的"
             f"判断项均未生成；以上发现全部来自确定性规则。")
+
+
+def render_markdown(r: AuditResult) -> str:
+    """The report's markdown with the LLM sections (summary, rubric) when there are any."""
+    section = ""
+    if r.summary or (r.rubric and not r.error):
+        from .llm_markdown import render_llm_sections
+
+        section = render_llm_sections(r)
+    return render_report(r, section)
