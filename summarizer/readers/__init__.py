@@ -47,6 +47,14 @@ def read_document(path: str | Path) -> Document:
         from .docx import docx_to_text
 
         return to_document(docx_to_text(data), str(path), "docx", "docx")
+    from .legacy import is_legacy  # small module; soffice runs only for .doc / .wps / .rtf
+
+    if is_legacy(suffix, data):
+        from .legacy import legacy_to_text
+
+        doc = to_document(legacy_to_text(data, suffix), str(path), "docx", "legacy")
+        doc.notes.append(f"{suffix or '此文件'} 由 LibreOffice 转换为 .docx 后审查；版式可能与原文略有差异")
+        return doc
     text, enc = decode_bytes(data)
     if suffix in HTML_SUFFIXES or re.match(r"\s*(<!DOCTYPE html|<html)", text[:500], re.I):
         from .html import html_to_text
