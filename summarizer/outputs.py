@@ -38,8 +38,19 @@ class OutputError(Exception):
     """An output could not be written; the message is one line in Chinese naming the path."""
 
 
+_ERRNO_ZH = {"ENOSPC": "磁盘已满", "EDQUOT": "超出磁盘配额", "EFBIG": "文件超出允许的大小", "EROFS": "只读文件系统",
+             "EACCES": "没有写入权限", "EPERM": "没有写入权限", "ENOTDIR": "路径中有一段不是文件夹",
+             "EISDIR": "同名的文件夹已存在", "ENOENT": "路径不存在", "ENAMETOOLONG": "文件名过长", "EIO": "输入输出错误"}
+
+
 def _os_message(exc: OSError) -> str:
-    return exc.strerror or type(exc).__name__
+    """The reason in Chinese, with the system's own words after it for a search."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    zh = _ERRNO_ZH.get(name)
+    sys_text = exc.strerror or type(exc).__name__
+    return f"{zh}（{sys_text}）" if zh else sys_text
 
 
 # ---------------------------------------------------------------- names
