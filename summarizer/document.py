@@ -32,6 +32,12 @@ class Document:
     lines: list[Line]
     source_kind: str = "text"  # text / html / pdf / docx / ocr
     notes: list[str] = field(default_factory=list)  # what the reader had to do (OCR, repaired bytes…), for the reviewer
+    # line number -> tab fields of that row covered by a merged cell (HTML rowspan/colspan, DOCX
+    # merges, PDF spans), from the readers of structured tables; the extractor skips them
+    covered: dict[int, frozenset[int]] = field(default_factory=dict)
+    # True when the tab fields of table rows are the table's grid columns (HTML and DOCX tables laid
+    # out by their spans): values may then be placed by column. PDF table detection is not that exact.
+    grid_layout: bool = False
 
     def line(self, no: int) -> Line:
         return self.lines[no - 1]

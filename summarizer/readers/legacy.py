@@ -58,10 +58,3 @@ def convert_to_docx(data: bytes, suffix: str, timeout: float = CONVERT_TIMEOUT_S
         if proc.returncode != 0 or not made.is_file():
             raise InputError("LibreOffice 无法转换此文件（可能已损坏或加密）：请用 Word/WPS 打开后另存为 .docx 或 PDF")
         return made.read_bytes()
-
-
-def legacy_to_text(data: bytes, suffix: str) -> str:
-    """.doc / .wps / .rtf bytes → report text, through a LibreOffice .docx."""
-    from .docx import docx_to_text
-
-    return docx_to_text(convert_to_docx(data, suffix))
