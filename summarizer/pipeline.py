@@ -17,7 +17,8 @@ from .models import AuditResult
 
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".pdf", ".docx", ".text"}
 LEGACY_SUFFIXES = {".doc", ".wps", ".rtf"}  # audited through LibreOffice when `soffice` is on PATH
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
+OCR_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # scans: audited when the OCR reader is available
+OTHER_IMAGE_SUFFIXES = {".gif", ".bmp", ".webp", ".heic"}  # images the OCR reader does not take
 # what to tell the reviewer about a file that cannot be audited, by kind
 _ADVICE = {
     "legacy": "旧版 Word/WPS/RTF 文件：请用 Word 或 WPS 另存为 .docx 或 PDF 后再审查"
@@ -54,7 +55,8 @@ class Inputs:
 
 
 def ocr_available() -> bool:
-    """Images are auditable only with the optional OCR reader installed and ready."""
+    """Images are auditable only with the optional OCR reader installed (readers/ocr.py's cheap
+    check: no model is loaded); without it they are named with what to do, not tried."""
     try:
         from .readers import ocr  # type: ignore[attr-defined]
     except ImportError:
@@ -76,8 +78,10 @@ def why_not_auditable(name: str, in_folder: bool) -> str | None:
         from .readers.legacy import soffice_path
 
         return None if soffice_path() else _ADVICE["legacy"]
-    if suffix in IMAGE_SUFFIXES:
+    if suffix in OCR_IMAGE_SUFFIXES:
         return None if ocr_available() else _ADVICE["image"]
+    if suffix in OTHER_IMAGE_SUFFIXES:
+        return _ADVICE["image"]
     if suffix == ".ofd":
         return _ADVICE[".ofd"]
     if suffix in _SHEETS:
