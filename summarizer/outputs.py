@@ -249,6 +249,8 @@ def _report_lines(result: AuditResult, doc) -> list | None:
             doc = read_document(result.file)
         except (InputError, OSError):
             return None
+        except Exception:  # a reader bug must not cost the batch its outputs: the page says "不可用"
+            return None
     return doc.lines
 
 

@@ -28,13 +28,14 @@ def run(args: list[str], cwd: Path | None = None, env: dict | None = None) -> su
                           timeout=300)
 
 
-def n001_report(seed: int) -> str:
-    """A generated report whose narrative count disagrees with table 三 (an N001 error)."""
+def n001_report(seed: int, before: str = "", after: str = "") -> str:
+    """A generated report whose narrative count disagrees with table 三 (an N001 error); the
+    sentence it is quoted from can carry extra text before and after the count."""
     r = synth.generate(seed, fmt="2021", layout="cells")
     lines = r.text.split("\n")
     at = next(i for i, ln in enumerate(lines) if ln.startswith("一、")) + 1
     n = r.cells["applications.new.total"] or 0
-    lines.insert(at, f"本年度共收到政府信息公开申请{n + 5}件。")
+    lines.insert(at, f"{before}本年度共收到政府信息公开申请{n + 5}件{after}。")
     return "\n".join(lines)
 
 

@@ -20,10 +20,9 @@ from summarizer.models import AuditResult, Facts, Finding
 from summarizer.outputs import OutputPlan, write_outputs
 from summarizer.rubric import score_rubric
 from summarizer.render.escape import FORMULA_START, link_target, md, sheet_text
-from testkit import synth
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_deliverables import assert_self_contained, parse, run  # noqa: E402
+from test_deliverables import assert_self_contained, n001_report, parse, run  # noqa: E402
 
 HOSTILE_TEXT = '<img src=x onerror=alert(1)>[点我](javascript:alert(1))|<b>'
 FORMULA = '=HYPERLINK("http://e.x","点")'
@@ -43,12 +42,7 @@ HOSTILE_NAMES = [
 
 def hostile_report(seed: int) -> str:
     """A generated report whose N001 quote carries HTML, a javascript: link and a formula."""
-    r = synth.generate(seed, fmt="2021", layout="cells")
-    lines = r.text.split("\n")
-    at = next(i for i, ln in enumerate(lines) if ln.startswith("一、")) + 1
-    n = r.cells["applications.new.total"] or 0
-    lines.insert(at, f"{FORMULA}本年度共收到政府信息公开申请{n + 5}件{HOSTILE_TEXT}。")
-    return "\n".join(lines)
+    return n001_report(seed, before=FORMULA, after=HOSTILE_TEXT)
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,9 @@ from docx.shared import Pt, RGBColor
 
 from ..models import AuditResult
 from .common import (SEV_TITLE, all_tables, code_title, grouped, headline, llm_status, location, rubric_rows,
-                     score_note, score_text, summary_sections)
+                     score_note, summary_sections)
 from .escape import clean
-from .overview import Batch, statistics
+from .overview import RANKING_HEAD, Batch, ranking_cells, statistics
 
 FONT = "宋体"
 GREY = RGBColor(0x55, 0x55, 0x55)
@@ -118,14 +118,11 @@ def overview_docx(batch: Batch) -> bytes:
     doc.add_paragraph(batch.summary_line())
     rows = []
     for row in batch.rows:
-        r = row.result
-        if r.error:
-            rows.append([row.rank, row.label, f"无法审查：{r.error}", "", "", "", "", ""])
-            continue
-        c = r.counts()
-        rows.append([row.rank, row.label, r.facts.agency or "—", r.facts.year or "—", c["error"], c["warning"],
-                     c["info"], score_text(r)])
-    _table(doc, ["排名", "报告", "机关", "年度", "错误", "警告", "提示", "得分"], rows)
+        if row.result.error:
+            rows.append([row.rank, row.label, f"无法审查：{row.result.error}"] + [""] * (len(RANKING_HEAD) - 3))
+        else:
+            rows.append([row.rank, row.label] + ranking_cells(row.result))
+    _table(doc, RANKING_HEAD, rows)
     if batch.skipped:
         doc.add_heading("未审查的文件", level=2)
         _table(doc, ["文件", "原因与处理"], [[s.rel, s.reason] for s in batch.skipped])

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from ..models import AuditResult, Finding
 from .common import (SEV_TITLE, all_tables, code_title, evidence_lines, grouped, headline, llm_status, location,
-                     rubric_rows, score_note, score_text, summary_sections)
+                     rubric_rows, score_note, summary_sections)
 from .escape import html as h
 from .escape import link_target
-from .overview import Batch, statistics
+from .overview import RANKING_HEAD, Batch, ranking_cells, statistics
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 STYLE = """
@@ -140,17 +140,13 @@ def index_html(batch: Batch) -> str:
     """index.html: the batch ranked, each report linked to its page; files not audited; counts."""
     rows = []
     for row in batch.rows:
-        r = row.result
         link = f'<a href="{h(link_target(row.name))}">{h(row.label)}</a>'
-        if r.error:
-            rows.append(f"<tr><td>{row.rank}</td><td>{link}</td><td colspan=\"8\">无法审查：{h(r.error)}</td></tr>")
+        if row.result.error:
+            rows.append(f"<tr><td>{row.rank}</td><td>{link}</td><td colspan=\"8\">无法审查：{h(row.result.error)}</td></tr>")
             continue
-        c = r.counts()
-        codes = " ".join(sorted({f.code for f in r.findings}))
-        cells = [r.facts.agency or "—", r.facts.year or "—", r.facts.format_version or "—", c["error"], c["warning"],
-                 c["info"], score_text(r), codes]
-        rows.append(f"<tr><td>{row.rank}</td><td>{link}</td>" + "".join(f"<td>{h(x)}</td>" for x in cells) + "</tr>")
-    head = "".join(f"<th>{x}</th>" for x in ("排名", "报告", "机关", "年度", "格式", "错误", "警告", "提示", "得分", "代码"))
+        cells = "".join(f"<td>{h(x)}</td>" for x in ranking_cells(row.result))
+        rows.append(f"<tr><td>{row.rank}</td><td>{link}</td>{cells}</tr>")
+    head = "".join(f"<th>{x}</th>" for x in RANKING_HEAD)
     parts = ["<header><h1>批量审查总览</h1>", f"<div class=\"note\">{h(batch.summary_line())}</div></header>",
              "<main class=\"audit\">", f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"]
     if batch.skipped:

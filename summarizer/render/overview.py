@@ -85,23 +85,27 @@ def statistics(results: list[AuditResult]) -> list[dict]:
     return sorted(rows, key=lambda e: (-e["findings"], SEVERITY_ORDER[e["severity"]], e["code"]))
 
 
+RANKING_HEAD = ["排名", "报告", "机关", "年度", "格式", "错误", "警告", "提示", "得分", "代码"]
+
+
+def ranking_cells(r: AuditResult) -> list:
+    """The ranking's columns after 排名 and 报告, for an audited report (raw: the caller escapes)."""
+    c = r.counts()
+    return [r.facts.agency or "—", r.facts.year or "—", r.facts.format_version or "—", c["error"], c["warning"],
+            c["info"], score_text(r), " ".join(sorted({f.code for f in r.findings}))]
+
+
 def index_markdown(batch: Batch) -> str:
     out = ["# 批量审查总览", "", batch.summary_line(), "",
            "“得分 x / y”：y 是本报告能评分的指标的满分（未评分或无法评估的指标不计入），x 是所得分数。"
            "点击报告名打开该报告的审查意见。", "",
-           "| 排名 | 报告 | 机关 | 年度 | 格式 | 错误 | 警告 | 提示 | 得分 | 代码 |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
+           "| " + " | ".join(RANKING_HEAD) + " |", "|---" * len(RANKING_HEAD) + "|"]
     for row in batch.rows:
-        r = row.result
         link = f"[{md(row.label)}]({link_target(row.name)})"
-        if r.error:
-            out.append(f"| {row.rank} | {link} | 无法审查：{md(r.error)} | | | | | | | |")
+        if row.result.error:
+            out.append(f"| {row.rank} | {link} | 无法审查：{md(row.result.error)} | | | | | | | |")
             continue
-        c = r.counts()
-        codes = " ".join(sorted({f.code for f in r.findings}))
-        out.append(f"| {row.rank} | {link} | {md(r.facts.agency or '—')} | {r.facts.year or '—'} | "
-                   f"{md(r.facts.format_version or '—')} | {c['error']} | {c['warning']} | {c['info']} | "
-                   f"{score_text(r)} | {codes} |")
+        out.append(f"| {row.rank} | {link} | " + " | ".join(md(x) for x in ranking_cells(row.result)) + " |")
     if batch.skipped:
         out += ["", "## 未审查的文件", "", "下列文件没有审查，请按说明处理后重新运行：", "",
                 "| 文件 | 原因与处理 |", "|---|---|"]
@@ -159,4 +163,5 @@ def overview_csv(batch: Batch) -> str:
     return buf.getvalue()
 
 
-__all__ = ["Batch", "Row", "index_markdown", "num", "overview_csv", "overview_rows", "ranked", "statistics"]
+__all__ = ["Batch", "RANKING_HEAD", "Row", "index_markdown", "num", "overview_csv", "overview_rows", "ranked",
+           "ranking_cells", "statistics"]
