@@ -191,10 +191,6 @@ def _walk(root: Path, res: Inputs, out_resolved: Path | None) -> None:
                 res.rels.append(rel)
 
 
-def expand_inputs(paths: list[str]) -> list[str]:
-    """The files to audit among `paths` (see collect_inputs)."""
-    return collect_inputs(paths).files
-
 @dataclass
 class Options:
     select: list[str] | None = None

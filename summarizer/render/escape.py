@@ -33,9 +33,16 @@ def one_line(text: object) -> str:
     return " ".join(clean(text).split())
 
 
+# anything md() would change; most values (numbers, labels) have none and are returned as they are
+_MD_NEEDS_WORK = re.compile("[\\\\`*_\\[\\]<>|&~!#$\\s\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def md(text: object) -> str:
     """Inline markdown that shows the text literally: no HTML, links, emphasis or table breaks."""
-    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
+    s = text if isinstance(text, str) else ("" if text is None else str(text))
+    if not _MD_NEEDS_WORK.search(s):
+        return s
+    return _MD_SPECIAL.sub(r"\\\1", one_line(s))
 
 
 _UNRESERVED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
