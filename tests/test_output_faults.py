@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import stat
 import subprocess
 import sys
@@ -19,6 +18,8 @@ from testkit import synth
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_deliverables import AUDIT, ROOT, n001_report, run  # noqa: E402
+
+POSIX_ONLY = pytest.mark.skipif(os.name != "posix", reason="needs POSIX process limits, umask, FIFOs and symlinks")
 
 
 def clean_report(seed: int) -> str:
@@ -108,6 +109,7 @@ def test_output_onto_a_file_or_a_device_exits_2_with_one_line(reports, tmp_path)
     assert_one_line_failure(run(["--no-llm", str(reports), "-o", str(target / "sub")]), "不是文件夹")
 
 
+@POSIX_ONLY
 def test_read_only_folder_exits_2(reports, tmp_path):
     if os.geteuid() == 0:
         pytest.skip("running as root: permissions do not stop root from writing")
@@ -122,9 +124,12 @@ def test_read_only_folder_exits_2(reports, tmp_path):
 
 def _limit_file_size() -> None:
     # a "full disk" for this process only: writes past 6 kB fail with EFBIG (Python ignores SIGXFSZ)
+    import resource
+
     resource.setrlimit(resource.RLIMIT_FSIZE, (6000, 6000))
 
 
+@POSIX_ONLY
 def test_full_disk_exits_2_and_keeps_what_was_written(reports, tmp_path):
     out = tmp_path / "out"
     first = run(["--no-llm", str(reports), "-o", str(out)])
@@ -159,6 +164,7 @@ def test_output_folder_inside_the_input_folder_is_never_audited(reports):
     assert_one_line_failure(same, "就是输入文件夹")
 
 
+@POSIX_ONLY
 def test_outputs_respect_the_umask(reports, tmp_path):
     out = tmp_path / "out"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "AUDIT_"))}
@@ -172,6 +178,7 @@ def test_outputs_respect_the_umask(reports, tmp_path):
 # ---------------------------------------------------------------- inputs that are not regular files
 
 
+@POSIX_ONLY
 def test_fifo_and_symlink_loop_are_named_not_read(reports, tmp_path):
     os.mkfifo(reports / "pipe.txt")
     (reports / "loop.txt").symlink_to(reports / "loop.txt")
