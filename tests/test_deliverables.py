@@ -240,3 +240,34 @@ def test_statistics_after_the_results(batch, tmp_path):
     assert any(" N001 " in ln and "[错误]" in ln for ln in tail)
     j = run(["--no-llm", str(batch / "部门A"), "--statistics", "--format", "json"])
     assert len(json.loads(j.stdout)) == 2 and "N001" in j.stderr  # stdout stays valid JSON
+
+
+def test_llm_summary_and_rubric_statuses_reach_word_and_html(tmp_path):
+    """The verified summary and the rubric as its dict holds it (无法评估 / 部分评估 included)."""
+    pytest.importorskip("docx")
+    import docx
+
+    from llm_fixtures import good_summary, make_doc, make_result
+    from summarizer.outputs import OutputPlan, write_report
+    from summarizer.rubric import score_rubric
+
+    r = make_result()
+    r.summary = good_summary()
+    r.llm.ran = True
+    r.rubric = score_rubric(r)
+    crit = r.rubric["criteria"]
+    crit[0].update(score=None, status="not assessable", reason="相关表格均未能解析")
+    crit[1].update(score=4.0, status="partial", reason="表三未能解析，只按表二、表四评分")
+    texts = {}
+    for fmt in ("docx", "html"):
+        plan = OutputPlan.create(tmp_path / fmt, [r.file], fmt)
+        path = write_report(plan, 0, r, make_doc())
+        if fmt == "docx":
+            d = docx.Document(str(path))
+            texts[fmt] = "\n".join([p.text for p in d.paragraphs] +
+                                   [c.text for t in d.tables for row in t.rows for c in row.cells])
+        else:
+            texts[fmt] = "".join(parse(path).text)
+    for text in texts.values():
+        assert "栏目更新不及时，通知公告全年仅更新4次" in text and "I1 → P1：" in text
+        assert "无法评估" in text and "4（部分评估）" in text and "相关表格均未能解析" in text

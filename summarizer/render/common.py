@@ -171,10 +171,13 @@ def rubric_rows(result: AuditResult) -> list[list[str]]:
     for c in rub.get("criteria", []) or []:
         status = c.get("status", "")
         score = c.get("score")
-        if status in CRITERION_STATUS and (score is None or status != "partial"):
-            shown = CRITERION_STATUS[status] if score is None else f"{num(score)}（{CRITERION_STATUS[status]}）"
+        label = CRITERION_STATUS.get(status)
+        if score is None:
+            shown = label or "未评分"
+        elif label and status != "not scored":
+            shown = f"{num(score)}（{label}）"  # e.g. "4（部分评估）": scored on what could be assessed
         else:
-            shown = num(score) if score is not None else CRITERION_STATUS.get(status, "未评分")
+            shown = num(score)
         reason = str(c.get("reason", ""))
         if c.get("level"):
             reason = f"{c['level']} 档（{c.get('level_text', '')}）：{reason}"
