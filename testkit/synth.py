@@ -732,7 +732,7 @@ def _section_one(rng: random.Random, ag: _Agency, year: int, fmt: str, cells: di
     if big:  # real totals run to thousands: scale so separators and 万 occur
         counts = [n * nz.rng.randint(40, 300) for n in counts]
         quarters = [n * 100 * nz.rng.randint(2, 6) for n in quarters]
-    delta = nar.enum_total_delta * (100 if big else 1)
+    delta = nar.enum_total_delta * (1000 if big else 1)  # beyond the rounding of figures in 万
     bare = "bare_lists" in nz and nz.rng.random() < 0.5
     if not exhaustive:
         # "其中" may list only some kinds, so parts short of the total are not a contradiction:
@@ -747,8 +747,10 @@ def _section_one(rng: random.Random, ag: _Agency, year: int, fmt: str, cells: di
             b = nz.rng.randint(0, counts[i] - a)
             items[i] += f"（含{_SUBKINDS[0]}{c(a, '条')}、{_SUBKINDS[1]}{c(b, '条')}）"
         enum = "、".join(items)
-        lead = "，" if bare else "，其中"
-        active = f"全年主动公开政府信息{c(total, '条')}{lead}{enum}。"
+        if bare:  # no 其中: the items follow the total at once, joined by 、
+            active = f"全年共主动公开政府信息{c(total, '条')}，{enum}。"
+        else:
+            active = f"全年主动公开政府信息{c(total, '条')}，其中{enum}。"
     else:
         # "分别为" claims the list is exhaustive: any difference is a contradiction.
         total = sum(quarters) + delta

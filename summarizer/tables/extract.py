@@ -112,8 +112,13 @@ class _Walker:
         return {h.index for h in self.hits[table] if h.index is not None}
 
     def last_index(self, table: str) -> int:
+        """The template row read last in `table`, the open row included."""
         hits = self.hits[table]
-        return hits[-1].index if hits else -1
+        last = hits[-1].index if hits else -1
+        cur = self.current
+        if cur is not None and cur.table == table and cur.index is not None:
+            last = max(last, cur.index)
+        return last
 
     def close(self) -> None:
         row = self.current
@@ -165,6 +170,11 @@ class _Walker:
             return
         if self.mode in (None, "active"):
             idx = match_row(tok.raw, "active", self.last_index("active"), done=self.done("active"))
+            cur = self.current
+            if idx is not None and cur is not None and cur.index == idx and cur.nums() == 0:
+                self.current = None  # the open row named again by a fuller label ("行政事业性" / "收费 0")
+                self.open("active", idx, tok, inline_values)
+                return
             if idx is not None:
                 self.close()
                 self.mode = "active"
@@ -270,23 +280,47 @@ class _Walker:
             per_line.setdefault(tok.line, []).append(tok.kind)
         lone = {ln for ln, kinds in per_line.items() if kinds.count(NUM) == 1 and TEXT not in kinds
                 and EMPTY not in kinds}
+        fragment: Token | None = None  # a label alone on its line: maybe the first part of the next one
         for i, tok in enumerate(tokens):
             if tok.kind == NUM and self.fifo and self.mode == "applications" and tok.line in lone:
                 continue
             if tok.kind == SECTION:
+                fragment = None
                 self.section(tok)
             elif tok.kind == TEXT:
                 nxt = tokens[i + 1] if i + 1 < len(tokens) else None
                 inline = nxt is not None and nxt.kind in (NUM, EMPTY) and nxt.line == tok.line
                 follow = next((t for t in tokens[i + 1:i + 4] if t.kind != BREAK), None)
-                header = nxt is not None and nxt.kind == TEXT and nxt.line == tok.line
+                # a header cell: another text cell follows on its line, or precedes it on a line of no numbers
+                header = (nxt is not None and nxt.kind == TEXT and nxt.line == tok.line) or (
+                    NUM not in per_line[tok.line] and i > 0 and any(
+                        t.kind == TEXT and t.line == tok.line for t in tokens[max(0, i - 12):i]))
+                if fragment is not None and inline and 0 < tok.line - fragment.line <= 2:
+                    tok = _joined_label(fragment, tok)
+                last_text = not any(t.kind == TEXT and t.line == tok.line for t in tokens[i + 1:i + 12])
+                fragment = tok if last_text and NUM not in per_line[tok.line] else None
                 self.text(tok, inline, follow is not None and follow.kind in (NUM, EMPTY), header)
             elif tok.kind in (NUM, EMPTY):
+                if tok.kind == NUM:
+                    fragment = None
                 self.value(tok)
             elif tok.kind == BREAK:
                 self.brk()
         self.close()
         self.flush_pending()
+
+
+def _names_a_row(text: str) -> bool:
+    return any(match_row(text, table, -1, allow_weak=False) is not None for table in ("active", "applications"))
+
+
+def _joined_label(fragment: Token, tok: Token) -> Token:
+    """A row label wrapped over two lines ("（一）予以" / "公开\t3\t0…", "其他" / "对外管理服务事项 0 0 0"):
+    the part with the values is read with the part before it when only the two together name a row."""
+    joined = fragment.raw + tok.raw
+    if _names_a_row(tok.raw) or not _names_a_row(joined):
+        return tok
+    return Token(TEXT, tok.line, joined, None, tok.start, tok.end, tok.col)
 
 
 # ---------------------------------------------------------------- format and cells
