@@ -261,10 +261,13 @@ def write_report(plan: OutputPlan, index: int, result: AuditResult, doc=None) ->
     return path
 
 
-def write_overviews(plan: OutputPlan, results: list[AuditResult], pairs=None, notes=None) -> None:
+def write_overviews(plan: OutputPlan, results: list[AuditResult], pairs=None, notes=None,
+                    results_json: bool = True) -> None:
     """The batch files, written after every report's file so their links never point at nothing.
     overview.xlsx and overview.docx need their extras (openpyxl, python-docx): without them they
-    are left out, never half written."""
+    are left out, never half written. The overviews need each result's facts, findings and rubric
+    (not its tables); results_json=False leaves results.json to a caller that streams it from the
+    full results itself."""
     from .render import overview
     from .render.common import at_least
 
@@ -286,7 +289,8 @@ def write_overviews(plan: OutputPlan, results: list[AuditResult], pairs=None, no
         from .render.html import index_html
 
         write_atomic(out / "index.html", index_html(batch))
-    write_json_array(out / "results.json", shown)
+    if results_json:
+        write_json_array(out / "results.json", shown)
     write_atomic(out / "index.md", overview.index_markdown(batch))
 
 
