@@ -18,26 +18,25 @@ How a batch runs, and why:
      LLM work starts as soon as a report's deterministic audit is done.
   4. Cross-year checks (crossyear.py) need pairs, so they run after every report is done and
      are not part of the saved state; the reports of a pair are loaded in full and re-rendered.
-  5. The batch files come last: overview.csv / .xlsx, results.json (streamed from the saved
-     JSON of each report, one report per line), index.md. A re-run whose reports, names and
-     cross-year findings are all unchanged rewrites nothing (outputs.manifest in the state folder
-     records what the files on disk were written from).
+  5. What is written where is outputs.py's (one call per output: write_report in the workers,
+     write_overviews at the end); results.json is streamed from the JSON each worker encoded and
+     saved (one report per line). A re-run whose reports, names and cross-year findings are all
+     unchanged rewrites nothing (outputs.manifest in the state folder records what the files on
+     disk were written from).
   6. One run at a time per output folder (a lock in the state folder); temporary files left by
      a killed run are removed by the next one.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
 import re
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +45,10 @@ from pydantic import BaseModel
 from . import __version__
 from .audit import audit_path
 from .models import AuditResult, TableResult
+from .outputs import (STATE_DIR, OutputError, OutputPlan, write_atomic, write_json_array,  # noqa: F401  (re-exported)
+                      write_outputs, write_overviews, write_report, write_results_json)
 from .pipeline import Options, audit_one, llm_config
-from .render.markdown import render_report
 
-STATE_DIR = ".audit-state"
 STATE_SCHEMA = 2
 MIN_PARALLEL = 32  # below this many reports to audit, worker start-up costs more than it saves
 DEFAULT_LLM_JOBS = 8
@@ -65,56 +64,7 @@ class BatchError(Exception):
     """The batch cannot run at all (e.g. another run holds the output folder); exit status 2."""
 
 
-# ---------------------------------------------------------------- rendering and writing
-
-
-def render_markdown(r: AuditResult) -> str:
-    section = ""
-    if r.summary or (r.rubric and not r.error):
-        try:
-            from .render.llm_markdown import render_llm_sections
-
-            section = render_llm_sections(r)
-        except ImportError:
-            section = ""
-    return render_report(r, section)
-
-
-def write_report_file(out_dir: Path, name: str, result: AuditResult, doc=None) -> None:
-    """The one call that writes one report's output file (the format's renderer decides what)."""
-    write_atomic(Path(out_dir) / name, render_markdown(result))
-
-
-TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # write_atomic's temporary files
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file in the same folder and rename: readers never see half a file."""
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except FileNotFoundError:  # first file in its folder (the folder is made only then: one call less each time)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data if isinstance(data, bytes) else data.encode("utf-8"))
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def output_names(paths: list[str]) -> list[str]:
-    """A distinct <name>.md per input, even when two folders hold files of the same name."""
-    names, seen = [], {}
-    for p in paths:
-        stem = Path(p).name
-        n = seen.get(stem, 0)
-        seen[stem] = n + 1
-        names.append(f"{stem}.md" if n == 0 else f"{stem}.{n + 1}.md")
-    return names
+TEMP_NAME = re.compile(r"^\.(.+)\.[A-Za-z0-9_]{8}\.tmp$")  # the temporary files outputs.py and the state write
 
 
 # ---------------------------------------------------------------- saved state (resume)
@@ -472,8 +422,7 @@ class Job:
     opts: Options
     config: Any
     want_llm: bool
-    out_dir: Path | None = None
-    names: list[str] | None = None  # output file name per input index (with out_dir)
+    plan: OutputPlan | None = None  # with -o: what to write where (outputs.py)
 
 
 @dataclass
@@ -496,6 +445,7 @@ class Done:
     doc: Any = None
     result: AuditResult | None = None
     loc: Loc | None = None  # where the record was saved
+    output_error: str | None = None  # the report's file or state could not be written (the batch stops)
 
     def whole(self) -> AuditResult:
         return self.result if self.result is not None else self.record.full_result()
@@ -527,16 +477,23 @@ def finish_report(job: Job, index: int, key: str | None, result: AuditResult, do
     if job.want_llm and doc is not None:  # the LLM stage in the parent finishes it
         return Done(index, record.light, record=record, doc=doc)
     done = Done(index, record.light)
-    if job.out_dir is None:
+    if job.plan is None:
         done.record = record
         return done
-    write_report_file(job.out_dir, job.names[index], result, doc)
-    done.rendered = True
-    if key and is_finished(result, job.want_llm):
-        done.loc = append_record(Path(job.out_dir) / STATE_DIR, key, record)
-        done.saved = True
-    else:
-        done.public = record.public
+    try:
+        write_report(job.plan, index, result, doc)
+        done.rendered = True
+        if key and is_finished(result, job.want_llm):
+            done.loc = append_record(Path(job.plan.out_dir) / STATE_DIR, key, record)
+            done.saved = True
+        else:
+            done.public = record.public
+    except OutputError as exc:
+        done.output_error = str(exc)
+    except OSError as exc:
+        from .outputs import _os_message
+
+        done.output_error = f"无法写入 {Path(job.plan.out_dir) / STATE_DIR}：{_os_message(exc)}"
     return done
 
 
@@ -628,8 +585,9 @@ def default_procs() -> int:
 class OutFolder:
     """The output folder of one run: its lock, its state, and what its files were written from."""
 
-    def __init__(self, out_dir: Path):
+    def __init__(self, out_dir: Path, names: list[str] = ()):
         self.dir = Path(out_dir)
+        self.names = list(names)  # the run's report files (their leftover temporaries are removed)
         self.state_dir = self.dir / STATE_DIR
         self.store: StateStore | None = None
         self._lock_fd: int | None = None
@@ -638,7 +596,7 @@ class OutFolder:
     def __enter__(self) -> "OutFolder":
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self._lock()
-        self.clean_temporaries()
+        self.clean_temporaries(self.names)
         self.store = StateStore(self.dir)  # read once the folder is ours
         return self
 
@@ -662,14 +620,28 @@ class OutFolder:
             raise BatchError(f"另一个 audit 正在写入 {self.dir}（another audit run is using this output folder）")
         self._lock_fd = fd
 
-    def clean_temporaries(self) -> int:
-        """Remove the temporary files a killed run left behind (write_atomic's names only)."""
+    def clean_temporaries(self, names: list[str] = ()) -> int:
+        """Remove the temporary files a killed run left behind: only names this tool makes
+        (".<output name>.<8 characters>.tmp" beside one of its outputs, in the folders it
+        writes), so another program's temporary files in the same folder are left alone."""
+        from .outputs import OVERVIEW_FILES, _short
+
+        expected: dict[Path, set[str]] = {}
+        for name in [*names, *OVERVIEW_FILES, "audit-probe"]:
+            path = self.dir / name
+            expected.setdefault(path.parent, set()).add(_short(path.name, path.name, 100))
+        expected.setdefault(self.state_dir, set()).update({OUTPUTS_MANIFEST, f"{LOG_PREFIX}compact"})
         removed = 0
-        for root, dirs, files in os.walk(self.dir):
-            for name in files:
-                if TEMP_NAME.match(name):
+        for folder, prefixes in expected.items():
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                m = TEMP_NAME.match(entry.name)
+                if m and m.group(1) in prefixes and entry.is_file(follow_symlinks=False):
                     try:
-                        os.unlink(os.path.join(root, name))
+                        os.unlink(entry.path)
                         removed += 1
                     except OSError:
                         pass
@@ -699,26 +671,28 @@ def _x_signature(result: AuditResult) -> str:
 def run_batch(paths: list[str], opts: Options, out_dir: Path | None = None, fmt: str = "md",
               jobs: int = 0, procs: int = 0, resume: bool = True, rpm: float = 0.0,
               progress: bool | None = None, stats: dict | None = None,
-              timeout: float | None = DEFAULT_TIMEOUT_S) -> list[AuditResult]:
+              plan: OutputPlan | None = None, timeout: float | None = DEFAULT_TIMEOUT_S) -> list[AuditResult]:
     """Audit every path; results in input order, cross-year findings included.
 
     jobs: reports whose LLM calls run at once (0 = DEFAULT_LLM_JOBS); procs: processes for the
     deterministic audit (0 = CPU count, capped at 8); resume: use results saved under
     out_dir/.audit-state; progress: None = a bar only on a terminal; stats: filled with counts;
+    plan: what to write where (outputs.OutputPlan; by default built from out_dir, paths and fmt);
     timeout: seconds one report's deterministic audit may take (None or 0 = no limit).
 
     With out_dir the results are returned without their tables (the files hold everything),
     except the reports of a cross-year pair; without out_dir they are complete.
-    Raises BatchError when out_dir is in use by another run.
+    Raises BatchError when out_dir is in use by another run, OutputError when it cannot be written.
     """
-    if out_dir is None:
-        return _run(paths, opts, None, fmt, jobs, procs, resume, rpm, progress, stats, timeout)
-    with OutFolder(Path(out_dir)) as folder:
-        return _run(paths, opts, folder, fmt, jobs, procs, resume, rpm, progress, stats, timeout)
+    if out_dir is None and plan is None:
+        return _run(paths, opts, None, None, jobs, procs, resume, rpm, progress, stats, timeout)
+    plan = plan or OutputPlan.create(Path(out_dir), paths, fmt)
+    with OutFolder(plan.out_dir, plan.names) as folder:
+        return _run(paths, opts, folder, plan, jobs, procs, resume, rpm, progress, stats, timeout)
 
 
-def _run(paths, opts, folder: OutFolder | None, fmt, jobs, procs, resume, rpm, progress, stats,
-         timeout) -> list[AuditResult]:
+def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, procs, resume, rpm, progress,
+         stats, timeout) -> list[AuditResult]:
     from .crossyear import apply_cross_year, match_pairs
     from .progress import Progress
 
@@ -727,16 +701,13 @@ def _run(paths, opts, folder: OutFolder | None, fmt, jobs, procs, resume, rpm, p
     jobs = jobs if jobs and jobs > 0 else DEFAULT_LLM_JOBS
     procs = procs if procs and procs > 0 else default_procs()
     store = folder.store if folder else None
-    names = output_names(paths) if folder else None
-    job = Job(opts=opts, config=config, want_llm=want_llm, out_dir=folder.dir if folder else None, names=names)
+    job = Job(opts=opts, config=config, want_llm=want_llm, plan=plan)
     fingerprint = options_fingerprint(opts, config)
     keys = [input_key(p, fingerprint) for p in paths] if store else [None] * len(paths)
-    manifest = folder.manifest() if folder else {}
-    written = manifest.get("reports", {}) if manifest.get("fmt") == fmt else {}
 
     results: list[AuditResult | None] = [None] * len(paths)
     publics: list[str | None] = [None] * len(paths)  # results.json text of reports not in the state
-    fresh: set[int] = set()  # written this run (their files are current)
+    fresh: set[int] = set()  # report files written this run (current unless cross-year findings come)
     if store and resume:
         for i, (p, k) in enumerate(zip(paths, keys)):
             results[i] = store.light(k, p) if k else None
@@ -751,6 +722,8 @@ def _run(paths, opts, folder: OutFolder | None, fmt, jobs, procs, resume, rpm, p
             bar.advance(cached, note=f"{cached} 份来自已保存的结果")
 
         def take(done: Done) -> None:
+            if done.output_error:
+                raise OutputError(done.output_error)
             i = done.index
             if folder is None:  # everything is rendered from memory at the end: keep it whole
                 results[i] = full[i] = done.whole()
@@ -804,8 +777,7 @@ def _run(paths, opts, folder: OutFolder | None, fmt, jobs, procs, resume, rpm, p
         if i not in full:
             loaded = store.load(keys[i], paths[i]) if store and keys[i] else None
             if loaded is not None:
-                full[i] = loaded
-                final[i] = loaded
+                full[i] = final[i] = loaded
     pairs, notes = apply_cross_year(final, opts.select, opts.ignore)
     counts["pairs"] = len(pairs)
     if pairs and want_llm:
@@ -814,9 +786,10 @@ def _run(paths, opts, folder: OutFolder | None, fmt, jobs, procs, resume, rpm, p
         apply_followup(pairs, final, config, opts.select, opts.ignore)  # X004, one call per pair
     _rescore_cross_year(final)
     if folder is not None:
-        counts["rewritten"] = _write_outputs(folder, paths, names, keys, final, publics, fresh, written,
-                                             full, fmt, pairs, notes)
-        close_writers()
+        try:
+            counts["rewritten"] = _write_outputs(folder, plan, paths, keys, final, publics, fresh, full, pairs, notes)
+        finally:
+            close_writers()
         store.compact()
         store.close()
     if stats is not None:
@@ -834,14 +807,17 @@ def _rescore_cross_year(results: list[AuditResult]) -> None:
             r.rubric = score_rubric(r)
 
 
-def _write_outputs(folder: OutFolder, paths, names, keys, results, publics, fresh, written, full, fmt,
+def _write_outputs(folder: OutFolder, plan: OutputPlan, paths, keys, results, publics, fresh, full,
                    pairs, notes) -> int:
-    """Per-report files that are not current, then the batch files (unless nothing changed).
-    Returns how many report files were (re)written here in the parent."""
+    """Report files that are not current, then the batch files (unless nothing changed since
+    they were written). Returns how many report files were (re)written here in the parent."""
     store = folder.store
+    manifest = folder.manifest()
+    view = [plan.fmt, plan.min_severity]
+    written = manifest.get("reports", {}) if manifest.get("view") == view else {}
     state: dict[str, list] = {}
     rewritten = 0
-    for i, (r, name) in enumerate(zip(results, names)):
+    for i, (r, name) in enumerate(zip(results, plan.names)):
         xsig = _x_signature(r)
         mark = [keys[i] or "", xsig]
         current = (i in fresh and not xsig) or (written.get(name) == mark and (folder.dir / name).exists())
@@ -849,208 +825,52 @@ def _write_outputs(folder: OutFolder, paths, names, keys, results, publics, fres
             whole = full.get(i)
             if whole is None and keys[i] and not r.error:
                 whole = store.load(keys[i], paths[i])
-            write_report_file(folder.dir, name, whole or r)
+            write_report(plan, i, whole or r)
             rewritten += 1
         state[name] = mark
-    signature = hashlib.sha256(_dumps([fmt, names, [state[n] for n in names],
-                                        [r.error or "" for r in results],
-                                        [[p.prev, p.cur, p.codes, p.compared] for p in pairs], notes,
-                                        __version__]).encode("utf-8")).hexdigest()
-    manifest = folder.manifest()
-    batch_files = ["overview.csv", "results.json", "index.md"]
-    if _have_openpyxl():
-        batch_files.append("overview.xlsx")
+    skipped = [[str(getattr(s, "path", s)), str(getattr(s, "reason", ""))] for s in plan.skipped]
+    signature = hashlib.sha256(_dumps([view, plan.names, plan.rels, [state[n] for n in plan.names],
+                                       [r.error or "" for r in results], skipped,
+                                       [[p.prev, p.cur, p.codes, p.compared] for p in pairs], notes,
+                                       __version__]).encode("utf-8")).hexdigest()
+    batch_files = ["overview.csv", "results.json", "index.md"] + (["overview.xlsx"] if _have("openpyxl") else [])
     unchanged = (manifest.get("overview") == signature and not rewritten
                  and all((folder.dir / f).exists() for f in batch_files))
     if not unchanged:
-        rows = overview_rows(results, names)
-        write_atomic(folder.dir / "overview.csv", overview_csv(rows))
-        xlsx = overview_xlsx(rows)
-        if xlsx is not None:
-            write_atomic(folder.dir / "overview.xlsx", xlsx)
-        write_results_json(folder.dir / "results.json", _public_texts(results, keys, publics, full, store))
-        write_atomic(folder.dir / "index.md", overview_markdown(results, names, pairs, notes))
-    folder.save_manifest({"fmt": fmt, "reports": state, "overview": signature})
+        write_overviews(plan, results, pairs, notes, results_json=False)
+        write_results_json(plan.out_dir / "results.json",
+                           _public_texts(results, keys, publics, full, store, plan.min_severity))
+    folder.save_manifest({"view": view, "reports": state, "overview": signature})
     return rewritten
 
 
-def _have_openpyxl() -> bool:
+def _have(module: str) -> bool:
     import importlib.util
 
-    return importlib.util.find_spec("openpyxl") is not None
+    return importlib.util.find_spec(module) is not None
 
 
-def _public_texts(results, keys, publics, full, store):
+def _public_texts(results, keys, publics, full, store, min_severity: str = "info"):
     """Each report's results.json object as JSON text, in input order: the text saved with its
     state when there is one (no encoding in the parent), else encoded here."""
+    from .render.common import at_least
+
     for i, r in enumerate(results):
-        xsig = any(f.code.startswith("X") for f in r.findings)
-        if i in full or xsig:
-            yield _dumps((full.get(i) or r).to_public())
-            continue
-        if publics[i] is not None:
-            yield publics[i]
-            continue
-        public = store.public(keys[i]) if keys[i] else None
-        if public is None:
-            yield _dumps(r.to_public())
-        elif public.startswith('{"file":' + _dumps(r.file) + ","):
-            yield public
-        else:  # saved from the same bytes under another name
-            data = json.loads(public)
-            data["file"] = r.file
-            yield _dumps(data)
+        if i in full or any(f.code.startswith("X") for f in r.findings):
+            text = _dumps(at_least(full.get(i) or r, min_severity).to_public())
+        else:
+            text = publics[i] or (store.public(keys[i]) if keys[i] else None)
+            if text is None:
+                text = _dumps(r.to_public())
+            if min_severity != "info" or not text.startswith('{"file":' + _dumps(r.file) + ","):
+                data = json.loads(text)  # another name for the same bytes, or findings to leave out
+                data["file"] = r.file
+                data["findings"] = [f for f in data["findings"] if _shown(f["severity"], min_severity)]
+                text = _dumps(data)
+        yield text
 
 
-# ---------------------------------------------------------------- outputs
+def _shown(severity: str, min_severity: str) -> bool:
+    from .models import SEVERITY_ORDER
 
-
-def _score(r: AuditResult):
-    """The rubric total; without an LLM, the total of the rule-scored criteria (same for every report)."""
-    for k in ("total", "scored_total"):
-        v = (r.rubric or {}).get(k)
-        if isinstance(v, (int, float)):
-            return v
-    return None
-
-
-def ranked(results: list[AuditResult], names: list[str]) -> list[tuple[AuditResult, str]]:
-    """Most in need of review first: unreadable, then most errors, lowest score, most warnings."""
-    def key(rn):
-        r, name = rn
-        c = r.counts()
-        s = _score(r)
-        return (0 if r.error else 1, -c["error"], s if s is not None else float("inf"), -c["warning"], name)
-
-    return sorted(zip(results, names), key=key)
-
-
-def overview_markdown(results: list[AuditResult], names: list[str], pairs=None, notes=None) -> str:
-    n_err = sum(1 for r in results if r.has_error_finding)
-    n_bad = sum(1 for r in results if r.error)
-    n_llm = sum(1 for r in results if r.llm.ran)
-    out = ["# 批量审查总览", "",
-           f"共 {len(results)} 份报告：{n_err} 份有错误级发现，{n_bad} 份无法审查，{n_llm} 份运行了大模型。"
-           "按错误数、得分（低者在前）、警告数排序。", "",
-           "| 排名 | 报告 | 机关 | 年度 | 格式 | 错误 | 警告 | 提示 | 得分 | 代码 |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
-    for rank, (r, name) in enumerate(ranked(results, names), 1):
-        link = f"[{_md_cell(name[:-3])}]({name.replace(' ', '%20')})"
-        if r.error:
-            out.append(f"| {rank} | {link} | 无法审查：{_md_cell(r.error)} | | | | | | | |")
-            continue
-        c = r.counts()
-        s = _score(r)
-        codes = " ".join(sorted({f.code for f in r.findings}))
-        out.append(f"| {rank} | {link} | {_md_cell(r.facts.agency or '—')} | {r.facts.year or '—'} | "
-                   f"{r.facts.format_version or '—'} | {c['error']} | {c['warning']} | {c['info']} | "
-                   f"{'—' if s is None else s} | {codes} |")
-    if pairs is not None:
-        out += ["", "## 跨年度比对", ""]
-        if not pairs:
-            out.append("批次中没有同一机关相邻年度的报告，未做跨年度比对。")
-        for p in sorted(pairs, key=lambda p: (names[p.cur])):
-            a, b = results[p.prev], results[p.cur]
-            if p.codes:
-                found = "发现 " + "、".join(sorted(p.codes))
-            elif p.compared:
-                found = f"比对 {p.compared} 项，均一致"
-            else:
-                found = "表格未能解析，无可比数据"
-            out.append(f"- {_md_cell(b.facts.agency or '')}：[{names[p.prev][:-3]}]({names[p.prev]})（{a.facts.year}）→ "
-                       f"[{names[p.cur][:-3]}]({names[p.cur]})（{b.facts.year}）：{found}")
-        for n in notes or []:
-            out.append(f"- 注：{n}")
-        out += ["", "配置大模型时，另对每对报告检查“上年报告所列问题本年是否说明整改”（X004，引文双方核验）；"
-                    "未配置或使用 --no-llm 时此项未检查。"]
-    return "\n".join(out) + "\n"
-
-
-def _md_cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-OVERVIEW_FIELDS = ["rank", "report"]
-
-
-def overview_rows(results: list[AuditResult], names: list[str]) -> list[dict]:
-    from .render.machine import csv_row
-
-    return [{"rank": rank, "report": name, **csv_row(r)} for rank, (r, name) in enumerate(ranked(results, names), 1)]
-
-
-def overview_csv(rows: list[dict]) -> str:
-    from .render.machine import CSV_FIELDS
-
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=OVERVIEW_FIELDS + CSV_FIELDS)
-    w.writeheader()
-    w.writerows(rows)
-    return buf.getvalue()
-
-
-def overview_xlsx(rows: list[dict]) -> bytes | None:
-    """The same table as overview.csv, with links to the per-report files; None without openpyxl."""
-    try:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-    except ImportError:
-        return None
-    from .render.machine import CSV_FIELDS
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "overview"
-    fields = OVERVIEW_FIELDS + CSV_FIELDS
-    ws.append(fields)
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    link_font = Font(color="0563C1", underline="single")
-    for n, row in enumerate(rows, start=2):
-        ws.append([row.get(f, "") for f in fields])
-        cell = ws.cell(row=n, column=2)
-        cell.hyperlink = row["report"]
-        cell.font = link_font
-    ws.freeze_panes = "C2"
-    ws.auto_filter.ref = ws.dimensions
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def write_results_json(path: Path, texts) -> None:
-    """results.json: a JSON array with one report per line, streamed from JSON texts already
-    encoded (by the C encoder, in the workers), then renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            first = True
-            for text in texts:
-                fh.write(("[\n" if first else ",\n") + text)
-                first = False
-            fh.write("[]\n" if first else "\n]\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def write_json_array(path: Path, results: list[AuditResult]) -> None:
-    """results.json for results in memory (same layout as write_results_json)."""
-    write_results_json(path, (_dumps(r.to_public()) for r in results))
-
-
-def write_outputs(out_dir: Path, paths: list[str], results: list[AuditResult], pairs=None, notes=None) -> None:
-    """Every report's file, then the overview files (so their links never point at nothing)."""
-    names = output_names(paths)
-    for r, name in zip(results, names):
-        write_report_file(out_dir, name, r)
-    rows = overview_rows(results, names)
-    write_atomic(out_dir / "overview.csv", overview_csv(rows))
-    xlsx = overview_xlsx(rows)
-    if xlsx is not None:
-        write_atomic(out_dir / "overview.xlsx", xlsx)
-    write_json_array(out_dir / "results.json", results)
-    write_atomic(out_dir / "index.md", overview_markdown(results, names, pairs, notes))
+    return SEVERITY_ORDER[severity] <= SEVERITY_ORDER.get(min_severity, 2)

@@ -94,13 +94,13 @@ def test_temporaries_of_a_killed_run_are_removed(tmp_path):
     paths = make_reports(tmp_path / "in", 3)
     out = tmp_path / "out"
     run_batch(paths, Options(no_llm=True), out_dir=out, progress=False)
-    left = [out / ".r000.txt.md.a1b2c3d4.tmp", out / ".audit-state" / ".0123abcd.json.zz_99xyz.tmp"]
-    for f in left:
+    left = [out / ".r000.txt.md.a1b2c3d4.tmp", out / ".index.md.0f0f0f0f.tmp",
+            out / ".audit-state" / ".outputs.manifest.a1b2c3d4.tmp", out / ".audit-state" / ".state-compact.k2_9xq0p.tmp"]
+    keep = [out / "notes.tmp", out / ".notes.a1b2c3d4.tmp"]  # not beside an output of ours: not ours to delete
+    for f in left + keep:
         f.write_text("half", encoding="utf-8")
-    keep = out / "notes.tmp"  # not a name write_atomic makes: not ours to delete
-    keep.write_text("mine", encoding="utf-8")
     run_batch(paths, Options(no_llm=True), out_dir=out, progress=False)
-    assert not any(f.exists() for f in left) and keep.exists()
+    assert not any(f.exists() for f in left) and all(f.exists() for f in keep)
 
 
 def test_a_second_run_on_the_same_folder_is_refused(tmp_path):

@@ -59,7 +59,7 @@ def test_devices_and_fifos_are_skipped_unread(tmp_path, good):
             read_document(path)
     p, peak = run_bounded([str(good), "/dev/zero", str(fifo), "--no-llm", "-o", str(tmp_path / "out")], timeout=60)
     assert p.returncode == 2
-    assert "/dev/zero" in p.stderr and "pipe.txt" in p.stderr and "not a regular file" in p.stderr
+    assert "/dev/zero" in p.stderr and "pipe.txt" in p.stderr and p.stderr.count("不是普通文件") == 2
     assert "Traceback" not in p.stderr and peak < 600
     assert (tmp_path / "out" / "good.txt.md").exists()
 
