@@ -208,7 +208,7 @@ class Record:
 
     def full_result(self, file: str | None = None) -> AuditResult:
         result = load_result(self.light, file)
-        result.tables = _Tables.model_validate_json(self.tables).tables
+        result.tables = _tables_model().model_validate_json(self.tables).tables
         restore_excluded(result, json.loads(self.extras))
         return result
 
@@ -221,10 +221,18 @@ class Record:
         return cls(light, public, tables, extras)
 
 
-class _Tables(BaseModel):
-    """The `tables` line of a Record: {"tables": [...]}."""
+def _tables_model():
+    """The model of a Record's `tables` line ({"tables": [...]}), made on first use: building a
+    pydantic model costs milliseconds at import, and a one-report run never reads a record."""
+    global _TABLES
+    if _TABLES is None:
+        from pydantic import create_model
 
-    tables: list[TableResult]
+        _TABLES = create_model("_Tables", tables=(list[TableResult], ...))
+    return _TABLES
+
+
+_TABLES = None
 
 
 def load_result(text: str, file: str | None = None) -> AuditResult:
