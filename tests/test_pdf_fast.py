@@ -215,3 +215,19 @@ def test_cell_search_matches_pdfplumber():
             edges.append({"x0": x, "x1": x, "top": a, "bottom": b, "width": 0, "height": b - a, "orientation": "v"})
         points = edges_to_intersections(edges, 3, 3)
         assert pdfium_layout.intersections_to_cells(points) == intersections_to_cells(points)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_generated_report_pdfs_read_identically(seed):
+    """The generator's PDFs (the template's tables with merged cells, fpdf2 table spans, CJK
+    text) read the same through both descriptions."""
+    from testkit.documents import cjk_font
+    from testkit.synth import generate
+
+    if cjk_font() is None:
+        pytest.skip("no CJK font for generated PDFs (the test extra installs one)")
+    rep = generate(random.Random(seed), "2019" if seed % 2 else "2021", "pdf", None)
+    fast, slow = both(rep.data)
+    assert all(p.reader == "pdfium" for p in fast)
+    assert [p.lines for p in fast] == [p.lines for p in slow]
+    assert any("\t" in ln for p in fast for ln in p.lines)  # tables were read as rows

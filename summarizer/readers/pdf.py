@@ -191,27 +191,34 @@ def read_pages(data: bytes) -> list[PdfPage]:
     pages: list[PdfPage] = []
     try:
         for index in range(len(pdf)):
-            page = pdf[index]
-            try:
-                layout = page_layout(page, raw)
-            except Unmodelled:
-                layout = None
-            finally:
-                page.close()
-            if layout is None:
-                pages.append(_plumber_page(plumber.page(index), index + 1))
-            elif not has_text_layer(layout.chars):
-                pages.append(PdfPage(index + 1, [], has_text_layer=False))
-            else:
-                pages.append(PdfPage(index + 1, _page_lines(layout)))
+            page = _fast_page(pdf, index, raw, page_layout, Unmodelled)
+            pages.append(page if page is not None else _plumber_page(plumber.page(index), index + 1))
     except InputError:
         raise
-    except Exception as exc:  # pdfium / pdfminer raise many kinds of errors on damaged files
+    except Exception as exc:  # pdfminer raises many kinds of errors on damaged files
         raise InputError(f"无法解析 PDF（cannot parse PDF: {type(exc).__name__}: {exc}）") from exc
     finally:
         plumber.close()
         pdf.close()
     return pages
+
+
+def _fast_page(pdf, index: int, raw, page_layout, unmodelled) -> PdfPage | None:
+    """One page from pypdfium2's description; None when pdfplumber must read it instead (a page
+    the description does not model, or any error on this path: pdfminer may still read it)."""
+    try:
+        page = pdf[index]
+        try:
+            layout = page_layout(page, raw)
+        finally:
+            page.close()
+        if not has_text_layer(layout.chars):
+            return PdfPage(index + 1, [], has_text_layer=False)
+        return PdfPage(index + 1, _page_lines(layout))
+    except unmodelled:
+        return None
+    except Exception:  # a damaged page: let pdfminer try it
+        return None
 
 
 class _LazyPlumber:
