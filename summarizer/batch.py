@@ -701,7 +701,6 @@ def run_batch(paths: list[str], opts: Options, out_dir: Path | None = None, fmt:
 
 def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, procs, resume, rpm, progress,
          stats, timeout) -> list[AuditResult]:
-    from .crossyear import apply_cross_year, match_pairs
     from .progress import Progress
 
     config = llm_config(opts)
@@ -779,14 +778,8 @@ def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, p
                 take(done)
 
     final: list[AuditResult] = [r for r in results if r is not None]
-    # cross-year: the reports of a pair are needed whole (their tables hold the evidence)
-    pairs_found, _ = match_pairs(final)
-    for i in sorted({j for p in pairs_found for j in (p.prev, p.cur)}):
-        if i not in full:
-            loaded = store.load(keys[i], paths[i]) if store and keys[i] else None
-            if loaded is not None:
-                full[i] = final[i] = loaded
-    pairs, notes = apply_cross_year(final, opts.select, opts.ignore)
+    cache = folder.manifest().get("cross_year", {}) if folder is not None and not want_llm else {}
+    pairs, notes, cross_year = _cross_year(final, paths, keys, store, full, cache, opts)
     counts["pairs"] = len(pairs)
     if pairs and want_llm:
         from .llm.followup import apply_followup
@@ -795,7 +788,8 @@ def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, p
     _rescore_cross_year(final)
     if folder is not None:
         try:
-            counts["rewritten"] = _write_outputs(folder, plan, paths, keys, final, publics, fresh, full, pairs, notes)
+            counts["rewritten"] = _write_outputs(folder, plan, paths, keys, final, publics, fresh, full, pairs, notes,
+                                                 cross_year)
         finally:
             close_writers()
         store.compact()
@@ -804,6 +798,46 @@ def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, p
         stats.update(counts)
         stats["cross_year_notes"] = notes
     return final
+
+
+def _cross_year(final: list[AuditResult], paths, keys, store, full: dict, cache: dict, opts):
+    """crossyear.apply_cross_year, with each pair's findings reused from the last run when both
+    reports are the same bytes under the same names (`cache`, kept in the outputs manifest):
+    a re-run then needs neither the two reports whole nor their text read again.
+    Returns (pairs, notes, the cache for the next run)."""
+    from .crossyear import _Quotes, check_pair, match_pairs
+    from .models import SEVERITY_ORDER, Finding
+
+    pairs, notes = match_pairs(final)
+    quotes = _Quotes()
+    touched: set[int] = set()
+    new_cache: dict = {}
+    for p in pairs:
+        ck = "|".join((keys[p.prev], keys[p.cur], paths[p.prev], paths[p.cur])) if keys[p.prev] and keys[p.cur] else None
+        hit = cache.get(ck) if ck else None
+        if hit is not None:
+            p.compared = hit["compared"]
+            produced = [(p.prev if side == "prev" else p.cur, Finding.model_validate(f)) for side, f in hit["findings"]]
+        else:
+            for i in (p.prev, p.cur):  # the evidence is in the tables: the two reports are needed whole
+                if i not in full and store is not None and keys[i]:
+                    loaded = store.load(keys[i], paths[i])
+                    if loaded is not None:
+                        full[i] = final[i] = loaded
+            owners = {id(final[p.prev]): p.prev, id(final[p.cur]): p.cur}
+            produced = [(owners[id(owner)], f) for owner, f in
+                        check_pair(final[p.prev], final[p.cur], quotes, opts.select, opts.ignore, p)]
+        for i, finding in produced:
+            final[i].findings.append(finding)
+            touched.add(i)
+            if finding.code not in p.codes:
+                p.codes.append(finding.code)
+        if ck:
+            new_cache[ck] = {"compared": p.compared,
+                             "findings": [["prev" if i == p.prev else "cur", f.model_dump()] for i, f in produced]}
+    for i in touched:
+        final[i].findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line or 0, f.code))
+    return pairs, notes, new_cache
 
 
 def _rescore_cross_year(results: list[AuditResult]) -> None:
@@ -816,7 +850,7 @@ def _rescore_cross_year(results: list[AuditResult]) -> None:
 
 
 def _write_outputs(folder: OutFolder, plan: OutputPlan, paths, keys, results, publics, fresh, full,
-                   pairs, notes) -> int:
+                   pairs, notes, cross_year: dict | None = None) -> int:
     """Report files that are not current, then the batch files (unless nothing changed since
     they were written). Returns how many report files were (re)written here in the parent."""
     store = folder.store
@@ -848,7 +882,7 @@ def _write_outputs(folder: OutFolder, plan: OutputPlan, paths, keys, results, pu
         write_overviews(plan, results, pairs, notes, results_json=False)
         write_results_json(plan.out_dir / "results.json",
                            _public_texts(results, keys, publics, full, store, plan.min_severity))
-    folder.save_manifest({"view": view, "reports": state, "overview": signature})
+    folder.save_manifest({"view": view, "reports": state, "overview": signature, "cross_year": cross_year or {}})
     return rewritten
 
 

@@ -106,3 +106,28 @@ def test_real_consecutive_years_of_hongze_pair_and_agree():
 
     assert check_pair(results[0], results[1], _Quotes(), pair=pairs[0]) == []
     assert pairs[0].compared >= 9  # 7 carried-over columns + 2 in_force rows, all consistent
+
+
+def test_rerun_reuses_the_pairs_findings_and_writes_the_same_files(tmp_path, monkeypatch):
+    """A re-run with the same reports under the same names takes each pair's X findings from the
+    last run (no report loaded whole, no text read again) and leaves every file as it was."""
+    seed = next(s for s in range(200)
+                if (c := generate(random.Random(s), "2021", "cells", None).cells)
+                and c.get("applications.carried_over.total") != c.get("applications.carried_forward.total"))
+    a, b, _ = pair_files(tmp_path, "2021", seed)
+    out = tmp_path / "out"
+    first = run_batch([a, b], Options(no_llm=True), out_dir=out, progress=False)
+    assert any(f.code == "X001" for f in first[0].findings)
+    files = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.suffix != ".xlsx"}
+
+    import summarizer.crossyear as crossyear
+
+    def no_check(*args, **kwargs):
+        raise AssertionError("the pair was checked again")
+
+    monkeypatch.setattr(crossyear, "check_pair", no_check)
+    stats: dict = {}
+    again = run_batch([a, b], Options(no_llm=True), out_dir=out, progress=False, stats=stats)
+    assert stats["cached"] == 2 and stats["rewritten"] == 0
+    assert [f.model_dump() for f in again[0].findings] == [f.model_dump() for f in first[0].findings]
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.suffix != ".xlsx"} == files
