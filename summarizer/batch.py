@@ -181,12 +181,26 @@ def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+# What the light text leaves out: the tables' cell provenance (their names, statuses and missing
+# rows stay: the rubric and the overviews read them).
+PROVENANCE = ("sources", "row_lines", "row_labels")
+LIGHT_EXCLUDE = {"tables": {"__all__": set(PROVENANCE)}}
+
+
+def strip_provenance(result: AuditResult) -> AuditResult:
+    """The result as the parent keeps it (what a light text gives back)."""
+    for t in result.tables:
+        for name in PROVENANCE:
+            setattr(t, name, {})
+    return result
+
+
 @dataclass
 class Record:
     """A finished report as the batch keeps it: four JSON texts, one per line of its state file.
 
-    light  — the result without its tables: what the overview, cross-year matching and the exit
-             status need, and all the parent holds in memory;
+    light  — the result without its tables' cell provenance: what the overview, the rubric,
+             cross-year matching and the exit status need, and all the parent holds in memory;
     public — the report's object in results.json (CLI.md), as written there;
     tables — its tables (cell provenance: evidence for cross-year findings, the report file);
     extras — the exclude=True fields (line numbers, quotes) the other texts leave out.
@@ -200,7 +214,7 @@ class Record:
 
     @classmethod
     def of(cls, result: AuditResult) -> "Record":
-        return cls(light=result.model_dump_json(exclude={"tables"}), public=_dumps(result.to_public()),
+        return cls(light=result.model_dump_json(exclude=LIGHT_EXCLUDE), public=_dumps(result.to_public()),
                    tables=result.model_dump_json(include={"tables"}), extras=_dumps(excluded_fields(result)))
 
     def light_result(self, file: str | None = None) -> AuditResult:
@@ -348,7 +362,7 @@ class StateStore:
             return None
 
     def light(self, key: str, file: str) -> AuditResult | None:
-        """The result without tables (a quarter of the record is read)."""
+        """The result without its cell provenance (the first line of the record is read)."""
         loc = self.index.get(key)
         if loc is None:
             return None
@@ -692,11 +706,36 @@ def run_batch(paths: list[str], opts: Options, out_dir: Path | None = None, fmt:
     except the reports of a cross-year pair; without out_dir they are complete.
     Raises BatchError when out_dir is in use by another run, OutputError when it cannot be written.
     """
-    if out_dir is None and plan is None:
-        return _run(paths, opts, None, None, jobs, procs, resume, rpm, progress, stats, timeout)
-    plan = plan or OutputPlan.create(Path(out_dir), paths, fmt)
-    with OutFolder(plan.out_dir, plan.names) as folder:
-        return _run(paths, opts, folder, plan, jobs, procs, resume, rpm, progress, stats, timeout)
+    import gc
+
+    was_enabled = gc.isenabled()
+    if not getattr(llm_config(opts), "enabled", False):
+        # Without an LLM the batch makes almost no cyclic garbage (an audit leaves one or two
+        # objects), while its results and the overview's workbook are millions of objects that
+        # every full collection would walk again: about a third of the parent's time at 10,000
+        # reports. The collector is off until the run ends, then collects once.
+        gc.disable()
+    try:
+        if out_dir is None and plan is None:
+            return _run(paths, opts, None, None, jobs, procs, resume, rpm, progress, stats, timeout)
+        plan = plan or OutputPlan.create(Path(out_dir), paths, fmt)
+        with OutFolder(plan.out_dir, plan.names) as folder:
+            return _run(paths, opts, folder, plan, jobs, procs, resume, rpm, progress, stats, timeout)
+    finally:
+        gc.unfreeze()  # the results held by the batch may be collected again once let go
+        if was_enabled:
+            gc.enable()
+
+
+FREEZE_EVERY = 256  # results taken between two gc.freeze() calls
+
+
+def _freeze() -> None:
+    """With the collector on (LLM runs, whose HTTP work makes cyclic garbage): take what the
+    batch holds so far out of its scans, so full collections do not walk every result again."""
+    import gc
+
+    gc.freeze()
 
 
 def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, procs, resume, rpm, progress,
@@ -719,6 +758,7 @@ def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, p
         for i, (p, k) in enumerate(zip(paths, keys)):
             results[i] = store.light(k, p) if k else None
     cached = sum(r is not None for r in results)
+    _freeze()
     todo = [(i, p, keys[i]) for i, p in enumerate(paths) if results[i] is None]
     counts = {"total": len(paths), "cached": cached, "audited": 0, "llm": 0, "saved": 0, "timed_out": 0,
               "rewritten": 0}
@@ -737,7 +777,7 @@ def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, p
             else:
                 results[i] = done.result if done.result is not None else load_result(done.light)
                 if done.result is not None and not want_llm:
-                    results[i].tables = []  # written and saved: what the parent keeps is the summary
+                    strip_provenance(results[i])  # written and saved: what the parent keeps is the summary
             publics[i] = done.public
             if done.rendered:
                 fresh.add(i)
@@ -747,6 +787,8 @@ def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, p
                 store.add(keys[i], done.loc)
             if results[i].error and results[i].error.endswith("（timed out）"):
                 counts["timed_out"] += 1
+            if counts["audited"] % FREEZE_EVERY == 0:
+                _freeze()
             bar.advance(1)
 
         def finish_llm(i: int, r: AuditResult) -> None:
@@ -779,17 +821,21 @@ def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, p
 
     final: list[AuditResult] = [r for r in results if r is not None]
     cache = folder.manifest().get("cross_year", {}) if folder is not None and not want_llm else {}
-    pairs, notes, cross_year = _cross_year(final, paths, keys, store, full, cache, opts)
+    pairs, notes, cross_year, rewritten = _cross_year(final, paths, keys, store, full, cache, opts,
+                                                      job if not want_llm else None, procs, timeout)
     counts["pairs"] = len(pairs)
+    counts["paired_in_workers"] = len(rewritten)
     if pairs and want_llm:
         from .llm.followup import apply_followup
 
         apply_followup(pairs, final, config, opts.select, opts.ignore)  # X004, one call per pair
-    _rescore_cross_year(final)
+    _rescore_cross_year([r for i, r in enumerate(final) if i not in rewritten])
     if folder is not None:
         try:
+            for i, text in rewritten.items():  # written again with their X findings by the workers
+                publics[i] = text
             counts["rewritten"] = _write_outputs(folder, plan, paths, keys, final, publics, fresh, full, pairs, notes,
-                                                 cross_year)
+                                                 cross_year, set(rewritten))
         finally:
             close_writers()
         store.compact()
@@ -800,11 +846,18 @@ def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, p
     return final
 
 
-def _cross_year(final: list[AuditResult], paths, keys, store, full: dict, cache: dict, opts):
-    """crossyear.apply_cross_year, with each pair's findings reused from the last run when both
-    reports are the same bytes under the same names (`cache`, kept in the outputs manifest):
-    a re-run then needs neither the two reports whole nor their text read again.
-    Returns (pairs, notes, the cache for the next run)."""
+def _cross_year(final: list[AuditResult], paths, keys, store, full: dict, cache: dict, opts,
+                job: Job | None = None, procs: int = 1, timeout: float | None = None):
+    """crossyear.apply_cross_year, with two things added for large batches.
+
+    Reuse: each pair's findings are taken from the last run when both reports are the same bytes
+    under the same names (`cache`, kept in the outputs manifest): a re-run then needs neither
+    the two reports whole nor their text read again.
+    Workers: with many reports to pair and a pool at hand (`job` with an output plan), each such
+    report is loaded whole, paired, re-scored and written again in a worker process
+    (pair_report), not one after another here.
+    Returns (pairs, notes, the cache for the next run, {index: results.json text} of the
+    reports the workers wrote again)."""
     from .crossyear import _Quotes, check_pair, match_pairs
     from .models import SEVERITY_ORDER, Finding
 
@@ -812,32 +865,150 @@ def _cross_year(final: list[AuditResult], paths, keys, store, full: dict, cache:
     quotes = _Quotes()
     touched: set[int] = set()
     new_cache: dict = {}
-    for p in pairs:
-        ck = "|".join((keys[p.prev], keys[p.cur], paths[p.prev], paths[p.cur])) if keys[p.prev] and keys[p.cur] else None
+    ckeys = [("|".join((keys[p.prev], keys[p.cur], paths[p.prev], paths[p.cur]))
+              if keys[p.prev] and keys[p.cur] else None) for p in pairs]
+    misses = [n for n, ck in enumerate(ckeys) if ck is None or ck not in cache]
+    by_report: dict[int, list[int]] = {}
+    for n, p in enumerate(pairs):
+        by_report.setdefault(p.prev, []).append(n)
+        by_report.setdefault(p.cur, []).append(n)
+    to_workers = sorted({i for n in misses for i in (pairs[n].prev, pairs[n].cur)})
+    written: dict[int, str] = {}
+    x_by_pair: dict[int, dict[int, list]] = {}  # report -> pair -> its X findings from that pair
+    pair_info: dict[int, tuple[list, int]] = {}  # pair -> (codes, comparisons), from the workers
+    if (job is not None and job.plan is not None and store is not None and procs > 1
+            and len(to_workers) >= MIN_PARALLEL
+            and all(keys[i] in store.index for n in misses for i in (pairs[n].prev, pairs[n].cur))):
+        written, x_by_pair, pair_info = _pairs_in_workers(final, pairs, by_report, to_workers, paths, keys, store,
+                                                          job, procs, timeout)
+    done_by_workers = set(written)
+    for n, p in enumerate(pairs):
+        ck = ckeys[n]
+        sides: dict[str, list] = {"prev": [], "cur": []}
         hit = cache.get(ck) if ck else None
-        if hit is not None:
+        if p.prev in done_by_workers or p.cur in done_by_workers:
+            for side, i in (("prev", p.prev), ("cur", p.cur)):
+                if i in done_by_workers:
+                    sides[side] = x_by_pair[i].get(n, [])
+                elif hit is not None:
+                    sides[side] = [Finding.model_validate(f) for f in hit[side]]
+                    final[i].findings.extend(sides[side])
+                    touched.add(i)
+            p.codes, p.compared = list(pair_info[n][0]), pair_info[n][1]
+        elif hit is not None:
             p.compared = hit["compared"]
-            produced = [(p.prev if side == "prev" else p.cur, Finding.model_validate(f)) for side, f in hit["findings"]]
+            for side, i in (("prev", p.prev), ("cur", p.cur)):
+                sides[side] = [Finding.model_validate(f) for f in hit[side]]
+                final[i].findings.extend(sides[side])
+                touched.add(i)
+            p.codes = list(hit["codes"])
         else:
             for i in (p.prev, p.cur):  # the evidence is in the tables: the two reports are needed whole
                 if i not in full and store is not None and keys[i]:
                     loaded = store.load(keys[i], paths[i])
                     if loaded is not None:
                         full[i] = final[i] = loaded
-            owners = {id(final[p.prev]): p.prev, id(final[p.cur]): p.cur}
-            produced = [(owners[id(owner)], f) for owner, f in
-                        check_pair(final[p.prev], final[p.cur], quotes, opts.select, opts.ignore, p)]
-        for i, finding in produced:
-            final[i].findings.append(finding)
-            touched.add(i)
-            if finding.code not in p.codes:
-                p.codes.append(finding.code)
+            prev, cur = final[p.prev], final[p.cur]
+            for owner, finding in check_pair(prev, cur, quotes, opts.select, opts.ignore, p):
+                owner.findings.append(finding)
+                sides["prev" if owner is prev else "cur"].append(finding)
+                if finding.code not in p.codes:
+                    p.codes.append(finding.code)
+            touched.update((p.prev, p.cur))
         if ck:
-            new_cache[ck] = {"compared": p.compared,
-                             "findings": [["prev" if i == p.prev else "cur", f.model_dump()] for i, f in produced]}
-    for i in touched:
+            new_cache[ck] = {"compared": p.compared, "codes": list(p.codes),
+                             "prev": [f.model_dump() for f in sides["prev"]],
+                             "cur": [f.model_dump() for f in sides["cur"]]}
+    for i in touched - done_by_workers:
         final[i].findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line or 0, f.code))
-    return pairs, notes, new_cache
+    return pairs, notes, new_cache, written
+
+
+def _pairs_in_workers(final, pairs, by_report, reports, paths, keys, store, job: Job, procs: int, timeout):
+    """Run pair_report for `reports` in worker processes and fold what comes back into the light
+    results (their X findings in pair order, their re-scored rubric). Returns ({report: its
+    results.json text}, {report: {pair: its X findings}}, {pair: (codes, comparisons)}); all
+    empty if any worker failed (the caller then pairs every report itself)."""
+    from .models import SEVERITY_ORDER, Finding
+    from .workpool import run_pool
+
+    items = []
+    for i in reports:
+        mine = []
+        for n in by_report[i]:
+            p = pairs[n]
+            other = p.cur if p.prev == i else p.prev
+            mine.append((n, "prev" if p.prev == i else "cur", (paths[other], store.index[keys[other]])))
+        items.append((i, (i, (paths[i], store.index[keys[i]]), mine)))
+    outcomes = list(run_pool(pair_report, job, items, procs, timeout))
+    written: dict[int, str] = {}
+    x_by_pair: dict[int, dict[int, list]] = {}
+    pair_info: dict[int, tuple[list, int]] = {}
+    if any(o.reason is not None for o in outcomes):
+        return written, x_by_pair, pair_info  # a worker failed: every pair is settled here instead
+    for outcome in outcomes:
+        i, found_by_pair, rubric, public, info, error = outcome.value
+        if error:
+            raise OutputError(error)
+        r = final[i]
+        x_by_pair[i] = {n: [Finding.model_validate(f) for f in found] for n, found in found_by_pair}
+        for n in sorted(x_by_pair[i]):
+            r.findings.extend(x_by_pair[i][n])
+        r.findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line or 0, f.code))
+        r.rubric = rubric
+        for n, codes, compared in info:
+            pair_info[n] = (codes, compared)
+        written[i] = public
+    return written, x_by_pair, pair_info
+
+
+def read_record(loc: Loc) -> Record:
+    """One saved record, read straight from its log (in a worker)."""
+    path, start, sizes = loc
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        data = fh.read(sum(sizes) + 3)
+    texts, pos = [], 0
+    for size in sizes:
+        texts.append(data[pos:pos + size].decode("utf-8"))
+        pos += size + 1
+    return Record(*texts)
+
+
+def pair_report(job: Job, item) -> tuple:
+    """In a worker: one report and the reports it pairs with, loaded whole from the saved state;
+    its X findings (pair by pair, in pair order), its re-scored rubric, its file written again,
+    its results.json text, and each pair's codes and comparisons (the same from either side)."""
+    from .crossyear import Pair, _Quotes, check_pair
+    from .models import SEVERITY_ORDER
+    from .rubric import score_rubric
+
+    i, (path, loc), mine = item
+    result = read_record(loc).full_result(path)
+    quotes = _Quotes()
+    x_by_pair, info = [], []
+    for n, role, (other_path, other_loc) in mine:
+        other = read_record(other_loc).full_result(other_path)
+        prev, cur = (result, other) if role == "prev" else (other, result)
+        pair = Pair(-1, -1)
+        found = check_pair(prev, cur, quotes, job.opts.select, job.opts.ignore, pair)
+        codes: list[str] = []
+        for _, f in found:
+            if f.code not in codes:
+                codes.append(f.code)
+        own = [f for owner, f in found if owner is result]
+        result.findings.extend(own)
+        x_by_pair.append((n, [f.model_dump() for f in own]))
+        info.append((n, codes, pair.compared))
+    result.findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line or 0, f.code))
+    if result.rubric is not None and any(f.code.startswith("X") for f in result.findings):
+        result.rubric = score_rubric(result)
+    error = None
+    try:
+        write_report(job.plan, i, result)
+    except OutputError as exc:
+        error = str(exc)
+    return i, x_by_pair, result.rubric, _dumps(result.to_public()), info, error
 
 
 def _rescore_cross_year(results: list[AuditResult]) -> None:
@@ -850,7 +1021,7 @@ def _rescore_cross_year(results: list[AuditResult]) -> None:
 
 
 def _write_outputs(folder: OutFolder, plan: OutputPlan, paths, keys, results, publics, fresh, full,
-                   pairs, notes, cross_year: dict | None = None) -> int:
+                   pairs, notes, cross_year: dict | None = None, with_x: set[int] = frozenset()) -> int:
     """Report files that are not current, then the batch files (unless nothing changed since
     they were written). Returns how many report files were (re)written here in the parent."""
     store = folder.store
@@ -862,7 +1033,8 @@ def _write_outputs(folder: OutFolder, plan: OutputPlan, paths, keys, results, pu
     for i, (r, name) in enumerate(zip(results, plan.names)):
         xsig = _x_signature(r)
         mark = [keys[i] or "", xsig]
-        current = (i in fresh and not xsig) or (written.get(name) == mark and (folder.dir / name).exists())
+        current = ((i in fresh and not xsig) or i in with_x
+                   or (written.get(name) == mark and (folder.dir / name).exists()))
         if not current:
             whole = full.get(i)
             if whole is None and keys[i] and not r.error:
@@ -898,7 +1070,7 @@ def _public_texts(results, keys, publics, full, store, min_severity: str = "info
     from .render.common import at_least
 
     for i, r in enumerate(results):
-        if i in full or any(f.code.startswith("X") for f in r.findings):
+        if i in full or (any(f.code.startswith("X") for f in r.findings) and publics[i] is None):
             text = _dumps(at_least(full.get(i) or r, min_severity).to_public())
         else:
             text = publics[i] or (store.public(keys[i]) if keys[i] else None)

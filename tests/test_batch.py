@@ -273,7 +273,7 @@ def test_streamed_results_json_equals_the_machine_renderer(tmp_path):
 
 def test_saved_record_gives_back_the_whole_result(tmp_path):
     """light + tables + extras of a saved record rebuild the result exactly (internal fields
-    included), and light alone is the result without its tables."""
+    included), and light alone is the result without its tables' cell provenance."""
     from summarizer.batch import Record, full_dump
     from summarizer.pipeline import audit_one
 
@@ -283,5 +283,7 @@ def test_saved_record_gives_back_the_whole_result(tmp_path):
         rec = Record.from_bytes(Record.of(r).to_bytes())
         assert full_dump(rec.full_result()) == full_dump(r)
         assert r.facts.title_line and rec.full_result().facts.title_line == r.facts.title_line
-        assert rec.light_result().tables == [] and rec.light_result().findings == r.findings
+        light = rec.light_result()
+        assert light.findings == r.findings and [t.status for t in light.tables] == [t.status for t in r.tables]
+        assert all(not t.sources and not t.row_lines for t in light.tables)
         assert json.loads(rec.public) == json.loads(json.dumps(r.to_public(), ensure_ascii=False))

@@ -130,4 +130,33 @@ def test_rerun_reuses_the_pairs_findings_and_writes_the_same_files(tmp_path, mon
     again = run_batch([a, b], Options(no_llm=True), out_dir=out, progress=False, stats=stats)
     assert stats["cached"] == 2 and stats["rewritten"] == 0
     assert [f.model_dump() for f in again[0].findings] == [f.model_dump() for f in first[0].findings]
+    assert [r.rubric for r in again] == [r.rubric for r in first]  # re-scored alike
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.suffix != ".xlsx"} == files
+
+
+def test_pairs_settled_in_worker_processes_match_the_single_process_run(tmp_path):
+    """Enough pairs for the worker stage: each paired report loaded, paired, re-scored and
+    written in a worker; every file equals the one-process run's, and a re-run reuses them."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seeds = [s for s in range(400) if (c := generate(random.Random(s), "2021", "cells", None).cells)
+             and c.get("applications.carried_over.total") != c.get("applications.carried_forward.total")][:18]
+    paths = []
+    for s in seeds:
+        d = folder / f"s{s}"
+        d.mkdir()
+        a, b, _ = pair_files(d, "2021", s)
+        paths += [a, b]
+    outs = {}
+    for procs in (1, 2):
+        out = tmp_path / f"out{procs}"
+        stats = {}
+        results = run_batch(paths, Options(no_llm=True), out_dir=out, procs=procs, progress=False, stats=stats)
+        assert sum(any(f.code == "X001" for f in r.findings) for r in results) == len(paths)
+        assert stats["paired_in_workers"] == (len(paths) if procs == 2 else 0)
+        outs[procs] = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+                       if p.is_file() and ".audit-state" not in p.parts and p.suffix != ".xlsx"}
+    assert outs[2] == outs[1]
+    stats: dict = {}
+    run_batch(paths, Options(no_llm=True), out_dir=tmp_path / "out2", procs=2, progress=False, stats=stats)
+    assert stats["cached"] == len(paths) and stats["rewritten"] == 0
