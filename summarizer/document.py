@@ -32,6 +32,9 @@ class Document:
     lines: list[Line]
     source_kind: str = "text"  # text / html / pdf / docx / ocr
     notes: list[str] = field(default_factory=list)  # what the reader had to do (OCR, repaired bytes…), for the reviewer
+    # OCR: line number → (start, end, confidence) spans of the raw line read below the
+    # confidence threshold; the table extractor marks the cells in them (Facts.low_confidence_cells)
+    low_confidence: dict[int, list[tuple[int, int, float]]] = field(default_factory=dict)
 
     def line(self, no: int) -> Line:
         return self.lines[no - 1]

@@ -17,12 +17,16 @@ MAX_BYTES = 20 * 1024 * 1024  # larger inputs are refused with a clear message
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # scans: read through OCR (readers/image.py)
 
 __all__ = ["MAX_BYTES", "Document", "InputError", "decode_bytes", "read_document"]
 
 
-def read_document(path: str | Path) -> Document:
-    """Read one report file. Raises InputError with a reviewer-readable reason."""
+def read_document(path: str | Path, ocr: str = "auto") -> Document:
+    """Read one report file. Raises InputError with a reviewer-readable reason.
+
+    `ocr`: "auto" reads scanned PDF pages and images through OCR when the `ocr` extra is
+    installed, "force" OCRs every PDF page, "off" never runs OCR (--ocr / --no-ocr)."""
     p = Path(path)
     if not p.exists():
         raise InputError("文件不存在（no such file）")
@@ -40,9 +44,13 @@ def read_document(path: str | Path) -> Document:
     except OSError as exc:
         raise InputError(f"无法读取（cannot read: {exc.strerror}）") from exc
     if suffix == ".pdf" or data.startswith(b"%PDF-"):
-        from .pdf import pdf_to_text  # lazy: pdfplumber is heavy and optional
+        from .pdf import read_pdf  # lazy: pdfplumber is heavy and optional
 
-        return to_document(pdf_to_text(data), str(path), "pdf", "pdf")
+        return _paged_document(read_pdf(data, ocr), str(path), "pdf")
+    if suffix in IMAGE_SUFFIXES or _image_magic(data):
+        from .image import read_image  # lazy: OCR only when an image is read
+
+        return _paged_document(read_image(data, ocr), str(path), "image")
     if suffix == ".docx" or (data.startswith(b"PK\x03\x04") and b"word/" in data[:4000]):
         from .docx import docx_to_text
 
@@ -53,3 +61,16 @@ def read_document(path: str | Path) -> Document:
 
         return to_document(html_to_text(text), str(path), enc, "html")
     return to_document(text, str(path), enc)
+
+
+def _image_magic(data: bytes) -> bool:
+    return data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*"))
+
+
+def _paged_document(read, path: str, encoding: str) -> Document:
+    """A Document from a paged reader's ReadText: OCR'd text is source_kind "ocr", with the
+    reader's notes and the low-confidence spans by 1-based line number."""
+    doc = to_document(read.text, path, encoding, "ocr" if read.ocr else "pdf")
+    doc.notes.extend(read.notes)
+    doc.low_confidence = {i + 1: spans for i, spans in read.low.items()}
+    return doc

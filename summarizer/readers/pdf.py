@@ -128,30 +128,90 @@ def _pdf_page_items(page) -> list[tuple[float, int, list[str]]]:
 
 
 def pdf_to_text(data: bytes) -> str:
-    """PDF bytes → report text, page by page in reading order: text lines outside tables as
+    """PDF bytes → report text from the text layer only (no OCR); see `read_pdf`."""
+    return read_pdf(data, "off").text
+
+
+# A page with fewer visible characters than this in its text layer, and an image covering
+# much of it, is a scanned page (a CMS stamp or page number may still be text).
+_SCANNED_MAX_CHARS = 20
+_SCANNED_MIN_IMAGE_AREA = 0.3
+
+
+def _is_scanned(page) -> bool:
+    """No (or almost no) text layer, but a page-sized image: a scan to OCR."""
+    chars = sum(1 for c in page.chars if c.get("text", "").strip())
+    if chars >= _SCANNED_MAX_CHARS:
+        return False
+    area = float(page.width) * float(page.height) or 1.0
+    return any((float(im["x1"]) - float(im["x0"])) * (float(im["bottom"]) - float(im["top"])) >= _SCANNED_MIN_IMAGE_AREA * area
+               for im in page.images)
+
+
+def read_pdf(data: bytes, ocr: str = "auto"):
+    """PDF bytes → ReadText, page by page in reading order: text lines outside tables as
     lines, each table row as one tab-separated line (None cells → ""). Page footers such as
     "- 3 -" are dropped; a table continued on the next page simply continues there. Pages are
-    separated by a form feed at the start of a page's first line, so findings can cite the page."""
+    separated by a form feed at the start of a page's first line, so findings can cite the page.
+
+    Scanned pages (no text layer, a page-sized image) go through OCR (readers/ocr.py) when
+    `ocr` is "auto" and the extra is installed; "force" OCRs every page, "off" never."""
     try:
         import pdfplumber  # lazy: heavy, and optional for text-only users
     except ImportError as exc:
         raise InputError("PDF 需要安装 pdfplumber：pip install pdfplumber") from exc
+    from .ocr_layout import ReadText
 
-    lines: list[str] = []
+    per_page: list[list[str] | None] = []  # None: a page to OCR
+    scanned: list[int] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages):
+                if ocr == "force" or _is_scanned(page):
+                    scanned.append(number)
+                    if ocr != "off":
+                        per_page.append(None)
+                        continue
                 page_lines = [ln for _, _, chunk in _pdf_page_items(page) for ln in chunk]
-                page_lines = [ln for ln in page_lines if not FOOTER.match(ln)] or [""]
-                if number:
-                    page_lines[0] = "\f" + page_lines[0]  # a new page (document.to_document counts them)
-                lines.extend(page_lines)
+                per_page.append([ln for ln in page_lines if not FOOTER.match(ln)])
     except InputError:
         raise
     except Exception as exc:  # pdfminer raises many kinds of errors on damaged files
         raise InputError(f"无法解析 PDF（cannot parse PDF: {type(exc).__name__}: {exc}）") from exc
-    if not any(ln.strip() for ln in lines):
+    out = ReadText()
+    ocr_result = None
+    if any(p is None for p in per_page):
+        from . import ocr as ocr_mod
+
+        if ocr == "force" or ocr_mod.available():
+            ocr_result = ocr_mod.ocr_pdf(data, [i for i, p in enumerate(per_page) if p is None])
+        else:  # auto without the extra: read what has a text layer, say what was left out
+            per_page = [p if p is not None else [] for p in per_page]
+    for number, page_lines in enumerate(per_page):
+        if page_lines is None:
+            page = ocr_result.pages[number]
+            for i, spans in page.low.items():
+                out.low[len(out.lines) + i] = spans
+            page_lines = page.lines
+        page_lines = list(page_lines) or [""]
+        if number:
+            page_lines[0] = "\f" + page_lines[0]  # a new page (document.to_document counts them)
+        out.lines.extend(page_lines)
+    if ocr_result is not None:
+        out.ocr = True
+        out.notes.append(ocr_result.note(len(per_page)))
+    elif scanned:
+        why = "已使用 --no-ocr" if ocr == "off" else f"需要 OCR 扩展：{_install_hint()}"
+        if not any(ln.strip() for ln in out.lines):
+            raise InputError(f"PDF 没有文字层（扫描件），未识别（{why}）（PDF has no text layer: scanned）")
+        pages = "、".join(str(i + 1) for i in scanned)
+        out.notes.append(f"第 {pages} 页是扫描图像、没有文字层，未识别（{why}）；这些页的内容未审查")
+    if not any(ln.strip() for ln in out.lines):
         raise InputError("PDF 没有文字层（扫描件？需要先 OCR）（PDF has no text layer: scanned? OCR it first）")
-    return "\n".join(lines) + "\n"
+    return out
 
 
+def _install_hint() -> str:
+    from .ocr_layout import INSTALL_HINT
+
+    return INSTALL_HINT
