@@ -50,6 +50,7 @@ def audit_document(doc: Document, select: Iterable[str] | None = None,
     ex = extract(doc, facts.sections)
     facts.cells = ex.cells
     facts.format_version = ex.format_version
+    facts.low_confidence_cells = ex.low_confidence
     if not facts.sections and not ex.cells:
         raise InputError("不是政府信息公开工作年度报告（没有找到六个部分的标题，也没有统计表）")
     ctx = Context(doc=doc, facts=facts, tables=ex.tables, format_evidence=ex.format_evidence)
@@ -77,10 +78,11 @@ def audit_text(text: str, name: str = "<text>", select: Iterable[str] | None = N
 
 
 def audit_path(path: str | Path, select: Iterable[str] | None = None,
-               ignore: Iterable[str] | None = None) -> tuple[AuditResult, Document | None]:
-    """Audit one file. Unreadable input gives a result with `error` set instead of raising."""
+               ignore: Iterable[str] | None = None, ocr: str = "auto") -> tuple[AuditResult, Document | None]:
+    """Audit one file. Unreadable input gives a result with `error` set instead of raising.
+    `ocr`: auto / force / off, for scanned pages (readers.read_document)."""
     try:
-        doc = read_document(path)
+        doc = read_document(path, ocr)
         return audit_document(doc, select, ignore), doc
     except InputError as exc:
         return AuditResult(file=str(path), error=str(exc)), None

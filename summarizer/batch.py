@@ -101,7 +101,7 @@ def options_fingerprint(opts: Options, config) -> dict:
         llm = {"model": config.model, "endpoint": config.endpoint_id, "json_schema": config.use_json_schema,
                "extra_body": config.extra_body, "max_tokens": config.max_tokens, "temperature": config.temperature}
     return {"select": sorted(opts.select or []), "ignore": sorted(opts.ignore or []), "no_llm": opts.no_llm,
-            "llm": llm, "version": __version__, "state_schema": STATE_SCHEMA}
+            "llm": llm, "version": __version__, "state_schema": STATE_SCHEMA, "ocr": opts.ocr}
 
 
 def input_key(path: str, fingerprint: dict) -> str | None:
@@ -179,7 +179,7 @@ def _det_chunk(items: list[tuple[int, str]], opts: Options, config, want_llm: bo
     for i, path in items:
         try:
             if want_llm:
-                r, doc = audit_path(path, opts.select, opts.ignore)
+                r, doc = audit_path(path, opts.select, opts.ignore, ocr=opts.ocr)
                 out.append((i, r, None if r.error else doc))
             else:
                 out.append((i, audit_one(path, opts, config), None))
@@ -191,7 +191,7 @@ def _det_chunk(items: list[tuple[int, str]], opts: Options, config, want_llm: bo
 def _deterministic(todo: list[tuple[int, str]], opts: Options, config, want_llm: bool,
                    procs: int) -> Iterator[list[tuple]]:
     """Chunks of (index, result, doc) as they finish, from a process pool or in-process."""
-    if procs <= 1 or len(todo) < MIN_PARALLEL:
+    if procs <= 1 or (len(todo) < MIN_PARALLEL and _scans(todo, opts) < 2):
         for item in todo:
             yield _det_chunk([item], opts, config, want_llm)
         return
@@ -201,13 +201,28 @@ def _deterministic(todo: list[tuple[int, str]], opts: Options, config, want_llm:
     # forkserver: safe while LLM threads (or a test's fake server) run in this process
     ctx = mp.get_context("forkserver") if "forkserver" in mp.get_all_start_methods() else None
     size = max(1, min(64, len(todo) // (procs * 8)))
-    ex = ProcessPoolExecutor(max_workers=procs, mp_context=ctx)
+    ex = ProcessPoolExecutor(max_workers=procs, mp_context=ctx, initializer=_quiet_worker)
     try:
         futs = [ex.submit(_det_chunk, todo[k:k + size], opts, config, want_llm) for k in range(0, len(todo), size)]
         for f in as_completed(futs):
             yield f.result()
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
+
+
+def _scans(todo: list[tuple[int, str]], opts: Options) -> int:
+    """How many inputs look like scans (seconds per page of OCR): two are worth the pool."""
+    if opts.ocr == "off" or not any(p.lower().endswith((".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"))
+                                    for _, p in todo):
+        return 0
+    from .readers import likely_scanned
+
+    return sum(1 for _, p in todo if likely_scanned(p, opts.ocr))
+
+
+def _quiet_worker() -> None:
+    """Workers draw no progress bars of their own (the batch bar counts reports)."""
+    os.environ["AUDIT_NO_PROGRESS"] = "1"
 
 
 class RateLimiter:

@@ -49,6 +49,9 @@ def audit(
     procs: int = typer.Option(0, "--procs", help="确定性审查的进程数（0 = CPU 核数，最多 8；1 = 不开子进程）"),
     rpm: float = typer.Option(0.0, "--rpm", help="每分钟最多大模型请求数（0 = 不限；429 仍按 Retry-After 重试）"),
     fresh: bool = typer.Option(False, "--fresh", help="忽略 -o 目录中已保存的结果，全部重新审查"),
+    ocr: Optional[bool] = typer.Option(None, "--ocr/--no-ocr",
+                                       help="扫描件 OCR：默认在没有文字层的页面自动识别（需安装 ocr 扩展）；"
+                                            "--ocr 对 PDF 每页强制识别，--no-ocr 不识别"),
     llm_batch: Optional[str] = typer.Option(None, "--llm-batch",
                                             help="经 Batch API 处理大模型调用：submit | status | collect（需 -o）"),
 ) -> None:
@@ -71,7 +74,8 @@ def audit(
     from .pipeline import Options, expand_inputs
 
     opts = Options(select=_codes(select), ignore=_codes(ignore), no_llm=no_llm, model=model, no_cache=no_cache, cache_dir=cache_dir,
-                   llm_budget=llm_budget, json_schema=json_schema)
+                   llm_budget=llm_budget, json_schema=json_schema,
+                   ocr="auto" if ocr is None else ("force" if ocr else "off"))
     paths = expand_inputs(reports)
     if not paths:
         typer.echo("audit: 文件夹中没有可审查的报告文件（no report files found）", err=True)

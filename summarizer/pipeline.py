@@ -12,7 +12,8 @@ from pathlib import Path
 from .audit import audit_path
 from .models import AuditResult
 
-REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".pdf", ".docx", ".text"}
+REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".pdf", ".docx", ".text",
+                   ".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # images: scans, read through OCR
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Options:
     cache_dir: Path | None = None
     llm_budget: float = 120.0
     json_schema: bool = False
+    ocr: str = "auto"  # "auto" (scanned pages when the extra is installed) / "force" (--ocr) / "off" (--no-ocr)
     extra: dict = field(default_factory=dict)
 
 
@@ -51,7 +53,7 @@ def llm_config(opts: Options):
 
 
 def audit_one(path: str, opts: Options, config=None) -> AuditResult:
-    result, doc = audit_path(path, opts.select, opts.ignore)
+    result, doc = audit_path(path, opts.select, opts.ignore, ocr=opts.ocr)
     if result.error or doc is None:
         return result
     if config is not None and getattr(config, "enabled", False):

@@ -16,6 +16,10 @@ def _all(ctx: Context, keys: list[str]) -> list | None:
     vals = [ctx.cells.get(k) for k in keys]
     if any(k not in ctx.cells for k in keys) or any(v is None for v in vals):
         return None
+    # OCR: a relation that needs a cell read below the confidence threshold is not checked, so a
+    # misread digit never becomes an arithmetic error; S012 (checks/ocr_cells.py) lists the cell.
+    if any(k in ctx.facts.low_confidence_cells for k in keys):
+        return None
     return vals
 
 
@@ -125,6 +129,8 @@ def cumulative_below_year(ctx: Context):
 def negative_counts(ctx: Context):
     for key, value in ctx.cells.items():
         if value is None or value >= 0 or key.endswith(".change"):
+            continue
+        if key in ctx.facts.low_confidence_cells:  # OCR, low confidence: S012 instead (see _all)
             continue
         ev = ctx.cell_evidence(key)
         line, quote = (ev.line, ev.quote) if ev else ctx.anchor()

@@ -74,3 +74,25 @@ def _paged_document(read, path: str, encoding: str) -> Document:
     doc.notes.extend(read.notes)
     doc.low_confidence = {i + 1: spans for i, spans in read.low.items()}
     return doc
+
+
+def likely_scanned(path: str | Path, ocr: str = "auto") -> bool:
+    """A cheap guess, for batch planning: an image, or a PDF whose first page has no text layer."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        return True
+    if suffix != ".pdf":
+        return False
+    if ocr == "force":
+        return True
+    try:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(str(p))
+        try:
+            return len(pdf) > 0 and pdf[0].get_textpage().count_chars() < 20
+        finally:
+            pdf.close()
+    except Exception:
+        return False

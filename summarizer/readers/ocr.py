@@ -41,14 +41,20 @@ def available() -> bool:
     """Is the OCR extra installed? (A cheap check: no model is loaded.)"""
     import importlib.util
 
-    return all(importlib.util.find_spec(m) is not None for m in ("rapidocr", "onnxruntime", "numpy"))
+    try:
+        return all(importlib.util.find_spec(m) is not None for m in ("rapidocr", "onnxruntime", "numpy"))
+    except (ImportError, ValueError):
+        return False
 
 
 def _model_files() -> dict[str, Path]:
-    """The det / rec / cls model files shipped inside the rapidocr wheel."""
+    """The det / rec / cls model files: those shipped inside the rapidocr wheel, or those in
+    the folder AUDIT_OCR_MODEL_DIR names (other PP-OCR ONNX models, still loaded offline)."""
+    import os
+
     import rapidocr
 
-    models = Path(rapidocr.__file__).resolve().parent / "models"
+    models = Path(os.environ.get("AUDIT_OCR_MODEL_DIR") or Path(rapidocr.__file__).resolve().parent / "models")
     found: dict[str, Path] = {}
     for task in ("det", "rec", "cls"):
         candidates = sorted(models.glob(f"*_{task}_*.onnx")) + sorted(models.glob(f"*{task}*.onnx"))
@@ -73,6 +79,14 @@ def _quiet_logging() -> None:
         pass
 
 
+def _model_dir_shown() -> str:
+    import os
+
+    import rapidocr
+
+    return os.environ.get("AUDIT_OCR_MODEL_DIR") or str(Path(rapidocr.__file__).resolve().parent / "models")
+
+
 @lru_cache(maxsize=1)
 def engine():
     """The RapidOCR engine, loaded once per process. Raises OcrUnavailable with what to install."""
@@ -86,7 +100,8 @@ def engine():
     files = _model_files()
     missing = [t for t in ("det", "rec", "cls") if t not in files or not files[t].is_file()]
     if missing:
-        raise OcrUnavailable(f"OCR 模型文件缺失（{'、'.join(missing)}，应随 rapidocr 安装包提供）；"
+        where = _model_dir_shown()
+        raise OcrUnavailable(f"OCR 模型文件缺失（{'、'.join(missing)}，应在 {where}）；"
                              f"本工具不在运行时下载模型，请重新安装：{INSTALL_HINT}")
     params = {
         "Global.log_level": "critical",

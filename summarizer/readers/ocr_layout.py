@@ -251,11 +251,10 @@ def _unruled_tables(lines: list[list[Box]], char: float) -> tuple[list[_Piece], 
             cols = [(min(b.x0 for b in cell), max(b.x1 for b in cell)) for cell in widest]
             for cells in run:
                 slots: list[list[Box]] = [[] for _ in cols]
-                for cell in cells:
-                    x0, x1 = min(b.x0 for b in cell), max(b.x1 for b in cell)
-                    best = max(range(len(cols)), key=lambda k: (min(x1, cols[k][1]) - max(x0, cols[k][0]),
-                                                               -abs((x0 + x1) / 2 - sum(cols[k]) / 2)))
-                    slots[best].extend(cell)
+                for b in (b for cell in cells for b in cell):  # each box to the column it overlaps most
+                    best = max(range(len(cols)), key=lambda k: (min(b.x1, cols[k][1]) - max(b.x0, cols[k][0]),
+                                                               -abs(b.cx - sum(cols[k]) / 2)))
+                    slots[best].append(b)
                 row = [_join_boxes(s) for s in slots]
                 top = min(b.y0 for cell in cells for b in cell)
                 pieces.append(_row_pieces(row, top, cols[0][0], cols[-1][1]))

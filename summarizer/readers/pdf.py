@@ -200,6 +200,8 @@ def read_pdf(data: bytes, ocr: str = "auto"):
     if ocr_result is not None:
         out.ocr = True
         out.notes.append(ocr_result.note(len(per_page)))
+        if not any(ln.strip() for ln in out.lines):
+            raise InputError("PDF 是扫描件，OCR 未识别出文字（scanned PDF: OCR found no text）")
     elif scanned:
         why = "已使用 --no-ocr" if ocr == "off" else f"需要 OCR 扩展：{_install_hint()}"
         if not any(ln.strip() for ln in out.lines):

@@ -22,12 +22,17 @@ def _v(value) -> str:
     return str(value)
 
 
+def _where(page: int | None, line: int | None) -> str:
+    """"第2页 第14行" for paged inputs (PDF, OCR), "第14行" otherwise."""
+    return (f"第{page}页 " if page else "") + f"第{line}行"
+
+
 def _finding(f: Finding) -> list[str]:
     src = "（大模型发现，引文已核验）" if f.source == "llm" else ""
     out = [f"- **{f.code}** {f.message}{src}",
-           f"  - 第{f.line}行：「{_esc(f.quote[:200])}{'…' if len(f.quote) > 200 else ''}」"]
+           f"  - {_where(f.page, f.line)}：「{_esc(f.quote[:200])}{'…' if len(f.quote) > 200 else ''}」"]
     for e in f.related:
-        out.append(f"  - 第{e.line}行：「{_esc(e.quote[:200])}」")
+        out.append(f"  - {_where(e.page, e.line)}：「{_esc(e.quote[:200])}」")
     return out
 
 
@@ -58,7 +63,7 @@ def _headline(r: AuditResult) -> list[str]:
         f"办理结果总计 {cell('applications.total.total')}，结转下年 {cell('applications.carried_forward.total')}） |",
         f"| 行政复议 / 行政诉讼 | {cell('litigation.review.total')} / {lit_suit} 件 |",
         f"| 发现 | 错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']} |",
-    ]
+    ] + [f"| 文字来源 | {_esc(note)} |" for note in r.input_notes]  # e.g. OCR and its mean confidence
 
 
 def _table_md(r: AuditResult, name: str) -> list[str]:

@@ -62,6 +62,7 @@ class Extraction:
     cells: dict[str, int | float | None]
     format_version: str | None
     format_evidence: str = ""
+    low_confidence: list[str] = field(default_factory=list)  # cells whose token OCR read below the threshold
 
 
 def fit(values: list[Token], n: int) -> tuple[list[Token | None], str]:
@@ -307,7 +308,7 @@ def _decide_format(w: _Walker) -> tuple[str | None, str]:
 
 
 def _cells_of_row(table: str, key_prefix: str, hit: RowHit, columns: tuple[str, ...],
-                  cells: dict, sources: dict) -> str:
+                  cells: dict, sources: dict, low: set[str]) -> str:
     fitted, note = fit(hit.values, len(columns))
     for col, tok in zip(columns, fitted):
         key = f"{key_prefix}.{col}"
@@ -317,10 +318,12 @@ def _cells_of_row(table: str, key_prefix: str, hit: RowHit, columns: tuple[str, 
         else:
             cells[key] = tok.value
             sources[key] = (tok.line, tok.raw)
+        if tok is not None and tok.low_confidence:
+            low.add(key)
     return note
 
 
-def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cells: dict) -> None:
+def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cells: dict, low: set[str]) -> None:
     spec = table_spec(table, fmt)
     spec_ids = [r.id for r in spec.rows]
     notes = []
@@ -338,18 +341,20 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
         result.row_lines[prefix] = hit.line
         if hit.subrows and hit.nums() == 0:
             for n, sub in enumerate(hit.subrows, start=1):
-                note = _cells_of_row(table, f"{prefix}.{n}", sub, columns, cells, result.sources)
+                note = _cells_of_row(table, f"{prefix}.{n}", sub, columns, cells, result.sources, low)
                 result.row_labels[f"{prefix}.{n}"] = sub.label
                 result.row_lines[f"{prefix}.{n}"] = sub.line
                 if note:
                     notes.append(f"{sub.label}：{note}")
             for col in columns:
+                if any(f"{prefix}.{n}.{col}" in low for n in range(1, len(hit.subrows) + 1)):
+                    low.add(f"{prefix}.{col}")  # a sum of sub-rows is as uncertain as its parts
                 vals = [cells.get(f"{prefix}.{n}.{col}") for n in range(1, len(hit.subrows) + 1)]
                 nums = [v for v in vals if v is not None]
                 cells[f"{prefix}.{col}"] = sum(nums) if nums else None
                 result.sources[f"{prefix}.{col}"] = (hit.line, hit.label)
         else:
-            note = _cells_of_row(table, prefix, hit, columns, cells, result.sources)
+            note = _cells_of_row(table, prefix, hit, columns, cells, result.sources, low)
             if note:
                 notes.append(f"{hit.label}（第{hit.line}行）：{note}")
     for extra in w.extra[table]:
@@ -357,7 +362,7 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
     other_hit = next((h for h in w.hits[table] if h.row_id == "other" and h.nums()), None)
     if table == "applications" and fmt == "2021" and other_hit and not found & {"other_1", "other_2", "other_3"}:
         # the 2019 single row （六）其他处理 kept in a 2021 report: keep its values, say so (S007)
-        _cells_of_row(table, "applications.other", other_hit, spec.row("other_1").columns, cells, result.sources)
+        _cells_of_row(table, "applications.other", other_hit, spec.row("other_1").columns, cells, result.sources, low)
         result.row_lines["applications.other"] = other_hit.line
         found |= {"other_1", "other_2", "other_3"}
         result.extra_rows = [e for e in result.extra_rows if e["line"] != other_hit.line]
@@ -369,7 +374,7 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
         result.reason = "；".join(notes)
 
 
-def _build_litigation(w: _Walker, result: TableResult, cells: dict) -> None:
+def _build_litigation(w: _Walker, result: TableResult, cells: dict, low: set[str]) -> None:
     values = w.lit_values
     n = len(LITIGATION_GROUPS) * len(LITIGATION_COLUMNS)
     per_group = [w.lit_groups.get(g, []) for g in LITIGATION_GROUPS]
@@ -386,6 +391,8 @@ def _build_litigation(w: _Walker, result: TableResult, cells: dict) -> None:
             key = f"litigation.{g}.{c}"
             cells[key] = None if tok is None or tok.kind == EMPTY else tok.value
             result.sources[key] = (tok.line, tok.raw) if tok else (values[-1].line, "")
+            if tok is not None and tok.low_confidence:
+                low.add(key)
             i += 1
     result.reason = note
     result.status = "parsed" if not note else "partial"
@@ -412,14 +419,15 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
     fmt, evidence = _decide_format(w)
     layout = max(layouts, key=layouts.get) if layouts else None
     cells: dict[str, int | float | None] = {}
+    low: set[str] = set()  # OCR: cells read below the confidence threshold
     tables: dict[str, TableResult] = {}
     for name in TABLE_NAMES:
         res = TableResult(name=name, status="missing", layout=layout,
                           first_line=w.first_line.get(name), last_line=w.last_line.get(name))
         if name == "litigation":
-            _build_litigation(w, res, cells)
+            _build_litigation(w, res, cells, low)
         elif w.hits[name] or w.extra[name]:
-            _build_row_table(w, name, fmt or "2021", res, cells)
+            _build_row_table(w, name, fmt or "2021", res, cells, low)
             res.status = "partial" if res.missing_rows else "parsed"
         tables[name] = res
     _explain_unparsed(doc, sections, tables)
@@ -435,7 +443,8 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
             fmt, evidence = "2019", "二表列名（本年新制作数量/对外公开总数量），表格数值未能提取"
         elif cells:
             fmt, evidence = "2021", "无法从列名判断，按2021年格式读取"
-    return Extraction(tables=tables, cells=cells, format_version=fmt, format_evidence=evidence)
+    return Extraction(tables=tables, cells=cells, format_version=fmt, format_evidence=evidence,
+                      low_confidence=sorted(k for k in low if k in cells))
 
 
 _FIFTEEN = re.compile(r"(?<![\d.])(\d+(?:[ \t]+\d+){14})(?![\d.]|[ \t]+\d)")

@@ -31,6 +31,7 @@ class Token:
     value: int | float | None = None
     start: int = 0  # span in the normalized line, for quoting
     end: int = 0
+    low_confidence: bool = False  # OCR read it below the threshold (Document.low_confidence)
 
 
 _SPACE_NUMS = re.compile(r"^(?P<label>.*?)(?P<nums>(?:(?:^|\s+)[+\-]?\d+(?:\.\d+)?(?:万元)?)+)\s*$")
@@ -153,5 +154,16 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
                 tokens[-1].raw += text.strip()
                 continue
         layouts[layout] = layouts.get(layout, 0) + 1
-        tokens.extend(tokenize_line(text, no, layout))
+        line_tokens = tokenize_line(text, no, layout)
+        if no in doc.low_confidence:
+            _mark_low_confidence(line_tokens, ln, doc.low_confidence[no])
+        tokens.extend(line_tokens)
     return tokens, layouts
+
+
+def _mark_low_confidence(tokens: list[Token], ln, spans: list[tuple[int, int, float]]) -> None:
+    """OCR: a token whose text lies in a span read below the confidence threshold is marked."""
+    for tok in tokens:
+        if tok.kind in (NUM, EMPTY, TEXT) and tok.end > tok.start:
+            raw_start, raw_end = ln.idx[tok.start], ln.idx[tok.end - 1] + 1
+            tok.low_confidence = any(s < raw_end and raw_start < e for s, e, _c in spans)
