@@ -221,8 +221,10 @@ def _scans(todo: list[tuple[int, str]], opts: Options) -> int:
 
 
 def _quiet_worker() -> None:
-    """Workers draw no progress bars of their own (the batch bar counts reports)."""
+    """Workers draw no progress bars of their own (the batch bar counts reports), and OCR in a
+    worker uses one thread: the pool already keeps every core busy."""
     os.environ["AUDIT_NO_PROGRESS"] = "1"
+    os.environ.setdefault("AUDIT_OCR_THREADS", "1")
 
 
 class RateLimiter:

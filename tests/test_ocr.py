@@ -86,11 +86,18 @@ def test_paragraph_wrapped_by_the_page_is_joined_but_headings_and_sentence_ends_
         _box(100, 350, "三、收到和处理政府信息公开申请情况", w=600),
         _box(560, 1600, "- 2 -", w=60),
     ]
-    page = build_page(boxes, [])
+    page = build_page(boxes, [], page_width=1240)
     assert page.lines == ["二、主动公开政府信息情况",
                           "全年主动公开政府信息一百六十六条，其中部门文件四十九条。",
                           "本年度共收到申请一百一十件，结转下年度继续办理三件。本段在页宽处以句号结束。一二三四五",
                           "三、收到和处理政府信息公开申请情况"]  # the page footer is dropped
+
+
+def test_short_lines_are_never_joined():
+    """A page of short lines (the end of a report): the widest one is no wrapped paragraph."""
+    boxes = [_box(100, 100, "六、其他需要报告的事项", w=300), _box(100, 150, "无", w=30),
+             _box(100, 200, "某市某局", w=120), _box(100, 250, "2024年1月15日", w=200)]
+    assert build_page(boxes, [], page_width=1240).lines == ["六、其他需要报告的事项", "无", "某市某局", "2024年1月15日"]
 
 
 def test_unruled_table_columns_from_the_fullest_row():

@@ -103,6 +103,9 @@ def engine():
         where = _model_dir_shown()
         raise OcrUnavailable(f"OCR 模型文件缺失（{'、'.join(missing)}，应在 {where}）；"
                              f"本工具不在运行时下载模型，请重新安装：{INSTALL_HINT}")
+    import os
+
+    threads = int(os.environ.get("AUDIT_OCR_THREADS", "0") or 0)  # batch workers: 1 each (no oversubscription)
     params = {
         "Global.log_level": "critical",
         "Global.use_cls": False,  # pages are rendered upright; the orientation model only costs time
@@ -110,6 +113,9 @@ def engine():
         "Rec.model_path": str(files["rec"]),
         "Cls.model_path": str(files["cls"]),
     }
+    if threads > 0:
+        params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
+        params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
     try:
         eng = RapidOCR(params=params)
     except Exception as exc:
@@ -222,7 +228,7 @@ def ocr_image(rgb) -> tuple[PageText, list[float]]:
             alt = digit_reading(eng, rgb, b)
             if alt is not None and clean_number(alt[0]):
                 b.text, b.conf = alt
-    return build_page(boxes, grids), [b.conf for b in boxes]
+    return build_page(boxes, grids, float(rgb.shape[1])), [b.conf for b in boxes]
 
 
 # ---------------------------------------------------------------- pages and notes

@@ -266,12 +266,14 @@ def _unruled_tables(lines: list[list[Box]], char: float) -> tuple[list[_Piece], 
 
 
 def _reflow(pieces: list[_Piece], left: float, right: float, char: float) -> list[_Piece]:
-    """Join the lines of a paragraph the page wrapped (see the module docstring)."""
+    """Join the lines of a paragraph the page wrapped (see the module docstring). Only lines
+    that fill the text column count as wrapped: a short heading followed by "无" is not."""
     out: list[_Piece] = []
     for p in pieces:
         prev = out[-1] if out else None
         if (prev is not None and not prev.table and not p.table
-                and prev.x1 >= right - 1.5 * char and p.x0 <= left + 0.6 * char
+                and prev.x1 >= right - 1.5 * char and prev.x0 <= left + 2.5 * char
+                and p.x0 <= left + 0.6 * char
                 and prev.text and prev.text[-1] not in _SENTENCE_END
                 and not _HEADING.match(p.text) and not FOOTER.match(p.text)):
             glue = " " if re.search(r"[0-9A-Za-z]$", prev.text) and re.match(r"[0-9A-Za-z]", p.text) else ""
@@ -284,8 +286,9 @@ def _reflow(pieces: list[_Piece], left: float, right: float, char: float) -> lis
     return out
 
 
-def build_page(boxes: list[Box], grids: list[Grid]) -> PageText:
-    """One page's boxes (and its ruled tables) → PageText in reading order."""
+def build_page(boxes: list[Box], grids: list[Grid], page_width: float | None = None) -> PageText:
+    """One page's boxes (and its ruled tables) → PageText in reading order. `page_width` (pixels)
+    tells a full text column from a page of short lines, whose lines are never joined."""
     boxes = [b for b in boxes if squash(b.text)]
     if not boxes:
         return PageText()
@@ -310,7 +313,9 @@ def build_page(boxes: list[Box], grids: list[Grid]) -> PageText:
     if text_pieces:
         left = min(p.x0 for p in text_pieces)
         right = max(p.x1 for p in text_pieces)
-        pieces = _reflow(pieces, left, right, char)
+        width = page_width or max(b.x1 for b in boxes)
+        if right - left >= 0.5 * width and right - left >= 20 * char:  # a real text column
+            pieces = _reflow(pieces, left, right, char)
     page = PageText()
     for p in pieces:
         if p.spans:
