@@ -7,9 +7,9 @@ wrapped paragraphs, each run of tab-separated lines becomes a ruled table (one g
 line, empty cells kept), pages break where the page is full. `image_pdf` wraps the page
 images in a PDF with no text layer — what a scanner or a "print to image" produces.
 
-A CJK font is needed: `find_cjk_font()` looks for one (AUDIT_CJK_FONT, the PyPI wheel
-pylopdf-fonts-zh-cn with Noto Sans SC, or a system Noto CJK / WenQuanYi font) and returns None
-when there is none, so tests can skip with that reason.
+A CJK font is needed: `find_cjk_font()` looks for one (AUDIT_CJK_FONT, the test extra's
+justmytype-intl-cjk with Noto Sans SC, the wheel pylopdf-fonts-zh-cn, or a system Noto CJK /
+WenQuanYi font) and returns None when there is none, so tests can skip with that reason.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ _SYSTEM_FONTS = (
     "/usr/share/fonts/truetype/arphic/uming.ttc",
 )
 
-NO_FONT_REASON = ("no CJK font to typeset scan fixtures: pip install pylopdf-fonts-zh-cn (Noto Sans SC, OFL), "
-                  "apt-get install fonts-noto-cjk, or set AUDIT_CJK_FONT")
+NO_FONT_REASON = ("no CJK font to typeset scan fixtures: pip install -e '.[test]' (justmytype-intl-cjk, Noto Sans SC, "
+                  "OFL), apt-get install fonts-noto-cjk, or set AUDIT_CJK_FONT")
 
 
 def find_cjk_font() -> Path | None:
@@ -37,6 +37,10 @@ def find_cjk_font() -> Path | None:
     env = os.environ.get("AUDIT_CJK_FONT")
     if env and Path(env).is_file():
         return Path(env)
+    from .documents import cjk_font  # the test extra's font package (Noto Sans SC, OFL)
+
+    if cjk_font() is not None:
+        return cjk_font()
     try:
         import pylopdf_fonts_zh_cn  # a data-only wheel shipping Noto Sans SC (OFL 1.1)
 
@@ -51,6 +55,16 @@ def find_cjk_font() -> Path | None:
     return None
 
 
+def _regular(font):
+    """A variable font (Noto Sans SC [wght]) defaults to its thinnest weight: print in Regular."""
+    try:
+        if b"Regular" in font.get_variation_names():
+            font.set_variation_by_name("Regular")
+    except (OSError, AttributeError, ValueError):
+        pass  # not a variable font
+    return font
+
+
 class _Typesetter:
     """Lays lines out on A4 pages at `dpi`; call `feed(lines)` then take `.pages`."""
 
@@ -61,8 +75,8 @@ class _Typesetter:
         px = dpi / 72.0
         self.width, self.height = round(8.27 * dpi), round(11.69 * dpi)
         self.margin_x, self.margin_y = round(0.75 * dpi), round(0.8 * dpi)
-        self.body = ImageFont.truetype(str(font_path), round(body_pt * px))
-        self.small = ImageFont.truetype(str(font_path), round(table_pt * px))
+        self.body = _regular(ImageFont.truetype(str(font_path), round(body_pt * px)))
+        self.small = _regular(ImageFont.truetype(str(font_path), round(table_pt * px)))
         self.body_h = round(body_pt * px * 1.6)
         self.cell_h = round(table_pt * px * 1.35)
         self.pages: list = []
