@@ -61,6 +61,7 @@ def test_table_rows_from_rulings_with_wrapped_and_merged_cells():
     ]
     page = build_page(boxes, [grid])
     assert page.lines == ["信息内容\t申请人情况\t", "一、本年新收政府信息公开申请数量\t12\t3", "二、上年结转\t\t0"]
+    assert page.covered == {0: frozenset({2})}  # the header cell covers column 2: not a blank cell
     # the low-confidence "3" is marked by its span in the row line
     (start, end, conf), = page.low[1]
     assert page.lines[1][start:end] == "3" and conf == 0.5
@@ -74,6 +75,7 @@ def test_rowspan_label_goes_to_the_top_row_of_its_span():
              _box(260, 210, "2.其他"), _box(420, 210, "5", w=14)]
     page = build_page(boxes, [grid])
     assert page.lines == ["表头\t\t", "（三）不予公开\t1.属于国家秘密\t2", "\t2.其他\t5"]
+    assert page.covered == {2: frozenset({0})}
 
 
 def test_paragraph_wrapped_by_the_page_is_joined_but_headings_and_sentence_ends_are_not():
@@ -316,3 +318,61 @@ def test_missing_models_fail_clearly(tmp_path):
 
 def test_low_confidence_threshold_is_a_probability():
     assert 0.5 < LOW_CONFIDENCE < 1
+
+
+# ---------------------------------------------------------------- mixed PDFs, progress, batch planning
+
+
+def _mixed_pdf() -> bytes:
+    """Page 1 has a text layer; page 2 is a full-page image (a scanned page, nothing legible)."""
+    fpdf = pytest.importorskip("fpdf", reason="fpdf2 not installed (test-only dependency)")
+    Image = pytest.importorskip("PIL.Image", reason="Pillow not installed (comes with pdfplumber)")
+    pdf = fpdf.FPDF(unit="pt", format="A4")
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    for i in range(3):
+        pdf.text(80, 100 + 20 * i, f"Text layer line {i + 1} of the first page.")
+    pdf.add_page()
+    img = Image.new("L", (620, 877), 255)
+    img.paste(60, (100, 100, 500, 130))
+    pdf.image(img, x=0, y=0, w=595, h=842)
+    return bytes(pdf.output())
+
+
+def test_mixed_pdf_reads_text_pages_and_names_the_scanned_ones(tmp_path):
+    pytest.importorskip("pdfplumber", reason="pdfplumber not installed")
+    from summarizer.readers import read_document
+
+    path = tmp_path / "mixed.pdf"
+    path.write_bytes(_mixed_pdf())
+    doc = read_document(path, ocr="off")
+    assert doc.source_kind == "pdf"
+    assert any("Text layer line 3" in ln.raw for ln in doc.lines)
+    assert doc.notes == ["第 2 页是扫描图像、没有文字层，未识别（已使用 --no-ocr）；这些页的内容未审查"]
+
+
+def test_a_progress_opened_inside_another_adds_a_line_to_it():
+    from summarizer.progress import Progress
+
+    with Progress(3, enabled=True, label="审查") as outer:
+        with Progress(2, enabled=True, label="OCR") as inner:
+            assert inner._bar is outer._bar and len(outer._bar.tasks) == 2
+            inner.advance(1, note="第 1 页")
+        assert len(outer._bar.tasks) == 1  # the page bar is gone, the report bar stays
+        outer.advance(1)
+    assert Progress._live is None
+
+
+def test_batches_with_two_scans_use_the_process_pool(tmp_path):
+    Image = pytest.importorskip("PIL.Image", reason="Pillow not installed")
+    from summarizer.batch import _scans
+    from summarizer.pipeline import Options
+
+    paths = []
+    for name in ("a.png", "b.tif"):
+        Image.new("L", (20, 20), 255).save(tmp_path / name)
+        paths.append(str(tmp_path / name))
+    (tmp_path / "c.txt").write_text("x", encoding="utf-8")
+    todo = list(enumerate(paths + [str(tmp_path / "c.txt")]))
+    assert _scans(todo, Options()) == 2
+    assert _scans(todo, Options(ocr="off")) == 0

@@ -75,10 +75,11 @@ def _image_magic(data: bytes) -> bool:
 
 def _paged_document(read, path: str, encoding: str) -> Document:
     """A Document from a paged reader's ReadText: OCR'd text is source_kind "ocr", with the
-    reader's notes and the low-confidence spans by 1-based line number."""
+    reader's notes, the low-confidence spans and the merged-cell fields by 1-based line number."""
     doc = to_document(read.text, path, encoding, "ocr" if read.ocr else "pdf")
     doc.notes.extend(read.notes)
     doc.low_confidence = {i + 1: spans for i, spans in read.low.items()}
+    doc.covered = {i + 1: cov for i, cov in read.covered.items()}
     return doc
 
 

@@ -36,13 +36,7 @@ def read_image(data: bytes, ocr: str = "auto") -> ReadText:
     result = ocr_pages(frames, len(frames), label="OCR 识别")
     out = ReadText(ocr=True)
     for index, _ in frames:
-        page = result.pages[index]
-        for i, spans in page.low.items():
-            out.low[len(out.lines) + i] = spans
-        lines = list(page.lines) or [""]
-        if index:
-            lines[0] = "\f" + lines[0]
-        out.lines.extend(lines)
+        out.add_page(result.pages[index], first=index == 0)
     out.notes.append(result.note(len(frames)))
     if not any(ln.strip() for ln in out.lines):
         raise InputError("图片中没有识别出文字（no text found in the image）")

@@ -84,6 +84,7 @@ class PageText:
 
     lines: list[str] = field(default_factory=list)
     low: dict[int, list[tuple[int, int, float]]] = field(default_factory=dict)
+    covered: dict[int, frozenset[int]] = field(default_factory=dict)  # line index → tab fields of merged cells
 
 
 @dataclass
@@ -93,8 +94,19 @@ class ReadText:
 
     lines: list[str] = field(default_factory=list)
     low: dict[int, list[tuple[int, int, float]]] = field(default_factory=dict)
+    covered: dict[int, frozenset[int]] = field(default_factory=dict)  # tab fields a merged cell covers (Document.covered)
     notes: list[str] = field(default_factory=list)
     ocr: bool = False
+
+    def add_page(self, page: "PageText", first: bool) -> None:
+        """Append one page's lines (a form feed starts every page but the first)."""
+        base = len(self.lines)
+        self.low.update({base + i: spans for i, spans in page.low.items()})
+        self.covered.update({base + i: cov for i, cov in page.covered.items()})
+        lines = list(page.lines) or [""]
+        if not first:
+            lines[0] = "\f" + lines[0]
+        self.lines.extend(lines)
 
     @property
     def text(self) -> str:
@@ -111,6 +123,7 @@ class _Piece:
     x0: float = 0.0
     x1: float = 0.0
     table: bool = False
+    covered: frozenset[int] = frozenset()  # tab fields covered by a merged cell
 
 
 def _cluster(values: list[float], tol: float) -> list[float]:
@@ -200,7 +213,14 @@ def _grid_rows(grid: Grid, boxes: list[Box]) -> list[_Piece]:
     for r in range(len(ys) - 1):
         row = [_join_boxes(cells.get((r, c), [])) for c in range(len(xs) - 1)]
         if any(text for text, _ in row):
-            out.append(_row_pieces(row, ys[r], xs[0], xs[-1]))
+            piece = _row_pieces(row, ys[r], xs[0], xs[-1])
+            mid_y = (ys[r] + ys[r + 1]) / 2
+            # a grid position whose left or top rule is missing belongs to a merged cell
+            piece.covered = frozenset(
+                c for c in range(len(xs) - 1)
+                if (c > 0 and not _covered(grid.rules_v, xs[c], mid_y, tol))
+                or (r > 0 and not _covered(grid.rules_h, ys[r], (xs[c] + xs[c + 1]) / 2, tol)))
+            out.append(piece)
     return out
 
 
@@ -320,6 +340,8 @@ def build_page(boxes: list[Box], grids: list[Grid], page_width: float | None = N
     for p in pieces:
         if p.spans:
             page.low[len(page.lines)] = p.spans
+        if p.covered:
+            page.covered[len(page.lines)] = p.covered
         page.lines.append(p.text)
     return page
 

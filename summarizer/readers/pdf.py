@@ -160,7 +160,7 @@ def read_pdf(data: bytes, ocr: str = "auto"):
         import pdfplumber  # lazy: heavy, and optional for text-only users
     except ImportError as exc:
         raise InputError("PDF 需要安装 pdfplumber：pip install pdfplumber") from exc
-    from .ocr_layout import ReadText
+    from .ocr_layout import PageText, ReadText
 
     per_page: list[list[str] | None] = []  # None: a page to OCR
     scanned: list[int] = []
@@ -188,15 +188,8 @@ def read_pdf(data: bytes, ocr: str = "auto"):
         else:  # auto without the extra: read what has a text layer, say what was left out
             per_page = [p if p is not None else [] for p in per_page]
     for number, page_lines in enumerate(per_page):
-        if page_lines is None:
-            page = ocr_result.pages[number]
-            for i, spans in page.low.items():
-                out.low[len(out.lines) + i] = spans
-            page_lines = page.lines
-        page_lines = list(page_lines) or [""]
-        if number:
-            page_lines[0] = "\f" + page_lines[0]  # a new page (document.to_document counts them)
-        out.lines.extend(page_lines)
+        # a new page starts with a form feed (document.to_document counts them)
+        out.add_page(ocr_result.pages[number] if page_lines is None else PageText(page_lines), first=number == 0)
     if ocr_result is not None:
         out.ocr = True
         out.notes.append(ocr_result.note(len(per_page)))
