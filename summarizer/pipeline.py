@@ -14,6 +14,12 @@ from .models import AuditResult
 
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".pdf", ".docx", ".text",
                    ".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # images: scans, read through OCR
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+
+
+def _page_asset(f: Path) -> bool:
+    """An image a browser saved with a web page ("report_files/image001.png"): not a scan."""
+    return f.suffix.lower() in _IMAGE_SUFFIXES and f.parent.name.lower().endswith(("_files", ".files"))
 
 
 @dataclass
@@ -36,7 +42,8 @@ def expand_inputs(paths: list[str]) -> list[str]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            out += [str(f) for f in sorted(path.rglob("*")) if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES]
+            out += [str(f) for f in sorted(path.rglob("*"))
+                    if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not _page_asset(f)]
         else:
             out.append(p)
     return out

@@ -376,3 +376,12 @@ def test_batches_with_two_scans_use_the_process_pool(tmp_path):
     todo = list(enumerate(paths + [str(tmp_path / "c.txt")]))
     assert _scans(todo, Options()) == 2
     assert _scans(todo, Options(ocr="off")) == 0
+
+
+def test_folder_inputs_take_scans_but_not_the_images_of_a_saved_web_page(tmp_path):
+    from summarizer.pipeline import expand_inputs
+
+    (tmp_path / "page_files").mkdir()
+    for name in ("scan.png", "scan2.TIFF", "page.html", "page_files/image001.png", "notes.docx"):
+        (tmp_path / name).write_bytes(b"x")
+    assert [Path(p).name for p in expand_inputs([str(tmp_path)])] == ["notes.docx", "page.html", "scan.png", "scan2.TIFF"]
