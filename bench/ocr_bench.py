@@ -6,7 +6,8 @@ Run: `make bench` (runs this when the `ocr` extra is installed) or
 Each report is typeset with a CJK font onto 150-dpi page images (testkit/scan.py), wrapped in an
 image-only PDF, and audited through OCR. Compared with the truth:
   - generated reports (testkit/synth.py, both formats, clean and with defects): the generator's
-    cells and facts; the findings must be those of the same report audited as text;
+    cells and facts; the findings must be those of the same report audited as text; three of
+    them also "scanned" (pages turned up to ±1.5°, blurred, JPEG: testkit/scan.degrade);
   - the seed reports (../shared/corpus/seeds, skipped when absent), their tables re-typeset one
     row per line: the hand labels of eval/datasets/seeds (cells, metadata).
 Reported: cell accuracy, metadata right, false arithmetic errors (A-codes the text version does
@@ -38,6 +39,8 @@ META = ("agency", "year", "format_version", "issued_on")
 CASES = [(101, "2021", None), (102, "2019", None), (103, "2021", "a001_balance"), (104, "2019", "a003_outcome_sum"),
          (105, "2021", "blank_cell"), (106, "2019", "a005_cumulative"), (107, "2021", "n001_received"),
          (108, "2021", "missing_rows"), (109, "2019", None), (110, "2021", "issued_late")]
+# The same kind of reports "scanned": pages turned up to ±1.5°, blurred, saved as JPEG (testkit/scan.degrade).
+DEGRADED = [(201, "2021", None), (202, "2019", "a002_row_sum"), (203, "2021", None)]
 
 
 def _meta_ok(truth: dict, facts) -> dict:
@@ -50,8 +53,11 @@ def _meta_ok(truth: dict, facts) -> dict:
     return out
 
 
-def _one(name: str, text: str, truth_cells: dict, truth_facts: dict, font: Path, dpi: int, tmp: Path) -> dict:
+def _one(name: str, text: str, truth_cells: dict, truth_facts: dict, font: Path, dpi: int, tmp: Path,
+         degraded: bool = False) -> dict:
     pages = scan.render_pages(text, font, dpi=dpi)
+    if degraded:
+        pages = scan.degrade(pages, seed=len(text))
     pdf = tmp / f"{name}.pdf"
     pdf.write_bytes(scan.image_pdf(pages, dpi=dpi))
     t0, c0 = time.perf_counter(), time.process_time()
@@ -77,6 +83,7 @@ def _one(name: str, text: str, truth_cells: dict, truth_facts: dict, font: Path,
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--generated", type=int, default=len(CASES), help="how many generated cases (of %d)" % len(CASES))
+    ap.add_argument("--degraded", type=int, default=len(DEGRADED), help="how many skewed/blurred cases (of %d)" % len(DEGRADED))
     ap.add_argument("--no-seeds", action="store_true")
     ap.add_argument("--dpi", type=int, default=scan.DPI)
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "ocr_latest.json")
@@ -98,6 +105,11 @@ def main() -> int:
         for seed, fmt, defect in CASES[: args.generated]:
             r = synth.generate(seed, fmt=fmt, layout="tabs", defect=defect)
             rows.append(_one(f"gen-{seed}-{fmt}-{defect or 'clean'}", r.text, r.cells, r.facts, font, args.dpi, Path(tmp)))
+            print(_line(rows[-1]), flush=True)
+        for seed, fmt, defect in DEGRADED[: args.degraded]:
+            r = synth.generate(seed, fmt=fmt, layout="tabs", defect=defect)
+            rows.append(_one(f"gen-{seed}-{fmt}-{defect or 'clean'}-skewed", r.text, r.cells, r.facts, font, args.dpi,
+                             Path(tmp), degraded=True))
             print(_line(rows[-1]), flush=True)
         seeds = ROOT.parent / "shared" / "corpus" / "seeds"
         if not args.no_seeds and seeds.is_dir():
@@ -132,6 +144,8 @@ def _summary(rows: list[dict], load: float) -> dict:
     cells = sum(r["cells"] for r in rows)
     right = sum(r["cells_right"] for r in rows)
     gen = [r for r in rows if r["report"].startswith("gen-")]
+    skewed = [r for r in rows if r["report"].endswith("-skewed")]
+    sk_cells, sk_right = sum(r["cells"] for r in skewed), sum(r["cells_right"] for r in skewed)
     cpu = sum(r["cpu_s_per_page"] * r["pages"] for r in rows)
     return {"reports": len(rows), "pages": pages, "seconds_per_page": round(secs / pages, 2) if pages else None,
             "cpu_seconds_per_page": round(cpu / pages, 2) if pages else None,
@@ -140,7 +154,8 @@ def _summary(rows: list[dict], load: float) -> dict:
             "metadata_right": f"{sum(all(r['meta'].values()) for r in rows)}/{len(rows)}",
             "false_arithmetic_errors": sum(len(r["false_arithmetic"]) for r in rows),
             "generated_same_findings_as_text": f"{sum(r['same_findings'] for r in gen)}/{len(gen)}",
-            "low_confidence_cells": sum(len(r["low_confidence"]) for r in rows)}
+            "low_confidence_cells": sum(len(r["low_confidence"]) for r in rows),
+            "skewed_cell_accuracy": round(sk_right / sk_cells, 4) if sk_cells else None}
 
 
 if __name__ == "__main__":

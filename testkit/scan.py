@@ -185,6 +185,21 @@ def render_pages(text: str, font_path: Path, dpi: int = DPI, noise: float = 0.0,
     return ts.pages
 
 
+def degrade(pages: list, seed: int = 0, max_skew: float = 1.5) -> list:
+    """Pages as a real scanner returns them: each turned by up to ±max_skew degrees, slightly
+    blurred and saved as a JPEG of middling quality."""
+    from PIL import Image, ImageFilter
+
+    rng = random.Random(seed)
+    out = []
+    for page in pages:
+        turned = page.rotate(rng.uniform(-max_skew, max_skew), resample=Image.BICUBIC, fillcolor=255)
+        buf = io.BytesIO()
+        turned.filter(ImageFilter.GaussianBlur(0.6)).save(buf, "JPEG", quality=70)
+        out.append(Image.open(io.BytesIO(buf.getvalue())))
+    return out
+
+
 def image_pdf(pages: list, dpi: int = DPI) -> bytes:
     """Page images → a PDF with no text layer (one image per page)."""
     buf = io.BytesIO()

@@ -385,3 +385,18 @@ def test_folder_inputs_take_scans_but_not_the_images_of_a_saved_web_page(tmp_pat
     for name in ("scan.png", "scan2.TIFF", "page.html", "page_files/image001.png", "notes.docx"):
         (tmp_path / name).write_bytes(b"x")
     assert [Path(p).name for p in expand_inputs([str(tmp_path)])] == ["notes.docx", "page.html", "scan.png", "scan2.TIFF"]
+
+
+def test_a_page_scanned_askew_is_turned_straight():
+    font = _ocr_ready()
+    import numpy as np
+    from PIL import Image
+
+    from summarizer.readers import ocr
+    from testkit.scan import render_pages
+
+    page = render_pages(synth.generate(2, layout="tabs").text, font)[1]
+    for angle in (1.3, -0.8):
+        turned = page.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+        assert abs(ocr.straightening_angle(np.asarray(turned.convert("RGB"))) + angle) <= 0.15
+    assert ocr.straightening_angle(np.asarray(page.convert("RGB"))) == 0
