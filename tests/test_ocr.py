@@ -400,3 +400,20 @@ def test_a_page_scanned_askew_is_turned_straight():
         turned = page.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
         assert abs(ocr.straightening_angle(np.asarray(turned.convert("RGB"))) + angle) <= 0.15
     assert ocr.straightening_angle(np.asarray(page.convert("RGB"))) == 0
+
+
+def test_page_images_of_every_mode_become_white_pages_with_dark_ink():
+    pytest.importorskip("numpy", reason="numpy comes with the ocr extra")
+    from PIL import Image
+
+    from summarizer.readers.ocr import _page_rgb
+
+    transparent = Image.new("RGBA", (10, 10), (0, 0, 0, 0))
+    transparent.putpixel((5, 5), (0, 0, 0, 255))
+    sixteen = Image.new("I;16", (10, 10), 60000)
+    sixteen.putpixel((5, 5), 1000)
+    for img in (transparent, sixteen, Image.new("1", (10, 10), 1), Image.new("P", (10, 10), 0)):
+        rgb = _page_rgb(img)
+        assert rgb.shape == (10, 10, 3) and rgb.dtype.name == "uint8"
+        if img.mode in ("RGBA", "I;16"):
+            assert rgb[0, 0].tolist() == [255, 255, 255] and rgb[5, 5].tolist() == [0, 0, 0]

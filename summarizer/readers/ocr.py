@@ -293,11 +293,28 @@ def ocr_pages(images, total: int, label: str = "OCR") -> OcrResult:
     out = OcrResult()
     with Progress(total, label=label) as bar:
         for index, image in images:
-            page, confs = ocr_image(np.asarray(image.convert("RGB")))
+            page, confs = ocr_image(_page_rgb(image))
             out.pages[index] = page
             out.confidences += confs
             bar.advance(1, note=f"第 {index + 1} 页")
     return out
+
+
+def _page_rgb(image):
+    """Any PIL page image → RGB numpy array: transparency on white (a transparent PNG is not a
+    black page), 16-bit and float scans scaled to 8 bits, bilevel fax TIFFs as they are."""
+    import numpy as np
+    from PIL import Image
+
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return np.asarray(Image.alpha_composite(white, rgba).convert("RGB"))
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+        arr = np.asarray(image, dtype=np.float64)
+        arr = 255.0 * (arr - arr.min()) / max(float(arr.max() - arr.min()), 1.0)
+        return np.asarray(Image.fromarray(arr.astype(np.uint8)).convert("RGB"))
+    return np.asarray(image.convert("RGB"))
 
 
 def ocr_pdf(data: bytes, indices: list[int]) -> OcrResult:
