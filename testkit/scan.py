@@ -225,8 +225,18 @@ def tables_as_rows(text: str) -> str:
     sections = {s.number: s for s in segment(doc).sections}
     cells = dict(result.facts.cells)
     fmt = result.facts.format_version or "2021"
-    rng = random.Random(0)
-    tables = synth.table_rows_from_cells(cells, fmt, rng)
+    subrows = [label for key, label in sorted(next((t.row_labels for t in result.tables if t.name == "active"), {}).items())
+               if key.startswith("active.other_services.")]
+    tables = synth.table_rows_from_cells(cells, fmt, random.Random(0), subrows)
+    # each table goes under its own section heading, or under the table section before it when its
+    # heading is missing (a report without "三、…" still has the applications table)
+    present = [n for n in (2, 3, 4) if n in sections]
+    under: dict[int, list[str]] = {}
+    for number, name in ((2, "active"), (3, "applications"), (4, "litigation")):
+        if not present:
+            break
+        target = max((n for n in present if n <= number), default=min(present))
+        under.setdefault(target, []).extend(tables[name])
     lines = text.split("\n")
     out: list[str] = []
     skip_to = 0
@@ -234,10 +244,8 @@ def tables_as_rows(text: str) -> str:
         if no < skip_to:
             continue
         out.append(line)
-        for number, name in ((2, "active"), (3, "applications"), (4, "litigation")):
-            sec = sections.get(number)
-            if sec is not None and sec.line == no:
-                end = min((s.line for s in sections.values() if s.line > no), default=len(lines) + 1)
-                out += tables[name]
-                skip_to = end
+        for number in present:
+            if sections[number].line == no:
+                out += under.get(number, [])
+                skip_to = min((s.line for s in sections.values() if s.line > no), default=len(lines) + 1)
     return "\n".join(out)

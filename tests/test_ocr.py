@@ -417,3 +417,15 @@ def test_page_images_of_every_mode_become_white_pages_with_dark_ink():
         assert rgb.shape == (10, 10, 3) and rgb.dtype.name == "uint8"
         if img.mode in ("RGBA", "I;16"):
             assert rgb[0, 0].tolist() == [255, 255, 255] and rgb[5, 5].tolist() == [0, 0, 0]
+
+
+def test_a_lone_line_on_an_empty_page_is_read():
+    """The date of issue alone on the last page: the detector misses it on the full page."""
+    font = _ocr_ready()
+    from summarizer.readers import ocr
+    from testkit.scan import render_pages
+
+    page = render_pages("2020 年 1 月 5 日\n", font)[0]
+    import numpy as np
+
+    assert ocr.ocr_image(np.asarray(page.convert("RGB")))[0].lines == ["2020年1月5日"]
