@@ -128,16 +128,19 @@ def engine():
 # ---------------------------------------------------------------- ruled tables
 
 
-def find_grids(gray) -> list[Grid]:
+def find_grids(gray, page_size: tuple[int, int] | None = None) -> list[Grid]:
     """Ruled tables on a grayscale page (numpy uint8): groups of long horizontal and vertical
-    dark runs that touch each other. Short strokes of characters are too short to count."""
+    dark runs that touch each other. A vertical run counts only when it runs from one
+    horizontal rule to another, so the strokes of characters inside cells never do.
+    `page_size` (height, width) of the whole page scales the run lengths when `gray` is a crop."""
     import cv2
     import numpy as np
 
     h, w = gray.shape[:2]
+    page_h, page_w = page_size or (h, w)
     ink = (gray < 140).astype(np.uint8)
-    klen_h = max(30, w // 25)
-    klen_v = max(20, h // 70)
+    klen_h = max(30, page_w // 25)
+    klen_v = max(20, page_h // 70)
     horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (klen_h, 1)))
     vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, klen_v)))
 
@@ -153,6 +156,13 @@ def find_grids(gray) -> list[Grid]:
         return out
 
     hs, vs = segments(horiz, True), segments(vert, False)
+
+    def ends_on_rules(v: tuple[float, float, float]) -> bool:
+        x, y0, y1 = v
+        on = [hy for hy, hx0, hx1 in hs if hx0 - 6 <= x <= hx1 + 6]
+        return any(abs(hy - y0) <= 6 for hy in on) and any(abs(hy - y1) <= 6 for hy in on)
+
+    vs = [v for v in vs if ends_on_rules(v)]
     if not hs or not vs:
         return []
     both = cv2.dilate(horiz | vert, np.ones((5, 5), np.uint8))
@@ -278,6 +288,7 @@ def ocr_image(rgb) -> tuple[PageText, list[float]]:
     import numpy as np
 
     eng = engine()
+    page_size = rgb.shape[:2]
     width = float(rgb.shape[1])
     rgb = _ink_crop(deskew(rgb))
     if rgb is None:
@@ -291,7 +302,7 @@ def ocr_image(rgb) -> tuple[PageText, list[float]]:
                 b.y0, b.y1 = b.y0 + top, b.y1 + top
             boxes += [b for b in band if not any(abs(b.y0 - o.y0) < 10 and abs(b.x0 - o.x0) < 10 for o in boxes)]
     gray = rgb.mean(axis=2).astype(np.uint8) if rgb.ndim == 3 else rgb
-    grids = find_grids(gray)
+    grids = find_grids(gray, page_size)
     for b in boxes:
         if any(g.contains(b) for g in grids) and looks_numeric(b.text) and not clean_number(b.text):
             alt = digit_reading(eng, rgb, b)
