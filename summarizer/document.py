@@ -85,9 +85,13 @@ def clause_bounds(text: str, start: int, end: int, width: int = 60) -> tuple[int
 
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 _DROP = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"}
+# Page furniture: footers ("— 4 —", "- 4/7 -", "第 3 页 共 7 页", "共7页 第3页", "3 / 7", "Page 3 of 7")
+# and page widgets. A bare number is never furniture here: in the one-cell-per-line layout it is a cell.
 _FURNITURE = re.compile(
-    r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|扫一扫在手机上查看当前页面|"
-    r"【?\s*打印本页\s*】?|【?\s*关闭窗口\s*】?|分享到[:：].*|.*【\s*字体[:：].*)\s*$"
+    r"^\s*(?:[-—–－]{1,2}\s*\d{1,3}(?:\s*/\s*\d{1,3})?\s*[-—–－]{1,2}|第\s*\d{1,3}\s*页(?:\s*[/,，]?\s*共\s*\d{1,3}\s*页)?|"
+    r"共\s*\d{1,3}\s*页\s*[/,，]?\s*第\s*\d{1,3}\s*页|\d{1,3}\s*/\s*\d{1,3}|page\s*\d{1,3}(?:\s*of\s*\d{1,3})?|"
+    r"扫一扫在手机上查看当前页面|【?\s*打印本页\s*】?|【?\s*关闭窗口\s*】?|分享到[:：].*|.*【\s*字体[:：].*)\s*$",
+    re.I,
 )
 
 
@@ -96,6 +100,12 @@ _ONE_TO_ONE = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)}
 _ONE_TO_ONE.update({ord(c): " " for c in "\u3000\u00a0\u2002\u2003\u2009"})
 _ONE_TO_ONE.update({ord(c): "-" for c in "\u2212\u2012\u2013"})
 _NEEDS_SLOW = re.compile("[\u200b\u200c\u200d\ufeff\u2060]|\\[bookmark")
+
+
+def fold(text: str) -> str:
+    """The one-to-one part of normalization (full-width ASCII → ASCII, odd spaces, minus signs), for
+    patterns that must match normalized text ("（七）总计" is "(七)总计" there)."""
+    return text.translate(_ONE_TO_ONE)
 
 
 def normalize_line(raw: str) -> tuple[str, list[int] | range]:
@@ -146,16 +156,16 @@ def to_document(text: str, path: str, encoding: str, source_kind: str = "text") 
             page += len(raw) - len(raw.lstrip("\f"))
             raw = raw.lstrip("\f")
         norm, idx = normalize_line(raw)
-        furniture = bool(norm.strip()) and bool(_FURNITURE.match(norm))
-        if furniture:
-            norm, idx = "", []
         # keep tabs: a lone tab is an empty table cell in the one-cell-per-line layout
         kept = norm.rstrip(" \r\n")
-        lines.append(Line(no, raw, kept, idx[: len(kept)], furniture, page))
+        lines.append(Line(no, raw, kept, idx[: len(kept)], False, page))
     doc = Document(path=path, encoding=encoding, lines=lines, source_kind=source_kind)
     if looks_traditional(lines):
         simplify(lines)
         doc.notes.append("正文为繁体字，已按简体字识别（引文保留原文）")
+    for ln in lines:  # after simplification: "第 3 頁 共 7 頁" is furniture too
+        if ln.text.strip() and _FURNITURE.match(ln.text):
+            ln.text, ln.idx, ln.furniture = "", [], True
     return doc
 
 

@@ -201,7 +201,7 @@ def test_scan_without_the_extra_gets_the_install_line(tmp_path):
     assert out.returncode == 2, out.stderr
     assert "Traceback" not in out.stderr
     assert f"{pdf}: PDF 没有文字层（扫描件）" in out.stderr and "pip install" in out.stderr
-    assert f"{png}: 需要 OCR 扩展" in out.stderr and "[ocr]" in out.stderr
+    assert f"{png}: 未审查：图片" in out.stderr and "pip install -e '.[ocr]'" in out.stderr
 
 
 def test_no_ocr_flag_refuses_scans_plainly(tmp_path):
@@ -379,12 +379,18 @@ def test_batches_with_two_scans_use_the_process_pool(tmp_path):
 
 
 def test_folder_inputs_take_scans_but_not_the_images_of_a_saved_web_page(tmp_path):
-    from summarizer.pipeline import expand_inputs
+    from summarizer.pipeline import collect_inputs, ocr_available
 
     (tmp_path / "page_files").mkdir()
     for name in ("scan.png", "scan2.TIFF", "page.html", "page_files/image001.png", "notes.docx"):
         (tmp_path / name).write_bytes(b"x")
-    assert [Path(p).name for p in expand_inputs([str(tmp_path)])] == ["notes.docx", "page.html", "scan.png", "scan2.TIFF"]
+    inputs = collect_inputs([str(tmp_path)])
+    scans = ["scan.png", "scan2.TIFF"]
+    taken = sorted(Path(p).name for p in inputs.files)
+    named = sorted(Path(s.rel).name for s in inputs.skipped)
+    # with the extra, scans are audited; without it they are named with what to do
+    assert taken == sorted(["notes.docx", "page.html"] + (scans if ocr_available() else []))
+    assert named == ([] if ocr_available() else scans)  # the saved page's picture is neither
 
 
 def test_a_page_scanned_askew_is_turned_straight():

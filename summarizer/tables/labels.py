@@ -32,7 +32,8 @@ def norm(text: str) -> str:
     return s
 
 
-def variants(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def variants(text: str) -> tuple[str, ...]:
     """The label itself, and the label after one or two stray leading characters.
 
     PDF text layers put the characters of a vertical merged cell ("三", "、", "本", "年"…) in
@@ -49,7 +50,7 @@ def variants(text: str) -> list[str]:
     inner = list(_INNER_NUMBERING.finditer(s))
     if inner and inner[-1].start() > 0:
         out.append(norm(s[inner[-1].start():]))
-    return out
+    return tuple(out)
 
 
 def _union(*specs) -> tuple[RowSpec, ...]:
@@ -149,18 +150,22 @@ def _one_slip(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
 
 
+@lru_cache(maxsize=4)
+def _row_norms(table: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(norm(label) for label in (row.label,) + row.aliases) for row in ROWS[table])
+
+
 def _slipped_row(text: str, table: str, last_index: int, done) -> int | None:
     """A short label with a one-character slip, accepted only as one of the next two template
     rows: where the row is expected, 行政讦可 can only be 行政许可; elsewhere it is not read."""
     vs = variants(text)
     rows = ROWS[table]
+    norms = _row_norms(table)
     for i in range(last_index + 1, min(last_index + 3, len(rows))):
-        row = rows[i]
-        if row.weak or (done is not None and i in done):
+        if rows[i].weak or (done is not None and i in done):
             continue
-        for label in (row.label,) + row.aliases:
-            nl = norm(label)
-            if len(nl) >= 3 and any(_one_slip(v, nl) for v in vs):
+        for nl in norms[i]:
+            if len(nl) >= 3 and any(len(v) == len(nl) and _one_slip(v, nl) for v in vs):
                 return i
     return None
 

@@ -35,6 +35,8 @@ class Token:
     low_confidence: bool = False  # OCR read it below the threshold (Document.low_confidence)
 
 
+# A running header: the report's title repeated at the top of each page ("…2023年度政府信息公开工作年度报告").
+_RUNNING_HEADER = re.compile(r"(?:政府)?信息公开(?:工作)?年度?报告\s*$")
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _PIECE = re.compile(r"\S+")
 
@@ -167,6 +169,8 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
             else:
                 tokens.append(Token(BREAK, no))
             continue
+        if _RUNNING_HEADER.search(text) and not any(ch.isdigit() for ch in text.split("报告")[-1]):
+            continue  # the report's title printed again at the top of a page inside the table
         layout = layout_of(text)
         if layout == "plain" and layouts.get("cells", 0) > layouts.get("plain", 0):
             # continuation of a label cell in the one-cell-per-line layout
