@@ -149,7 +149,7 @@ def audit(
                    no_cache=no_cache, cache_dir=cache_dir,
                    llm_budget=float(llm_budget if llm_budget is not None else conf.get("llm_budget", 120.0)),
                    json_schema=json_schema, ocr="auto" if ocr is None else ("force" if ocr else "off"))
-    inputs = collect_inputs(reports, out)
+    inputs = collect_inputs(reports, out, ocr=opts.ocr)
     for note in inputs.notes:
         typer.echo(f"audit: {note}", err=True)
     for s in inputs.skipped:

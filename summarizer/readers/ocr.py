@@ -321,11 +321,12 @@ class OcrResult:
     pages: dict[int, PageText] = field(default_factory=dict)  # 0-based page index → text
     confidences: list[float] = field(default_factory=list)
 
-    def note(self, total_pages: int) -> str:
+    def note(self, total_pages: int, forced: bool = False) -> str:
         mean = sum(self.confidences) / len(self.confidences) if self.confidences else 0.0
         which = (f"全部 {total_pages} 页" if len(self.pages) == total_pages
                  else "第 " + "、".join(str(i + 1) for i in sorted(self.pages)) + " 页")
-        return (f"{which}没有文字层，文字经 OCR 识别（RapidOCR，离线），平均置信度 {mean:.2f}；"
+        why = "按 --ocr 要求，文字经" if forced else "没有文字层，文字经"
+        return (f"{which}{why} OCR 识别（RapidOCR，离线），平均置信度 {mean:.2f}；"
                 f"引文为识别结果，置信度低于 {LOW_CONFIDENCE:.2f} 的表格单元格不参与勾稽核算（S012 列出）")
 
 

@@ -192,7 +192,7 @@ def read_pdf(data: bytes, ocr: str = "auto"):
         out.add_page(ocr_result.pages[number] if page_lines is None else PageText(page_lines), first=number == 0)
     if ocr_result is not None:
         out.ocr = True
-        out.notes.append(ocr_result.note(len(per_page)))
+        out.notes.append(ocr_result.note(len(per_page), forced=ocr == "force"))
         if not any(ln.strip() for ln in out.lines):
             raise InputError("PDF 是扫描件，OCR 未识别出文字（scanned PDF: OCR found no text）")
     elif scanned:
