@@ -284,7 +284,7 @@ def test_scanned_tiff_with_a_defect_gives_the_text_findings_offline_and_quietly(
     assert out.returncode == 1, out.stderr[-3000:]  # A001 is an error finding
     # only the tool's own lines (its one-line summary): no RapidOCR / onnxruntime log lines
     assert all(ln.startswith("audit: ") for ln in out.stderr.splitlines()), out.stderr[-3000:]
-    assert "RapidOCR" not in out.stderr + out.stdout and "[INFO]" not in out.stderr + out.stdout
+    assert "RapidOCR" not in out.stderr and "[INFO]" not in out.stderr + out.stdout  # stdout parses as JSON below
     scan, text = json.loads(out.stdout)
     assert scan["source_kind"] == "ocr" and text["source_kind"] == "text"
     assert sorted(f["code"] for f in scan["findings"]) == sorted(f["code"] for f in text["findings"])
