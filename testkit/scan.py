@@ -37,10 +37,15 @@ def find_cjk_font() -> Path | None:
     env = os.environ.get("AUDIT_CJK_FONT")
     if env and Path(env).is_file():
         return Path(env)
-    from .documents import cjk_font  # the test extra's font package (Noto Sans SC, OFL)
+    try:  # the test extra's font package: the whole Noto Sans SC (documents.cjk_font is a subset)
+        import justmytype_intl_cjk
 
-    if cjk_font() is not None:
-        return cjk_font()
+        base = Path(justmytype_intl_cjk.__file__).parent / "fonts" / "ofl" / "notosanssc"
+        found = sorted(base.glob("*.ttf"))
+        if found:
+            return found[0]
+    except ImportError:
+        pass
     try:
         import pylopdf_fonts_zh_cn  # a data-only wheel shipping Noto Sans SC (OFL 1.1)
 
