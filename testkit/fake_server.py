@@ -280,7 +280,13 @@ class Adversary:
 
     @staticmethod
     def _quote(text: str, n: int = 14) -> str:
+        """The first n characters of the unit's sentence (after a short heading such as "(二)存在的主要问题。")."""
         t = text.split("……（中间略）……")[0]
+        for mark in ("。", "：", ":"):
+            k = t.find(mark)
+            if 0 <= k < 16 and len(t) - k > n:
+                t = t[k + 1:]
+                break
         return t[:n] if len(t) > n else t
 
     def _made_up(self, s: str) -> str:

@@ -153,7 +153,7 @@ def check_followup(prev: AuditResult, prev_doc: Document, cur: AuditResult, cur_
         out.findings.append(Finding(
             code="X004", severity="warning", source="llm", line=heading.line, quote=heading.quote,
             message=(f"{prev.facts.year}年度报告（{prev.file}）第{problem.line}行所列问题“{problem.quote[:60]}”，"
-                     "本年度报告未见整改或改进情况的说明（LLM 判断，上年引文已核验）"),
+                     "本年度报告未见整改或改进情况的说明（上年引文已核验）"),
             related=[problem]))
     out.dropped += max(0, len(answer.items) - MAX_ITEMS)
     out.notes.append(f"上年问题整改（X004）：模型列出上年问题 {len(answer.items)} 条，"

@@ -153,9 +153,20 @@ def is_heading(text: str) -> bool:
     return heading_number(text.strip()) is not None and len(t) <= 20
 
 
+_HEADING_PREFIX = re.compile(
+    rf"^{_ENUM}?\s*(?:本年度|上一?年度?|上年|存在的?|当前|目前|今后|下一步|主要)?(?:存在的?|主要)?(?:问题|不足)"
+    r"(?:及|和|与|、)?(?:工作)?(?:改进|整改|落实)?(?:情况|措施|方向|计划|打算|举措)?[。：:；;，,]"
+    rf"|^{_ENUM}?\s*(?:改进|整改)(?:情况|措施)[。：:；;，,]")
+
+
 def quote_is_heading(doc: Document, ev: Evidence) -> bool:
-    """The verified quote is a heading, or sits on a short heading line."""
-    return is_heading(ev.quote) or is_heading(doc.lines[ev.line - 1].raw)
+    """The verified quote is a heading, sits on a short heading line, or is little more than a
+    heading ("（二）存在的主要问题。一是政": what follows the heading must have substance itself)."""
+    if is_heading(ev.quote) or is_heading(doc.lines[ev.line - 1].raw):
+        return True
+    t = normalize(ev.quote)
+    m = _HEADING_PREFIX.match(t)
+    return bool(m) and not has_substance(t[m.end():])
 
 
 # ---------------------------------------------------------------- numbers

@@ -225,7 +225,7 @@ def ground_findings(ans, doc: Document, allowed: Allowed, result: AuditResult, s
         if (x.code, ev.line) in seen or (("N", ev.line) in rule_lines and x.code == "N005"):
             continue  # a duplicate, or the rules already reported this line
         seen.add((x.code, ev.line))
-        out.append(Finding(code=x.code, severity="warning", message=f"{message}（LLM 判断，引文已核验）",
+        out.append(Finding(code=x.code, severity="warning", message=message,
                            line=ev.line, quote=ev.quote, cells=cells, related=related, source="llm"))
     dropped += max(0, len(ans.findings) - LIMITS["findings"])
     return out, dropped
