@@ -149,8 +149,8 @@ def eval_labelled(labels: list[dict], audit_path) -> dict:
 # ---------------------------------------------------------------- mutation set
 
 
-def eval_mutations(audit_text, synth, seeds: int = 1) -> dict:
-    """Clean generated reports × every defect × every layout × every format."""
+def eval_mutations(audit_text, synth, seeds: int = 1, noise=None) -> dict:
+    """Clean generated reports × every defect × every layout × every format (with `noise` switched on)."""
     defects = [None] + sorted(synth.DEFECTS)
     cell_s, meta_s, outcomes, clean_fired, times, per, notes = [], [], [], [], [], [], []
     by_defect: dict[str, list[int]] = {}
@@ -161,7 +161,7 @@ def eval_mutations(audit_text, synth, seeds: int = 1) -> dict:
                     name = f"{fmt}/{layout}/{defect or 'clean'}/{s}"
                     rng = random.Random(f"{fmt}-{layout}-{defect}-{s}")
                     try:
-                        rep = synth.generate(rng, fmt=fmt, layout=layout, defect=defect)
+                        rep = synth.generate(rng, fmt=fmt, layout=layout, defect=defect, **({"noise": noise} if noise else {}))
                     except Exception as exc:
                         notes.append(f"{name}: generator failed: {type(exc).__name__}: {exc}")
                         continue
@@ -188,8 +188,10 @@ def eval_mutations(audit_text, synth, seeds: int = 1) -> dict:
                         hit = by_defect.setdefault(defect, [0, 0])
                         hit[1] += 1
                         hit[0] += int(not oc["fn"])
-                    if oc["fn"] or oc["fp"] or cs["wrong"] or cs["missing"] or cs["spurious"]:
+                    meta_wrong = sorted(k for k, v in ms.items() if not v)
+                    if oc["fn"] or oc["fp"] or cs["wrong"] or cs["missing"] or cs["spurious"] or meta_wrong:
                         per.append({"case": name, "fn": sorted(oc["fn"]), "fp": sorted(oc["fp"]),
+                                    "meta_wrong": {k: facts.get(k) for k in meta_wrong},
                                     "cell_errors": cs["errors"][:5]})
     prf = M.per_code_prf(outcomes)
     return {
@@ -197,6 +199,7 @@ def eval_mutations(audit_text, synth, seeds: int = 1) -> dict:
             "reports": len(outcomes),
             "cell_accuracy": M.cell_accuracy(cell_s),
             "meta_accuracy": M.meta_accuracy(meta_s)["all"],
+            "meta_fields": M.meta_accuracy(meta_s),
             "codes": prf,
             "code_precision": prf["_micro"]["precision"],
             "code_recall": prf["_micro"]["recall"],
@@ -209,6 +212,24 @@ def eval_mutations(audit_text, synth, seeds: int = 1) -> dict:
         "failures": per[:40],
         "notes": notes,
     }
+
+
+def eval_noises(audit_text, synth, seeds: int = 1, names: list[str] | None = None) -> dict:
+    """The mutation set once per noise switch (testkit/noises.py) and once with all of them on.
+
+    Why per noise: a figure over all noises says the tool is fooled, one per noise says by what.
+    """
+    from testkit.noises import NOISES
+
+    runs = {name: {name} for name in (names or sorted(NOISES))}
+    runs["all"] = set(NOISES)
+    out = {}
+    for name, on in runs.items():
+        r = eval_mutations(audit_text, synth, seeds, noise=on)
+        keep = ("reports", "cell_accuracy", "meta_accuracy", "code_precision", "code_recall", "false_alarm_rate")
+        out[name] = {"summary": {k: r["summary"][k] for k in keep}, "meta_fields": r["summary"]["meta_fields"],
+                     "codes": r["summary"]["codes"], "failures": r["failures"][:15], "notes": r["notes"][:10]}
+    return out
 
 
 # ---------------------------------------------------------------- narrative (LLM) cases
@@ -399,6 +420,10 @@ def headline(results: dict) -> dict[str, float | None]:
             h[f"{ds}.parse_coverage"] = cov["parse_coverage"]
             h[f"{ds}.honest_unparsed"] = cov["honest_unparsed"]
             h[f"{ds}.status_agreement"] = cov["status_agreement"]
+    for name, r in (results.get("noise") or {}).items():
+        for k, v in (r.get("summary", {}) if isinstance(r, dict) else {}).items():
+            if k != "reports":
+                h[f"noise.{name}.{k}"] = v
     nar = (results.get("narrative") or {}).get("summary")
     if nar:
         for k, v in nar.items():
@@ -483,6 +508,19 @@ def render_md(results: dict, h: dict, d: dict, fails: list[str]) -> str:
             L += ["", "| code | P | R | F1 |", "|---|---|---|---|"]
             L += [f"| {c} | {fmt(m['precision'])} | {fmt(m['recall'])} | {fmt(m['f1'])} |" for c, m in s["codes"].items()]
             L += [f"- {n}" for n in mu.get("notes", [])[:20]]
+    no = results.get("noise")
+    if no:
+        L += ["", "## noise (mutation set with each noise switch on, and all of them)", ""]
+        if "skipped" in no:
+            L.append(f"Skipped: {no['skipped']}")
+        else:
+            L += ["| noise | reports | code P | code R | meta | cells | false alarms | first failures |",
+                  "|---|---|---|---|---|---|---|---|"]
+            for name, r in no.items():
+                s_ = r["summary"]
+                fails_ = "; ".join(f"{f['case']} fn={','.join(f['fn'])} fp={','.join(f['fp'])}" for f in r["failures"][:2])
+                L.append(f"| {name} | {s_['reports']} | {fmt(s_['code_precision'])} | {fmt(s_['code_recall'])} | "
+                         f"{fmt(s_['meta_accuracy'])} | {fmt(s_['cell_accuracy'])} | {fmt(s_['false_alarm_rate'])} | {fails_} |")
     na = results.get("narrative")
     if na:
         L += ["", "## narrative (LLM) cases", ""]
@@ -510,7 +548,7 @@ def parse_args(argv):
                     help="with --live: save the model's validated answers to datasets/narrative/recorded/ for CI replay")
     ap.add_argument("--out", default=str(EVAL_DIR / "results"), help="folder for latest.md / latest.json")
     ap.add_argument("--thresholds", default=str(EVAL_DIR / "thresholds.toml"))
-    ap.add_argument("--only", default="seeds,real,mutation,narrative", help="comma list of datasets")
+    ap.add_argument("--only", default="seeds,real,mutation,noise,narrative", help="comma list of datasets")
     ap.add_argument("--mutation-seeds", type=int, default=1, help="generated reports per format×layout×defect")
     ap.add_argument("--no-save", action="store_true", help="do not overwrite latest.* (deltas still computed)")
     ap.add_argument("--datasets", default=str(DATASETS), help="root of the dataset folders")
@@ -543,6 +581,12 @@ def main(argv=None) -> int:
             results["mutation"] = {"skipped": f"testkit.synth not importable: {exc}"}
         except Exception:
             results["mutation"] = {"skipped": "harness error:\n" + traceback.format_exc(limit=3)}
+    if "noise" in only:
+        try:
+            from testkit import synth
+            results["noise"] = eval_noises(audit_text, synth, a.mutation_seeds)
+        except ImportError as exc:
+            results["noise"] = {"skipped": f"testkit not importable: {exc}"}
     if "narrative" in only and (root / "narrative").is_dir():
         cases = load_labels(root / "narrative")
         try:

@@ -32,6 +32,12 @@ class Document:
     lines: list[Line]
     source_kind: str = "text"  # text / html / pdf / docx / ocr
     notes: list[str] = field(default_factory=list)  # what the reader had to do (OCR, repaired bytes…), for the reviewer
+    # line number -> tab fields of that row covered by a merged cell (HTML rowspan/colspan, DOCX
+    # merges, PDF spans), from the readers of structured tables; the extractor skips them
+    covered: dict[int, frozenset[int]] = field(default_factory=dict)
+    # True when the tab fields of table rows are the table's grid columns (HTML and DOCX tables laid
+    # out by their spans): values may then be placed by column. PDF table detection is not that exact.
+    grid_layout: bool = False
 
     def line(self, no: int) -> Line:
         return self.lines[no - 1]
@@ -76,9 +82,13 @@ def clause_bounds(text: str, start: int, end: int, width: int = 60) -> tuple[int
 
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 _DROP = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"}
+# Page furniture: footers ("— 4 —", "- 4/7 -", "第 3 页 共 7 页", "共7页 第3页", "3 / 7", "Page 3 of 7")
+# and page widgets. A bare number is never furniture here: in the one-cell-per-line layout it is a cell.
 _FURNITURE = re.compile(
-    r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|扫一扫在手机上查看当前页面|"
-    r"【?\s*打印本页\s*】?|【?\s*关闭窗口\s*】?|分享到[:：].*|.*【\s*字体[:：].*)\s*$"
+    r"^\s*(?:[-—–－]{1,2}\s*\d{1,3}(?:\s*/\s*\d{1,3})?\s*[-—–－]{1,2}|第\s*\d{1,3}\s*页(?:\s*[/,，]?\s*共\s*\d{1,3}\s*页)?|"
+    r"共\s*\d{1,3}\s*页\s*[/,，]?\s*第\s*\d{1,3}\s*页|\d{1,3}\s*/\s*\d{1,3}|page\s*\d{1,3}(?:\s*of\s*\d{1,3})?|"
+    r"扫一扫在手机上查看当前页面|【?\s*打印本页\s*】?|【?\s*关闭窗口\s*】?|分享到[:：].*|.*【\s*字体[:：].*)\s*$",
+    re.I,
 )
 
 
@@ -143,6 +153,56 @@ def to_document(text: str, path: str, encoding: str, source_kind: str = "text") 
         # keep tabs: a lone tab is an empty table cell in the one-cell-per-line layout
         kept = norm.rstrip(" \r\n")
         lines.append(Line(no, raw, kept, idx[: len(kept)], furniture, page))
-    return Document(path=path, encoding=encoding, lines=lines, source_kind=source_kind)
+    doc = Document(path=path, encoding=encoding, lines=lines, source_kind=source_kind)
+    if looks_traditional(lines):
+        simplify(lines)
+        doc.notes.append("正文为繁体字，已按简体字识别（引文保留原文）")
+    return doc
+
+
+# ---------------------------------------------------------------- traditional characters
+
+# Characters common in any report and written differently in 繁體 (報告, 公開, 條例, 資訊, 機關…).
+_TRADITIONAL_MARKS = frozenset("報開條關區縣務國機會應當這個為爲們發過時實問題數據總計處構請檔辦審僅鄉鎮廳決")
+_SAMPLE_CHARS = 4000
+_TRADITIONAL_RE = re.compile("[" + "".join(sorted(_TRADITIONAL_MARKS)) + "]")
+
+
+def looks_traditional(lines: list[Line]) -> bool:
+    """Pages in 繁體 (traditional versions of mainland sites) are reports too: detect them cheaply
+    (no converter import for the usual simplified text)."""
+    sample, size = [], 0
+    for ln in lines:
+        sample.append(ln.text)
+        size += len(ln.text)
+        if size >= _SAMPLE_CHARS:
+            break
+    return len(_TRADITIONAL_RE.findall("".join(sample)[:_SAMPLE_CHARS])) >= 8
+
+
+def simplify(lines: list[Line]) -> None:
+    """Convert each line's normalized text to simplified characters (OpenCC t2s), keeping the
+    index map to the original: the parsers match in simplified form, quotes stay as written.
+    (OpenCC hk2s: traditional and Hong Kong variant forms to simplified.)"""
+    conv = _t2s()
+    for ln in lines:
+        if not ln.text:
+            continue
+        out = conv.convert(ln.text)
+        if len(out) != len(ln.text):  # a phrase changed length: convert character by character
+            out = "".join(c if len(c) == 1 else ch for ch, c in ((ch, conv.convert(ch)) for ch in ln.text))
+        ln.text = out
+
+
+_CONVERTER = None
+
+
+def _t2s():
+    global _CONVERTER
+    if _CONVERTER is None:
+        import opencc  # lazy: only traditional-character reports need it
+
+        _CONVERTER = opencc.OpenCC("hk2s")  # t2s plus the Hong Kong variants (衞 → 卫)
+    return _CONVERTER
 
 

@@ -59,6 +59,8 @@ class TableResult(BaseModel):
     first_line: int | None = None
     last_line: int | None = None
     missing_rows: list[str] = Field(default_factory=list)
+    # rows found but whose values could not be assigned to columns: row key -> reason (no cells written)
+    unreadable_rows: dict[str, str] = Field(default_factory=dict)
     extra_rows: list[dict] = Field(default_factory=list)  # {"label", "line", "nearest"}
     row_labels: dict[str, str] = Field(default_factory=dict)  # sub-row key -> label as written
     # cell key -> (line, raw text of the cell) for evidence

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from .document import Document, clause_bounds
+from .headings import heading_number
 
 _SENTENCE_END = tuple("。！？；：!?;:")
 
@@ -62,8 +63,6 @@ class Paragraph:
 
 def paragraphs(doc: Document, line_numbers: Iterable[int]) -> list[Paragraph]:
     """Join each line with the next when the first does not end a sentence (a hard wrap)."""
-    from .segment import heading_number
-
     out: list[Paragraph] = []
     cur: Paragraph | None = None
     prev_no = -2

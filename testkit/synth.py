@@ -21,6 +21,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from testkit.noises import NOISES, check_names, cn_digits, spell_count, spell_date, spell_period
 from summarizer.schema import (
     APPLICATION_COLUMNS,
     LITIGATION_COLUMN_LABELS,
@@ -32,7 +33,9 @@ from summarizer.schema import (
     table_spec,
 )
 
-LAYOUTS = ("cells", "pipe", "tabs", "markdown")
+LAYOUTS = ("cells", "pipe", "tabs", "markdown")  # report text as copied or exported
+FILE_LAYOUTS = ("html", "docx", "pdf")  # the published file itself (SynthReport.data), see documents.py
+ALL_LAYOUTS = LAYOUTS + FILE_LAYOUTS
 FORMATS = ("2019", "2021")
 
 # defect name -> the CHECKS.md code it must produce.
@@ -45,10 +48,12 @@ DEFECTS: dict[str, str] = {
     "blank_cell": "S006",  # one zero cell of the applications table left empty
     "extra_row": "S007",  # an extra non-template row with values in the active table
     "period_two_years": "P001",  # 统计期限 Y-01-01 .. (Y+1)-12-31
+    "period_wrong_end": "P001",  # 统计期限 Y-01-01 .. Y-12-21 (a slip of one digit)
     "no_period": "P002",  # no 统计期限 sentence
     "issued_in_year": "P003",  # signed inside the report year
     "issued_late": "P004",  # signed after the legal deadline
     "narrative_other_year": "P005",  # 总体情况 opens with "Y-1年，我局…"
+    "stale_stat_year": "P005",  # a statistics sentence of 总体情况 says "Y-1年，在主动公开的N条…"
     "stale_format": "P006",  # 2019-format tables in a report of 2021 or later
     "a001_balance": "A001",  # 一+二 ≠ 三(七)+四 in two columns; A002/A003 hold
     "a002_row_sum": "A002",  # 1 moved between two outcome rows' 自然人 cells; column sums hold
@@ -63,6 +68,9 @@ DEFECTS: dict[str, str] = {
     "q004_no_fee": "Q004",  # 2021 format, section 六 without a 信息处理费 statement
     "q005_no_platform": "Q005",  # 总体情况 without 平台建设
 }
+
+# Defects that are another spelling of the same mistake as an earlier one (same code).
+DEFECT_VARIANTS: dict[str, str] = {"period_wrong_end": "period_two_years", "stale_stat_year": "narrative_other_year"}
 
 # Codes a defect necessarily produces besides its own. None of the current defects needs one:
 # each is engineered so that only its own code can fire (see the per-defect comments below).
@@ -86,6 +94,22 @@ class SynthReport:
     fmt: str
     defect: str | None
     expected_codes: set[str] = field(default_factory=set)
+    noise: frozenset[str] = frozenset()
+    optional_codes: set[str] = field(default_factory=set)  # may fire or not (e.g. S007 on a slipped label)
+    # file layouts: the file's bytes and its suffix (`text` then holds the report as plain lines)
+    data: bytes | None = None
+    suffix: str = ".txt"
+
+    def write(self, folder, stem: str = "report") -> str:
+        """Write the report as the file a reviewer would get; returns its path."""
+        from pathlib import Path
+
+        path = Path(folder) / f"{stem}{self.suffix}"
+        if self.data is not None:
+            path.write_bytes(self.data)
+        else:
+            path.write_text(self.text, encoding="utf-8")
+        return str(path)
 
 
 # ====================================================================== agency and dates
@@ -672,53 +696,115 @@ class _Narrative:
     enum_total_delta: int = 0
     opening_year: int = 0
     platform: bool = True
+    stale_stat_year: bool = False
 
 
-def _section_one(rng: random.Random, ag: _Agency, year: int, fmt: str, cells: dict, nar: _Narrative) -> list[str]:
+@dataclass
+class _NoiseCtx:
+    """The active noise switches (testkit/noises.py) and their own random generator."""
+
+    on: frozenset[str]
+    rng: random.Random
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.on
+
+    def count(self, n: int, unit: str) -> str:
+        """A narrative count in a spelling the number noises allow (plain when none is on)."""
+        return spell_count(n, unit, self.on, self.rng)
+
+    def hooks(self, kind: str) -> list:
+        return [getattr(NOISES[n], kind) for n in sorted(self.on) if getattr(NOISES[n], kind) is not None]
+
+
+def _section_one(rng: random.Random, ag: _Agency, year: int, fmt: str, cells: dict, nar: _Narrative,
+                 nz: _NoiseCtx) -> list[str]:
     """Paragraphs of 一、总体情况 covering the five parts; only the platform part names platforms."""
     me = ag.self_ref
+    c = nz.count
     paras = [f"{nar.opening_year}年，{me}认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、"
              "不公开为例外，围绕中心工作，扎实推进政府信息公开各项工作，现将有关情况报告如下。"]
     parts = rng.sample(_CATEGORIES, rng.randint(3, 5))
     counts = [rng.randint(1, 60) for _ in parts]
-    if rng.random() < 0.5:
+    exhaustive = rng.random() >= 0.5
+    quarters = [rng.randint(5, 60) for _ in range(4)]
+    big = "thousands_sep" in nz or "wan_units" in nz
+    if big:  # real totals run to thousands: scale so separators and 万 occur
+        counts = [n * nz.rng.randint(40, 300) for n in counts]
+        quarters = [n * 100 * nz.rng.randint(2, 6) for n in quarters]
+    delta = nar.enum_total_delta * (1000 if big else 1)  # beyond the rounding of figures in 万
+    bare = "bare_lists" in nz and nz.rng.random() < 0.5
+    if not exhaustive:
         # "其中" may list only some kinds, so parts short of the total are not a contradiction:
         # the N003 defect makes the parts overshoot the stated total.
-        total = sum(counts) - abs(nar.enum_total_delta)
-        enum = "、".join(f"{p}{n}条" for p, n in zip(parts, counts))
-        active = f"全年主动公开政府信息{total}条，其中{enum}。"
+        total = sum(counts) - abs(delta)
+        if big and "wan_units" in nz:  # a total that 万 can state exactly
+            total = (total // 100) * 100 if delta else -(-total // 100) * 100
+        items = [f"{p}{c(n, '条')}" for p, n in zip(parts, counts)]
+        if "nested_lists" in nz:  # one part broken down again: its sub-parts are not parts of the total
+            i = nz.rng.randrange(len(items))
+            a = nz.rng.randint(0, counts[i])
+            b = nz.rng.randint(0, counts[i] - a)
+            items[i] += f"（含{_SUBKINDS[0]}{c(a, '条')}、{_SUBKINDS[1]}{c(b, '条')}）"
+        enum = "、".join(items)
+        if bare:  # no 其中: the items follow the total at once, joined by 、
+            active = f"全年共主动公开政府信息{c(total, '条')}，{enum}。"
+        else:
+            active = f"全年主动公开政府信息{c(total, '条')}，其中{enum}。"
     else:
         # "分别为" claims the list is exhaustive: any difference is a contradiction.
-        quarters = [rng.randint(5, 60) for _ in range(4)]
-        total = sum(quarters) + nar.enum_total_delta
-        enum = "，".join(f"第{q}季度{n}条" for q, n in zip("一二三四", quarters))
-        active = f"全年共主动公开政府信息{total}条，分别为：{enum}。"
+        total = sum(quarters) + delta
+        enum = "，".join(f"第{q}季度{c(n, '条')}" for q, n in zip("一二三四", quarters))
+        active = f"全年共主动公开政府信息{c(total, '条')}，分别为：{enum}。"
+    if nar.stale_stat_year:
+        active += f"{year - 1}年，在主动公开的{c(sum(counts), '条')}信息中，政策文件类信息占比较高。"
     if nar.normative is not None:
         word = "行政规范性文件" if fmt == "2021" else "规范性文件"
-        active += rng.choice(("全年制发{w}{n}件。", "本年度印发{w}{n}件。")).format(w=word, n=nar.normative)
+        active += rng.choice(("全年制发{w}{n}。", "本年度印发{w}{n}。")).format(w=word, n=c(nar.normative, "件"))
+    if "nested_lists" in nz:
+        a, b = nz.rng.randint(2, 40), nz.rng.randint(1, 30)
+        a1 = nz.rng.randint(1, a)
+        a2 = nz.rng.randint(0, a - a1)
+        active += (f"全年办理人大代表建议和政协委员提案共{c(a + b, '件')}，其中人大代表建议{c(a, '件')}"
+                   f"（含重点建议{c(a1, '件')}、一般建议{c(a2, '件')}）、政协委员提案{c(b, '件')}，均已按时办结。")
+    if "bare_lists" in nz:
+        # not parts of anything: other units, other things, a figure that is not a sum
+        active += (f"全年组织政务公开培训{c(nz.rng.randint(1, 6), '次')}、参训人员{c(nz.rng.randint(20, 300), '人次')}，"
+                   f"回应公众关切{c(nz.rng.randint(1, 40), '条')}。")
+    if "year_comparisons" in nz:
+        active += nz.rng.choice((f"主动公开信息数量较{year - 1}年增长{nz.rng.randint(2, 40)}%。",
+                                 f"与{year - 1}年相比，主动公开信息数量有所增加。",
+                                 f"{year - 1}年以来，{me}持续完善主动公开目录。"))
     active += "对涉及群众切身利益的重要政策，做到政策文件与解读材料同步起草、同步审签、同步发布。"
     if nar.received:
-        apply = rng.choice(("全年共收到政府信息公开申请{n}件", "本年度共收到政府信息公开申请{n}件",
-                            "全年新收政府信息公开申请{n}件")).format(n=nar.received)
+        apply = rng.choice(("全年共收到政府信息公开申请{n}", "本年度共收到政府信息公开申请{n}",
+                            "全年新收政府信息公开申请{n}")).format(n=c(nar.received, "件"))
         if cells["applications.carried_over.total"]:
-            apply += f"，上年结转{cells['applications.carried_over.total']}件"
+            apply += f"，上年结转{c(cells['applications.carried_over.total'], '件')}"
         apply += "，均在法定期限内予以答复。" if not cells["applications.carried_forward.total"] else \
-            f"，结转下年度继续办理{cells['applications.carried_forward.total']}件。"
+            f"，结转下年度继续办理{c(cells['applications.carried_forward.total'], '件')}。"
     else:
         apply = rng.choice(("全年未收到政府信息公开申请", "本年度未收到政府信息公开申请"))
         carried = cells["applications.carried_over.total"]
-        apply += f"，上年结转{carried}件。" if carried else "。"
+        apply += f"，上年结转{c(carried, '件')}。" if carried else "。"
     if nar.review is not None:
         if nar.review == 0 and nar.litigation == 0 and rng.random() < 0.4:
             apply += "全年未发生因政府信息公开引起的行政复议、行政诉讼案件。"
         else:
-            apply += rng.choice(("全年因政府信息公开引起行政复议{m}件、行政诉讼{k}件。",
-                                 "因政府信息公开工作被申请行政复议{m}件、被提起行政诉讼{k}件。")).format(
-                m=nar.review, k=nar.litigation)
+            apply += rng.choice(("全年因政府信息公开引起行政复议{m}、行政诉讼{k}。",
+                                 "因政府信息公开工作被申请行政复议{m}、被提起行政诉讼{k}。")).format(
+                m=c(nar.review, "件") if nar.review else "0件", k=c(nar.litigation, "件") if nar.litigation else "0件")
+    if "year_comparisons" in nz:
+        apply += nz.rng.choice((f"针对{year - 1}年度报告中提出的问题，{me}已逐项整改。",
+                                f"依申请公开数量与{year - 1}年基本持平。"))
     apply += "进一步规范依申请公开受理、审查、答复等环节，做到依法依规、及时准确。"
     blocks = [("主动公开情况", active), ("依申请公开情况", apply), ("政府信息管理情况", rng.choice(_MANAGE))]
     if nar.platform:
-        blocks.append(("平台建设情况", rng.choice(_PLATFORM)))
+        platform = rng.choice(_PLATFORM)
+        if "wan_units" in nz:
+            platform += (f"全年网站访问量达{nz.rng.randint(11, 99) / 10:g}万人次，"
+                         f"政务新媒体粉丝{nz.rng.randint(11, 99) / 10:g}万人。")
+        blocks.append(("平台建设情况", platform))
     blocks.append(("监督保障情况", rng.choice(_SUPERVISE).format(n=rng.randint(1, 4))))
     inline = rng.random() < 0.5
     for i, (title, body) in enumerate(blocks):
@@ -728,6 +814,9 @@ def _section_one(rng: random.Random, ag: _Agency, year: int, fmt: str, cells: di
         else:
             paras += [head, body]
     return paras
+
+
+_SUBKINDS = ("规范性文件", "其他文件")
 
 
 def _section_five(rng: random.Random, ag: _Agency, fmt: str) -> list[str]:
@@ -776,14 +865,21 @@ _FIVE_TITLES = ("存在的主要问题及改进情况", "存在的主要问题�
 
 
 def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
-             defect: str | None = None) -> SynthReport:
-    """One synthetic report. Same seed and arguments → same report (all randomness from `rng`)."""
+             defect: str | None = None, noise=None) -> SynthReport:
+    """One synthetic report. Same seed and arguments → same report (all randomness from `rng`).
+
+    `noise`: names from testkit/noises.py NOISES; they change how the report is written, never
+    what it says (cells, facts and expected codes are those of the same report without noise).
+    """
     if not isinstance(rng, random.Random):
         rng = random.Random(rng)
-    if layout not in LAYOUTS:
-        raise ValueError(f"unknown layout {layout!r}; one of {LAYOUTS}")
+    if layout not in ALL_LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; one of {ALL_LAYOUTS}")
     if defect is not None and defect not in DEFECTS:
         raise ValueError(f"unknown defect {defect!r}; one of {sorted(DEFECTS)}")
+    on = check_names(noise)
+    # noise draws from its own generator (seeded without consuming `rng`): the base report stays the same
+    nz = _NoiseCtx(on, random.Random(hash(rng.getstate()[1]) if on else 0))
     fmt = DEFECT_FORMAT.get(defect or "", fmt)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
@@ -820,8 +916,21 @@ def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
     _apply_narrative_defect(rng, defect, fmt, cells, nar, year)
 
     # 4. tables
+    cell_hooks = nz.hooks("cell")
+    written_blank: dict[str, str] = {}  # blank cells the table noises write as "—", "/", "无" …
+    if defect not in ("a002_row_sum", "blank_cell", "missing_rows"):
+        for hook in nz.hooks("blank"):
+            for key, written in hook(cells, fmt, nz.rng).items():
+                cells[key] = None
+                written_blank[key] = written
+
     def vt(key: str) -> str:
-        return _value_text(key, cells[key], style, rng)
+        if key in written_blank:
+            return written_blank[key]
+        text = _value_text(key, cells[key], style, rng)
+        for hook in cell_hooks:
+            text = hook(key, text, nz.rng)
+        return text
 
     dropped_table = next((k.split(".")[0] for k in omitted), None) if defect == "missing_table" else None
     rows = {
@@ -829,28 +938,85 @@ def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
         "applications": _application_rows(fmt, vt, omitted),
         "litigation": [_litigation_values_row(vt)],
     }
-    render = _RENDERERS[layout]
+    grids: dict = {}
+    render = _RENDERERS.get(layout) or _grid_marker(grids)
     tables = {name: ([] if name == dropped_table else render(name, rows[name], rng)) for name in TABLE_NAMES}
+    for hook in nz.hooks("table"):
+        tables = {name: (hook(name, layout, lines, nz.rng) if lines else lines) for name, lines in tables.items()}
+    for hook in nz.hooks("grid"):
+        grids = {name: hook(name, grid, nz.rng) for name, grid in grids.items()}
 
     # 5. document
     issued = _issue_date(rng, ag, year, defect)
-    text = _assemble(rng, ag, year, fmt, defect, nar, cells, tables, style, issued)
+    text = _assemble(rng, ag, year, fmt, defect, nar, cells, tables, style, issued, nz)
     if style.halfwidth_punct:
         text = text.translate(str.maketrans("（）：，", "():,"))
+    for hook in nz.hooks("text"):
+        text = hook(text, nz.rng)
+    data, suffix = None, ".txt"
+    if layout in FILE_LAYOUTS:
+        data, suffix = _as_file(layout, text, grids, nz, rng)
+        text = "\n".join("" if ln.startswith(_TABLE_MARK) else ln for ln in text.split("\n"))
 
     expected = {k: v for k, v in cells.items() if k not in omitted}
     period_end = year + 1 if defect == "period_two_years" else year
+    end_day = "12-21" if defect == "period_wrong_end" else "12-31"
     facts = {
         "agency": None if defect == "no_title_agency" else ag.name,
         "year": year,
         "format_version": fmt,
-        "period": None if defect == "no_period" else {"start": f"{year}-01-01", "end": f"{period_end}-12-31"},
+        "period": None if defect == "no_period" else {"start": f"{year}-01-01", "end": f"{period_end}-{end_day}"},
         "issued_on": issued.isoformat(),
         "agency_kind": ag.kind,
     }
     codes = set() if defect is None else {DEFECTS[defect]} | set(DEFECT_COMPANIONS[defect])
+    if written_blank:
+        codes.add("S006")
+    optional = {"S007"} if "label_slips" in on else set()
     return SynthReport(text=text, cells=expected, facts=facts, layout=layout, fmt=fmt, defect=defect,
-                       expected_codes=codes)
+                       expected_codes=codes, noise=on, data=data, suffix=suffix, optional_codes=optional)
+
+
+_TABLE_MARK = "\x1e"  # a line standing for a table of a file layout, until the file is built
+
+
+def _grid_marker(grids: dict):
+    """The table renderer of the file layouts: lays the table out on the template's grid
+    (documents.py) and leaves a marker line where it stands in the text."""
+    from testkit import documents
+
+    def render(name: str, rows: list, rng: random.Random) -> list[str]:
+        grids[name] = documents.grid_of(name, rows)
+        return [_TABLE_MARK + name]
+
+    return render
+
+
+def _as_file(layout: str, text: str, grids: dict, nz, rng: random.Random) -> tuple[bytes, str]:
+    """The assembled report as an HTML page, a .docx or a PDF; text hooks (e.g. 繁體) reach the
+    tables' cells too."""
+    from testkit import documents
+
+    text_hooks = nz.hooks("text")
+    blocks: list = []
+    for line in text.split("\n"):
+        if line.startswith(_TABLE_MARK):
+            grid = grids[line[1:]]
+            for row in grid.rows:
+                for cell in row:
+                    for hook in text_hooks:
+                        cell.text = hook(cell.text, nz.rng)
+            blocks.append(("table", grid))
+        else:
+            blocks.append(("p", line))
+    if layout == "html":
+        return documents.to_html(blocks, rng).encode("utf-8"), ".html"
+    if layout == "docx":
+        return documents.to_docx(blocks), ".docx"
+    font = documents.cjk_font()
+    if font is None:
+        raise RuntimeError("the pdf layout needs a CJK font: pip install justmytype-intl-cjk (the test extra)")
+    return documents.to_pdf(blocks, font), ".pdf"
 
 
 def _apply_narrative_defect(rng: random.Random, defect: str | None, fmt: str, cells: dict, nar: _Narrative,
@@ -878,6 +1044,8 @@ def _apply_narrative_defect(rng: random.Random, defect: str | None, fmt: str, ce
         nar.normative = stated
     elif defect == "narrative_other_year":
         nar.opening_year = year - 1
+    elif defect == "stale_stat_year":
+        nar.stale_stat_year = True
     elif defect == "q005_no_platform":
         nar.platform = False
 
@@ -893,10 +1061,34 @@ def _issue_date(rng: random.Random, ag: _Agency, year: int, defect: str | None) 
     return dt.date(year + 1, 1, rng.randint(5, 25))
 
 
+_NAV_TOP = ("您当前的位置：首页 » 信息公开 » 法定主动公开内容 » 政府信息公开年报", "当前位置：首页 > 政务公开 > 年度报告",
+            "您所在的位置：首页 >> 政府信息公开 >> 政府信息公开年报")
+_NAV_FIELDS = ("公开方式 主动公开", "公开方式：主动公开", "文号", "文号：无", "标题", "【字体：大 中 小】",
+               "分享到：微信 微博 QQ空间", "浏览次数：128")
+_NAV_BOTTOM = ("【打印本页】 【关闭窗口】", "分享到：", "扫一扫在手机打开当前页", "【我要纠错】", "相关链接",
+               "网站标识码：3501000001 备案号：闽ICP备05005735号")
+
+
+def _page_metadata(nz: _NoiseCtx, ag: _Agency, year: int, issued) -> list[str]:
+    """The metadata table of a government portal page above the report (索引号 / 发布机构 / 名称 …)."""
+    r = nz.rng
+    index = f"{r.randint(10000000, 99999999)}X-{r.randint(1, 9):02d}-{year + 1}-{r.randint(1, 99):04d}"
+    date = f"{issued.year}-{issued.month:02d}-{issued.day:02d}"
+    style = r.randrange(3)
+    if style == 0:  # one pipe row, as table cells copied to text
+        return [f"索引号 | {index} | 分类 | 政府信息公开年报 | 发布机构 | {ag.name} | 成文日期 | {date} | 发布日期 | {date}", ""]
+    if style == 1:  # one field per line
+        return [f"索引号：{index}", "主题分类：政府信息公开年报", f"发布机构：{ag.name}", f"生成日期：{date}",
+                "文号：", ""]
+    return [f"名称：{ag.name}", f"索引号：{index}", "发文字号：", f"发布日期：{date}", ""]
+
+
 def _assemble(rng: random.Random, ag: _Agency, year: int, fmt: str, defect: str | None, nar: _Narrative,
-              cells: dict, tables: dict[str, list[str]], style: _Style, issued) -> str:
+              cells: dict, tables: dict[str, list[str]], style: _Style, issued, nz: _NoiseCtx) -> str:
     sp = style.spaced_dates
     no_agency = defect == "no_title_agency"
+    # noises that take the agency out of the title and the signature (it stays in the body / page)
+    hidden = not no_agency and ("agency_in_body" in nz or "page_metadata" in nz)
     lines: list[str] = []
 
     def para(text: str) -> None:
@@ -904,23 +1096,46 @@ def _assemble(rng: random.Random, ag: _Agency, year: int, fmt: str, defect: str 
         if style.para_blank:
             lines.append("")
 
-    if rng.random() < 0.15:
+    if "page_navigation" in nz:
+        lines += [nz.rng.choice(_NAV_TOP), ""]
+    elif rng.random() < 0.15:
         lines += ["首页 > 政务公开 > 政府信息公开年度报告", ""]
+    if "page_metadata" in nz and not no_agency:
+        lines += _page_metadata(nz, ag, year, issued)
+    if "page_navigation" in nz:
+        lines += nz.rng.sample(_NAV_FIELDS, 3) + [""]
     year_word = f"{year} 年" if sp else f"{year}年"
+    if "cn_title_year" in nz:
+        year_word = f"{cn_digits(year, nz.rng.choice('〇○零'))}年"
     if not no_agency:
         title = f"{year_word}{rng.choice(('', '度'))}政府信息公开工作年度报告"
-        if rng.random() < 0.3:
-            lines += [ag.name + title, ""]
+        one_line = rng.random() < 0.3
+        if hidden:
+            title_lines = [title]
+        elif one_line:
+            title_lines = [ag.name + title]
         else:
-            lines += [ag.name] + ([""] if rng.random() < 0.5 else []) + [title, ""]
+            title_lines = [ag.name] + ([""] if rng.random() < 0.5 else []) + [title]
+        if "split_title" in nz:
+            full = ("" if hidden else ag.name) + title
+            cut = nz.rng.randint(3, len(full) - 4)
+            title_lines = [full[:cut], full[cut:]]
+        lines += title_lines + [""]
     basis = ("《中华人民共和国政府信息公开工作年度报告格式（试行）》" if fmt == "2019" else
              "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）")
     pre = f"根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和{basis}要求，编制本报告。"
+    if "agency_in_body" in nz and not no_agency:
+        pre = nz.rng.choice((f"{ag.name}根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和{basis}要求，编制本报告。",
+                             f"本报告由{ag.name}根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和{basis}要求编制。"))
     if defect != "no_period":
         end = year + 1 if defect == "period_two_years" else year
-        a, b = _date_text(year, 1, 1, sp), _date_text(end, 12, 31, sp)
-        pre += rng.choice((f"本报告所列数据的统计期限自{a}起至{b}止。", f"本报告中所列数据的统计期限自{a}至{b}。",
-                           f"本报告所列数据统计期限为{a}至{b}。"))
+        end_day = (12, 21) if defect == "period_wrong_end" else (12, 31)
+        if "period_spelling" in nz:
+            pre += spell_period(year, end, end_day, nz.rng)
+        else:
+            a, b = _date_text(year, 1, 1, sp), _date_text(end, *end_day, sp)
+            pre += rng.choice((f"本报告所列数据的统计期限自{a}起至{b}止。", f"本报告中所列数据的统计期限自{a}至{b}。",
+                               f"本报告所列数据统计期限为{a}至{b}。"))
     if not no_agency and rng.random() < 0.5:
         pre += f"如对本报告有任何疑问，请与{ag.name}办公室联系（联系电话：0{rng.randint(100, 999)}-{rng.randint(2000000, 8999999)}）。"
     para(pre)
@@ -928,7 +1143,7 @@ def _assemble(rng: random.Random, ag: _Agency, year: int, fmt: str, defect: str 
     five_title = rng.choice(_FIVE_TITLES)
     # number, heading, body lines, whether the body is narrative (paragraphs) or a rendered table
     sections: list[tuple[int, str, list[str], bool]] = [
-        (1, "一、总体情况", _section_one(rng, ag, year, fmt, cells, nar), True)]
+        (1, "一、总体情况", _section_one(rng, ag, year, fmt, cells, nar, nz), True)]
     for n, name in ((2, "active"), (3, "applications"), (4, "litigation")):
         sections.append((n, TABLE_TITLES[name], tables[name], False))
     sections.append((5, "五、" + five_title, _section_five(rng, ag, fmt), True))
@@ -952,9 +1167,19 @@ def _assemble(rng: random.Random, ag: _Agency, year: int, fmt: str, defect: str 
         else:
             lines += body
             lines.append("")
-    if lines and lines[-1] != "":
+    while lines and lines[-1] == "":
+        lines.pop()
+    date_style = "cn" if "cn_issue_date" in nz else "plain"
+    date = spell_date(issued.year, issued.month, issued.day, date_style) if date_style == "cn" else \
+        _date_text(issued.year, issued.month, issued.day, sp)
+    signer = None if no_agency or hidden else ag.name
+    if "flattened_signature" in nz:
+        lines[-1] += "特此报告。" + (f"{signer} " if signer else "") + date
+    else:
         lines.append("")
-    if not no_agency:
-        lines.append(ag.name)
-    lines.append(_date_text(issued.year, issued.month, issued.day, sp))
+        if signer:
+            lines.append(signer)
+        lines.append(date)
+    if "page_navigation" in nz:
+        lines += [""] + nz.rng.sample(_NAV_BOTTOM, 3)
     return "\n".join(lines) + "\n"

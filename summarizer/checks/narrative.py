@@ -10,11 +10,16 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..numbers import NUM_TOKEN, to_number
+from ..numbers import NUM_TOKEN, UNIT_GAP, parse_number
 from ..paragraphs import Paragraph, paragraphs
 from . import Context, check
 
 _CLAUSE = r"[^。；;，,\d]"
+
+
+def _same(n, value) -> bool:
+    """A prose number agrees with a figure within the writer's rounding (2.17万 ≈ 21,734)."""
+    return n.matches(value) if hasattr(n, "matches") else n == value
 
 
 def narrative_lines(ctx: Context) -> Iterator[int]:
@@ -51,8 +56,8 @@ def _section_lines(ctx: Context, number: int) -> list[int]:
 # ---------------------------------------------------------------- N001 applications received
 
 _RECEIVED = [
-    re.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,20}}?)(?:申请|依申请公开)(?:{_CLAUSE}{{0,12}}?)(?P<n>{NUM_TOKEN})\s*(?:件|个|份|宗)"),
-    re.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,8}}?)(?P<n>{NUM_TOKEN})\s*件(?:{_CLAUSE}{{0,8}}?)申请"),
+    re.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,20}}?)(?:申请|依申请公开)(?:{_CLAUSE}{{0,12}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|个|份|宗)"),
+    re.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,8}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}件(?:{_CLAUSE}{{0,8}}?)申请"),
 ]
 _RECEIVED_NONE = re.compile(r"(?:未|没有)(?:收到|受理|接到|接收)(?:[^。；;，,]{0,12}?)(?:申请|依申请公开)")
 _NOT_RECEIVED_CONTEXT = re.compile(r"结转|办结|答复|办理完毕|上年")
@@ -73,11 +78,11 @@ def received_count(ctx: Context):
             for m in pat.finditer(text):
                 if _NOT_RECEIVED_CONTEXT.search(text[m.start(): m.end()]):
                     continue
-                n = to_number(m.group("n"))
+                n = parse_number(m.group("n"))
                 if n is not None:
                     claims.append((n, m.start(), m.end()))
         for n, s, e in claims:
-            if n == table or (carried and n == table + carried):
+            if _same(n, table) or (carried and _same(n, table + carried)):
                 continue
             yield ctx.finding("N001", f"正文说收到政府信息公开申请{n:g}件，但表三“一、本年新收政府信息公开申请数量”总计为{table:g}"
                                       f"（相差{abs(n - table):g}）。", *para.evidence(ctx.doc, s, e),
@@ -90,8 +95,8 @@ def received_count(ctx: Context):
 
 _NONE_BOTH = re.compile(r"未(?:发生|出现|涉及|产生|收到)?[^。；;，,]{0,12}?(?:行政复议(?:和|及|、|或)行政诉讼|行政复议、诉讼|复议(?:和|及|、|或)诉讼)")
 _NONE_LITIGATION = re.compile(r"未(?:发生|出现|产生)?(?:涉诉|行政诉讼|被诉)")
-_REVIEW = re.compile(rf"行政复议(?:案件|申请)?(?:{_CLAUSE}{{0,4}}?)(?P<n>{NUM_TOKEN})\s*(?:件|起|宗|个)")
-_SUIT = re.compile(rf"行政诉讼(?:案件)?(?:{_CLAUSE}{{0,4}}?)(?P<n>{NUM_TOKEN})\s*(?:件|起|宗|个)")
+_REVIEW = re.compile(rf"行政复议(?:案件|申请)?(?:{_CLAUSE}{{0,4}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|起|宗|个)")
+_SUIT = re.compile(rf"行政诉讼(?:案件)?(?:{_CLAUSE}{{0,4}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|起|宗|个)")
 
 
 @check("N002")
@@ -109,16 +114,16 @@ def review_and_litigation(ctx: Context):
             claims.append(("suit", 0, m.start(), m.end()))
         for kind, pat in (("review", _REVIEW), ("suit", _SUIT)):
             for m in pat.finditer(text):
-                n = to_number(m.group("n"))
+                n = parse_number(m.group("n"))
                 if n is not None:
                     claims.append((kind, n, m.start(), m.end()))
         for kind, n, s, e in claims:
-            if kind == "review" and review is not None and n != review:
+            if kind == "review" and review is not None and not _same(n, review):
                 yield ctx.finding("N002", f"正文说行政复议{n:g}件，但表四“行政复议·总计”为{review:g}（相差{abs(n - review):g}）。",
                                   *para.evidence(ctx.doc, s, e), cells={"litigation.review.total": review},
                                   related=[x for x in (ctx.cell_evidence("litigation.review.total"),) if x])
                 return
-            if kind == "suit" and suits is not None and n != suits:
+            if kind == "suit" and suits is not None and not _same(n, suits):
                 yield ctx.finding("N002", f"正文说行政诉讼{n:g}件，但表四“未经复议直接起诉·总计”{direct:g} + “复议后起诉·总计”{after:g}"
                                           f" = {suits:g}（相差{abs(n - suits):g}）。", *para.evidence(ctx.doc, s, e),
                                   cells={"litigation.direct.total": direct, "litigation.after_review.total": after},
@@ -128,43 +133,23 @@ def review_and_litigation(ctx: Context):
 
 # ---------------------------------------------------------------- N003 enumerations
 
-_ENUM = re.compile(rf"(?P<total>{NUM_TOKEN})\s*(?P<unit>条|件|个|篇|次|项)[，,：:]?\s*(?P<kw>其中|分别为|分别是|包括)[:：,，]?(?P<parts>[^。；;]*)")
-_OTHER_DIMENSION = re.compile(r"累计|历年|总数|不予公开|同比|占|%|％|比例|率|以上|以下|余")
-
-
 @check("N003")
 def enumeration_sums(ctx: Context):
+    from ..enumerations import find_enumerations
+
     for para in narrative_paras(ctx):
-        text = para.text
-        for m in _ENUM.finditer(text):
-            total = to_number(m.group("total"))
-            if total is None or text[max(0, m.start() - 1): m.start()] in "余约近超":
+        for en in find_enumerations(para.text):
+            if not en.contradicts():
                 continue
-            unit = m.group("unit")
-            parts = []
-            pos = m.start("parts")
-            for pm in re.finditer(rf"(?P<n>{NUM_TOKEN})\s*{unit}", m.group("parts")):
-                before = m.group("parts")[max(0, pm.start() - 8): pm.start()]
-                # a part's own label ends at the previous separator
-                label = re.split(r"[、，,：:]", before)[-1]
-                if _OTHER_DIMENSION.search(label) or _OTHER_DIMENSION.search(m.group("parts")[pm.end(): pm.end() + 1]):
-                    continue
-                n = to_number(pm.group("n"))
-                if n is not None:
-                    parts.append(n)
-            if len(parts) < 2:
-                continue
-            s = sum(parts)
-            exhaustive = m.group("kw") in ("分别为", "分别是", "包括")
-            if s == total or (not exhaustive and s < total):
-                continue
-            yield ctx.finding("N003", f"正文称共{total:g}{unit}，但列举的分项之和为{'+'.join(f'{p:g}' for p in parts)} = {s:g}"
-                                      f"（相差{s - total:g}）。", *para.evidence(ctx.doc, m.start(), pos + len(m.group('parts'))))
+            total, s = en.total, en.parts_sum
+            yield ctx.finding("N003", f"正文称共{total.value:g}{en.unit}，但列举的分项之和为"
+                                      f"{'+'.join(f'{p.value:g}' for p in en.parts)} = {s:g}（相差{s - float(total):g}）。",
+                              *para.evidence(ctx.doc, en.start, en.end))
 
 
 # ---------------------------------------------------------------- N004 normative documents
 
-_NORMATIVE = re.compile(rf"(?:制发|印发|出台|制定|新制作|发布|公开)(?:了)?(?:{_CLAUSE}{{0,6}}?)(?:行政)?规范性文件(?:共)?\s*(?P<n>{NUM_TOKEN})\s*(?:件|份|个|部)")
+_NORMATIVE = re.compile(rf"(?:制发|印发|出台|制定|新制作|发布|公开)(?:了)?(?:{_CLAUSE}{{0,6}}?)(?:行政)?规范性文件(?:共)?\s*(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|份|个|部)")
 
 
 @check("N004")
@@ -178,8 +163,8 @@ def normative_documents(ctx: Context):
         for m in _NORMATIVE.finditer(text):
             if re.search(r"累计|现行有效|清理|废止", text[max(0, m.start() - 6): m.end()]):
                 continue
-            n = to_number(m.group("n"))
-            if n is not None and n != table:
+            n = parse_number(m.group("n"))
+            if n is not None and not _same(n, table):
                 yield ctx.finding("N004", f"正文说制发（行政）规范性文件{n:g}件，但表二“{ctx.label(key)}”为{table:g}。",
                                   *para.evidence(ctx.doc, m.start(), m.end()), cells={key: table},
                                   related=[x for x in (ctx.cell_evidence(key),) if x])
@@ -255,14 +240,15 @@ def injection_attempts(ctx: Context):
 
 # ---------------------------------------------------------------- N008 outcomes and carry-forward
 
+_N = rf"({NUM_TOKEN}){UNIT_GAP}件"
 _OUTCOMES = (
-    ("予以公开及部分公开", r"予以公开(?:及|和|、|与)部分公开(?:答复)?(?:的)?\s*(\d+)\s*件", ("granted", "partial")),
-    ("予以公开", r"(?<![及和])(?:予以公开|同意公开)(?:答复)?(?:的)?\s*(\d+)\s*件", ("granted",)),
-    ("部分公开", r"(?<![及和、与])部分公开(?:答复)?(?:的)?\s*(\d+)\s*件", ("partial",)),
-    ("不予公开", r"不予公开(?:答复)?(?:的)?\s*(\d+)\s*件", tuple(f"withheld_{i}" for i in range(1, 9))),
-    ("无法提供", r"无法提供(?:答复)?(?:的)?\s*(\d+)\s*件", tuple(f"unable_{i}" for i in range(1, 4))),
-    ("不予处理", r"不予处理(?:答复)?(?:的)?\s*(\d+)\s*件", tuple(f"rejected_{i}" for i in range(1, 6))),
-    ("结转下年度", r"结转下一?年度?(?:继续办理)?\s*(\d+)\s*件|(\d+)\s*件(?:申请)?结转下一?年", ("carried_forward",)),
+    ("予以公开及部分公开", rf"予以公开(?:及|和|、|与)部分公开(?:答复)?(?:的)?\s*{_N}", ("granted", "partial")),
+    ("予以公开", rf"(?<![及和])(?:予以公开|同意公开)(?:答复)?(?:的)?\s*{_N}", ("granted",)),
+    ("部分公开", rf"(?<![及和、与])部分公开(?:答复)?(?:的)?\s*{_N}", ("partial",)),
+    ("不予公开", rf"不予公开(?:答复)?(?:的)?\s*{_N}", tuple(f"withheld_{i}" for i in range(1, 9))),
+    ("无法提供", rf"无法提供(?:答复)?(?:的)?\s*{_N}", tuple(f"unable_{i}" for i in range(1, 4))),
+    ("不予处理", rf"不予处理(?:答复)?(?:的)?\s*{_N}", tuple(f"rejected_{i}" for i in range(1, 6))),
+    ("结转下年度", rf"结转下一?年度?(?:继续办理)?\s*{_N}|{_N}(?:申请)?结转下一?年", ("carried_forward",)),
 )
 _OUTCOME_PATTERNS = tuple((name, re.compile(pat), rows) for name, pat, rows in _OUTCOMES)
 
@@ -275,15 +261,15 @@ def outcome_counts(ctx: Context):
             continue
         for name, pat, rows in _OUTCOME_PATTERNS:
             for m in pat.finditer(text):
-                n = int(next(g for g in m.groups() if g))
+                n = parse_number(next(g for g in m.groups() if g))
                 keys = [f"applications.{r}.total" for r in rows]
                 vals = [ctx.cells.get(k) for k in keys]
-                if any(v is None for v in vals):
+                if n is None or any(v is None for v in vals):
                     continue  # row missing or blank: S005/S006 say so
                 table = sum(vals)
-                if n == table:
+                if _same(n, table):
                     continue
                 rows_txt = "、".join(ctx.label(k).split("·")[0] for k in keys[:3]) + ("等" if len(keys) > 3 else "")
-                yield ctx.finding("N008", f"正文说{name}{n}件，但表三“{rows_txt}”的总计{'之和' if len(keys) > 1 else ''}为"
+                yield ctx.finding("N008", f"正文说{name}{n:g}件，但表三“{rows_txt}”的总计{'之和' if len(keys) > 1 else ''}为"
                                           f"{table:g}（相差{abs(n - table):g}）。", *para.evidence(ctx.doc, m.start(), m.end()),
                                   cells=dict(zip(keys, vals)))

@@ -80,6 +80,13 @@ def tables_present(ctx: Context):
             elif len(quote) > 120:
                 quote = quote[:120]
             yield ctx.finding("S008", f"“{TABLE_TITLES[name]}”无法解析：{res.reason}。", line, quote)
+        elif res.unreadable_rows:
+            # one finding per table for all its rows whose values could not be placed in columns
+            keys = list(res.unreadable_rows)
+            line = res.row_lines.get(keys[0]) or res.first_line or ctx.anchor()[0]
+            shown = "；".join(res.unreadable_rows[k] for k in keys[:6]) + (f"；等{len(keys)}行" if len(keys) > 6 else "")
+            yield ctx.finding("S008", f"“{TABLE_TITLES[name]}”有{len(keys)}行的数值无法对应到列，未提取（不推测、不按空格处理，"
+                                      f"相关勾稽核算已跳过）：{shown}。", line, ctx.doc.full_quote(line))
 
 
 @check("S005")
@@ -151,8 +158,7 @@ def empty_cells(ctx: Context):
         if line is None:
             continue
         names = "、".join(ctx.label(k) for k in keys)
-        extra = f"（{res.reason}）" if res.reason and "单元格" in res.reason and table != "litigation" else ""
-        yield ctx.finding("S006", f"单元格为空：{names}。空格按“无数据”处理，未当作0参与核算{extra}。",
+        yield ctx.finding("S006", f"单元格为空：{names}。空格按“无数据”处理，未当作0参与核算。",
                           line, ctx.doc.full_quote(line), cells={k: None for k in keys})
 
 

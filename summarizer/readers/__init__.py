@@ -44,12 +44,18 @@ def read_document(path: str | Path) -> Document:
 
         return to_document(pdf_to_text(data), str(path), "pdf", "pdf")
     if suffix == ".docx" or (data.startswith(b"PK\x03\x04") and b"word/" in data[:4000]):
-        from .docx import docx_to_text
+        from .docx import docx_to_grid_text
 
-        return to_document(docx_to_text(data), str(path), "docx", "docx")
+        body, covered = docx_to_grid_text(data)
+        doc = to_document(body, str(path), "docx", "docx")
+        doc.covered, doc.grid_layout = covered, True
+        return doc
     text, enc = decode_bytes(data)
     if suffix in HTML_SUFFIXES or re.match(r"\s*(<!DOCTYPE html|<html)", text[:500], re.I):
-        from .html import html_to_text
+        from .html import html_to_grid_text
 
-        return to_document(html_to_text(text), str(path), enc, "html")
+        body, covered = html_to_grid_text(text)
+        doc = to_document(body, str(path), enc, "html")
+        doc.covered, doc.grid_layout = covered, True
+        return doc
     return to_document(text, str(path), enc)

@@ -10,9 +10,15 @@ from .cells import cell_text, row_line
 
 
 def docx_to_text(data: bytes) -> str:
-    """.docx bytes → report text: paragraphs and tables in body order; each table row as one
-    tab-separated line. python-docx returns the same cell object for every grid position a
-    merged cell covers, so a repeat is written once and its covered positions left ''."""
+    """.docx bytes → report text (see docx_to_grid_text)."""
+    return docx_to_grid_text(data)[0]
+
+
+def docx_to_grid_text(data: bytes) -> tuple[str, dict[int, frozenset[int]]]:
+    """.docx bytes → (report text, covered): paragraphs and tables in body order; each table row
+    as one tab-separated line on the table's grid. python-docx returns the same cell object for
+    every grid position a merged cell covers, so a repeat is written once, its positions left ''
+    and listed in `covered` (line number → fields), so the extractor never reads them as blanks."""
     try:
         import docx  # python-docx; lazy: heavy, and optional for text-only users
         from docx.table import Table
@@ -26,6 +32,7 @@ def docx_to_text(data: bytes) -> str:
         raise InputError(f"无法解析 .docx（cannot parse .docx: {type(exc).__name__}: {exc}）") from exc
 
     lines: list[str] = []
+    covered: dict[int, frozenset[int]] = {}
 
     def emit_table(table) -> None:
         # <w:tc> elements already written, keyed by id; the dict keeps the lxml proxies alive so
@@ -33,10 +40,12 @@ def docx_to_text(data: bytes) -> str:
         seen: dict[int, object] = {}
         for row in table.rows:
             out: list[str] = [""] * int(getattr(row, "grid_cols_before", 0) or 0)
+            merged: set[int] = set()
             nested = []
             for cell in row.cells:
                 key = id(cell._tc)
                 if key in seen:
+                    merged.add(len(out))
                     out.append("")
                     continue
                 seen[key] = cell._tc
@@ -44,6 +53,8 @@ def docx_to_text(data: bytes) -> str:
                 nested.extend(cell.tables)
             if any(out):
                 lines.append(row_line(out))
+                if merged:
+                    covered[len(lines)] = frozenset(merged)
             for inner in nested:  # rare; keep their rows rather than lose them
                 emit_table(inner)
 
@@ -64,4 +75,4 @@ def docx_to_text(data: bytes) -> str:
                 walk(child)  # content controls and tracked insertions wrap real paragraphs
 
     walk(document.element.body)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", covered

@@ -236,55 +236,51 @@ def _span(node: _Node, name: str) -> int:
         return 1
 
 
-def _grid_lines(rows: list[list[_Node]]) -> list[str]:
-    """Lay the cells out on a grid honouring colspan/rowspan; covered positions stay ''."""
-    lines: list[str] = []
-    pending: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
-    for row in rows:
-        out: list[str] = []
+def _grid(rows: list[list[_Node]]) -> list[tuple[str, frozenset[int]]]:
+    """Lay the cells out on the table's grid as HTML does (rowspan/colspan, rowspan="0" to the
+    end): each row becomes one tab-separated line whose field i is grid column i, the cell's
+    text at its top-left position. Positions a merged cell covers are '' and are returned as
+    `covered`, so the extractor never mistakes them for blank cells; a position no cell fills
+    (a short row) is a real blank."""
+    origin: dict[int, dict[int, str]] = {r: {} for r in range(len(rows))}  # row -> col -> text
+    covered_at: dict[int, set[int]] = {r: set() for r in range(len(rows))}
+    n_rows = len(rows)
+    for r, row in enumerate(rows):
         col = 0
-
-        def skip_covered() -> None:
-            nonlocal col
-            while pending.get(col, 0) > 0:
-                out.append("")
-                col += 1
-
         for cell in row:
-            skip_covered()
-            colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
-            out.append(_cell_plain(cell))
-            out.extend([""] * (colspan - 1))
-            if rowspan > 1:
-                for c in range(col, col + colspan):
-                    pending[c] = max(pending.get(c, 0), rowspan)  # decremented below, this row included
-            col += colspan
-        # columns covered from above to the right of the last cell
-        if pending:
-            while col <= max(pending) and col < 500:
-                if pending.get(col, 0) > 0:
-                    out.append("")
-                else:
-                    break
+            while col in origin[r] or col in covered_at[r]:
                 col += 1
-        for c in list(pending):
-            pending[c] -= 1
-            if pending[c] <= 0:
-                del pending[c]
-        if any(cell.strip() for cell in out):
-            lines.append(row_line(out))
-    return lines
+            colspan = min(_span(cell, "colspan"), 200)
+            raw_rowspan = cell.attrs.get("rowspan", "1").strip()
+            rowspan = n_rows - r if raw_rowspan == "0" else _span(cell, "rowspan")
+            rowspan = max(1, min(rowspan, n_rows - r))
+            origin[r][col] = _cell_plain(cell)
+            for rr in range(r, r + rowspan):
+                covered_at[rr].update(range(col, col + colspan))
+            covered_at[r].discard(col)
+            col += colspan
+    out: list[tuple[str, frozenset[int]]] = []
+    for r in range(n_rows):
+        cols = set(origin[r]) | covered_at[r]
+        if not cols:
+            continue
+        fields = [origin[r].get(c, "") for c in range(max(cols) + 1)]
+        if any(f.strip() for f in fields):
+            out.append((row_line(fields), frozenset(covered_at[r] - set(origin[r]))))
+    return out
 
 
-def _render(root: _Node) -> list[str]:
-    lines: list[str] = []
+def _render(root: _Node) -> list[tuple[str, frozenset[int]]]:
+    """(line, covered tab fields) for every block and table row of the page, in order."""
+    lines: list[tuple[str, frozenset[int]]] = []
     buf: list[str] = []
+    none: frozenset[int] = frozenset()
 
     def flush() -> None:
         text = squash("".join(buf))
         buf.clear()
         if text:
-            lines.append(text)
+            lines.append((text, none))
 
     def walk(node: _Node) -> None:
         for child in node.children:
@@ -305,8 +301,8 @@ def _render(root: _Node) -> list[str]:
                     if caption is not None:
                         cap = _cell_plain(caption)
                         if cap:
-                            lines.append(cap)
-                    lines.extend(_grid_lines(rows))
+                            lines.append((cap, none))
+                    lines.extend(_grid(rows))
                 flush()
             elif child.tag in _BLOCK:
                 flush()
@@ -320,12 +316,20 @@ def _render(root: _Node) -> list[str]:
     return lines
 
 
-def html_to_text(text: str) -> str:
-    """HTML page → report text: blocks as lines, each <table> row as one tab-separated line,
-    scripts/styles/navigation dropped. Uses only the standard library's html.parser."""
+def html_to_grid_text(text: str) -> tuple[str, dict[int, frozenset[int]]]:
+    """HTML page → (report text, covered): blocks as lines, each <table> row as one
+    tab-separated line on the table's grid, scripts/styles/navigation dropped; `covered` maps
+    a line number (1-based) to the grid fields a merged cell covers there."""
     builder = _TreeBuilder()
     builder.feed(text)
     builder.close()
-    return "\n".join(_render(builder.root)) + "\n"
+    lines = _render(builder.root)
+    covered = {no: cov for no, (_, cov) in enumerate(lines, start=1) if cov}
+    return "\n".join(line for line, _ in lines) + "\n", covered
+
+
+def html_to_text(text: str) -> str:
+    """HTML page → report text (see html_to_grid_text)."""
+    return html_to_grid_text(text)[0]
 
 

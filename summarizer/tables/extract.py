@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from ..models import Section, TableResult
 from ..document import Document
-from ..schema import LITIGATION_COLUMNS, LITIGATION_GROUPS, TABLE_NAMES, table_spec
+from ..schema import (APPLICATION_COLUMN_LABELS, APPLICATION_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUPS,
+                      TABLE_NAMES, table_spec)
 from .labels import ROWS, match_row, nearest_label
 from .tokenize import BREAK, EMPTY, NUM, SECTION, TEXT, Token, tokenize
 
@@ -102,6 +103,8 @@ class _Walker:
         self.lit_group: str | None = None
         self.lit_frozen = False
         self.header_text: dict[str, list[str]] = {"active": [], "applications": []}
+        # text cells with a grid column, per table, for the header → column map (grid layouts)
+        self.grid_text: dict[str, list[Token]] = {"active": [], "applications": [], "litigation": []}
         self.first_line: dict[str, int] = {}
         self.last_line: dict[str, int] = {}
 
@@ -109,8 +112,13 @@ class _Walker:
         return {h.index for h in self.hits[table] if h.index is not None}
 
     def last_index(self, table: str) -> int:
+        """The template row read last in `table`, the open row included."""
         hits = self.hits[table]
-        return hits[-1].index if hits else -1
+        last = hits[-1].index if hits else -1
+        cur = self.current
+        if cur is not None and cur.table == table and cur.index is not None:
+            last = max(last, cur.index)
+        return last
 
     def close(self) -> None:
         row = self.current
@@ -147,6 +155,8 @@ class _Walker:
     def text(self, tok: Token, inline_values: bool, values_follow: bool = True, header_cell: bool = False) -> None:
         """`header_cell`: another text cell follows on the same line — a header row, not a row label."""
         weak_ok = values_follow or bool(self.orphans)
+        if tok.col is not None and self.mode in self.grid_text:
+            self.grid_text[self.mode].append(tok)
         if self.mode == "litigation":
             self.close()
             group = _litigation_group(tok.raw)
@@ -160,6 +170,11 @@ class _Walker:
             return
         if self.mode in (None, "active"):
             idx = match_row(tok.raw, "active", self.last_index("active"), done=self.done("active"))
+            cur = self.current
+            if idx is not None and cur is not None and cur.index == idx and cur.nums() == 0:
+                self.current = None  # the open row named again by a fuller label ("行政事业性" / "收费 0")
+                self.open("active", idx, tok, inline_values)
+                return
             if idx is not None:
                 self.close()
                 self.mode = "active"
@@ -265,23 +280,47 @@ class _Walker:
             per_line.setdefault(tok.line, []).append(tok.kind)
         lone = {ln for ln, kinds in per_line.items() if kinds.count(NUM) == 1 and TEXT not in kinds
                 and EMPTY not in kinds}
+        fragment: Token | None = None  # a label alone on its line: maybe the first part of the next one
         for i, tok in enumerate(tokens):
             if tok.kind == NUM and self.fifo and self.mode == "applications" and tok.line in lone:
                 continue
             if tok.kind == SECTION:
+                fragment = None
                 self.section(tok)
             elif tok.kind == TEXT:
                 nxt = tokens[i + 1] if i + 1 < len(tokens) else None
                 inline = nxt is not None and nxt.kind in (NUM, EMPTY) and nxt.line == tok.line
                 follow = next((t for t in tokens[i + 1:i + 4] if t.kind != BREAK), None)
-                header = nxt is not None and nxt.kind == TEXT and nxt.line == tok.line
+                # a header cell: another text cell follows on its line, or precedes it on a line of no numbers
+                header = (nxt is not None and nxt.kind == TEXT and nxt.line == tok.line) or (
+                    NUM not in per_line[tok.line] and i > 0 and any(
+                        t.kind == TEXT and t.line == tok.line for t in tokens[max(0, i - 12):i]))
+                if fragment is not None and inline and 0 < tok.line - fragment.line <= 2:
+                    tok = _joined_label(fragment, tok)
+                last_text = not any(t.kind == TEXT and t.line == tok.line for t in tokens[i + 1:i + 12])
+                fragment = tok if last_text and NUM not in per_line[tok.line] else None
                 self.text(tok, inline, follow is not None and follow.kind in (NUM, EMPTY), header)
             elif tok.kind in (NUM, EMPTY):
+                if tok.kind == NUM:
+                    fragment = None
                 self.value(tok)
             elif tok.kind == BREAK:
                 self.brk()
         self.close()
         self.flush_pending()
+
+
+def _names_a_row(text: str) -> bool:
+    return any(match_row(text, table, -1, allow_weak=False) is not None for table in ("active", "applications"))
+
+
+def _joined_label(fragment: Token, tok: Token) -> Token:
+    """A row label wrapped over two lines ("（一）予以" / "公开\t3\t0…", "其他" / "对外管理服务事项 0 0 0"):
+    the part with the values is read with the part before it when only the two together name a row."""
+    joined = fragment.raw + tok.raw
+    if _names_a_row(tok.raw) or not _names_a_row(joined):
+        return tok
+    return Token(TEXT, tok.line, joined, None, tok.start, tok.end, tok.col)
 
 
 # ---------------------------------------------------------------- format and cells
@@ -306,9 +345,79 @@ def _decide_format(w: _Walker) -> tuple[str | None, str]:
     return None, ""
 
 
+_APP_HEADER_NOISE = ("法人或其他组织", "申请人情况", "申请人", "情况")
+
+
+def _application_column_map(w: "_Walker", num_lines: set[int]) -> dict[int, str]:
+    """Grid column → applications column id, for layouts that keep a grid (HTML, DOCX, PDF tables,
+    tab exports): from the header words above each data column ("自然人", "商业" + "企业", …),
+    else from where the values of most rows stand. Empty when neither is unambiguous.
+
+    Why: with a grid, a value is assigned by the column it stands in, so a stray empty cell in
+    the label area or a blank last cell can never shift the values after it.
+    """
+    hits = [h for h in w.hits["applications"] if h.values]
+    data_cols = sorted({t.col for h in hits for t in h.values if t.kind == NUM and t.col is not None})
+    if not data_cols:
+        return {}
+    heads: dict[int, str] = {}
+    for tok in w.grid_text["applications"]:
+        if tok.line not in num_lines and tok.col in data_cols:
+            heads[tok.col] = heads.get(tok.col, "") + tok.raw.replace(" ", "")
+    found: dict[str, int] = {}
+    for col, text in heads.items():
+        for noise in _APP_HEADER_NOISE:
+            text = text.replace(noise, "")
+        for cid in APPLICATION_COLUMNS:
+            label = APPLICATION_COLUMN_LABELS[cid]
+            if text.endswith(label) or (cid != "org_other" and label in text):
+                found.setdefault(cid, col)
+                break
+    cols = [found.get(c) for c in APPLICATION_COLUMNS]
+    if None not in cols and cols == sorted(set(cols)):
+        return {col: cid for cid, col in zip(APPLICATION_COLUMNS, cols)}
+    # no usable header: the value positions most rows share
+    shapes: dict[tuple[int, ...], int] = {}
+    for h in hits:
+        shape = tuple(t.col for t in h.values if t.kind in (NUM, EMPTY) and t.col is not None)
+        if len(shape) == len(APPLICATION_COLUMNS):
+            shapes[shape] = shapes.get(shape, 0) + 1
+    if shapes:
+        shape, count = max(shapes.items(), key=lambda kv: kv[1])
+        if count * 2 > len(hits) and list(shape) == sorted(set(shape)):
+            return {col: cid for cid, col in zip(APPLICATION_COLUMNS, shape)}
+    return {}
+
+
+def fit_by_column(values: list[Token], columns: tuple[str, ...], colmap: dict[int, str]
+                  ) -> tuple[list[Token | None], str] | None:
+    """Assign a row's values by their grid column. None when the row has no grid columns.
+
+    A position of the map with no token is a blank cell (a short row, a trailing blank). A number
+    standing outside the mapped columns means the row does not line up with the header: nothing
+    is assigned and the note says so (never a silently shifted row).
+    """
+    if not values or any(t.col is None for t in values):
+        return None
+    by_col = {cid: col for col, cid in colmap.items()}
+    if any(c not in by_col for c in columns):
+        return None
+    stray = [t for t in values if t.col not in colmap and t.kind == NUM]
+    if stray:
+        shown = "、".join(t.raw for t in stray)
+        return [None] * len(columns), f"该行的数值（{shown}）不在表头各列之下，与表头不对齐，未提取"
+    at = {t.col: t for t in values}
+    return [at.get(by_col[c]) for c in columns], ""
+
+
 def _cells_of_row(table: str, key_prefix: str, hit: RowHit, columns: tuple[str, ...],
-                  cells: dict, sources: dict) -> str:
-    fitted, note = fit(hit.values, len(columns))
+                  cells: dict, sources: dict, colmap: dict[int, str] | None = None) -> str:
+    """Write one row's cells; a row that cannot be assigned to its columns writes no cells at
+    all (its values are unknown, not blank) and returns the reason."""
+    by_column = fit_by_column(hit.values, columns, colmap) if colmap else None
+    fitted, note = by_column if by_column is not None else fit(hit.values, len(columns))
+    if note:
+        return note
     for col, tok in zip(columns, fitted):
         key = f"{key_prefix}.{col}"
         if tok is None or tok.kind == EMPTY:
@@ -320,10 +429,10 @@ def _cells_of_row(table: str, key_prefix: str, hit: RowHit, columns: tuple[str, 
     return note
 
 
-def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cells: dict) -> None:
+def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cells: dict,
+                     colmap: dict[int, str] | None = None) -> None:
     spec = table_spec(table, fmt)
     spec_ids = [r.id for r in spec.rows]
-    notes = []
     found: set[str] = set()
     for hit in w.hits[table]:
         rid = hit.row_id
@@ -337,27 +446,34 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
         found.add(rid)
         result.row_lines[prefix] = hit.line
         if hit.subrows and hit.nums() == 0:
+            unreadable = False
             for n, sub in enumerate(hit.subrows, start=1):
-                note = _cells_of_row(table, f"{prefix}.{n}", sub, columns, cells, result.sources)
+                note = _cells_of_row(table, f"{prefix}.{n}", sub, columns, cells, result.sources, colmap)
                 result.row_labels[f"{prefix}.{n}"] = sub.label
                 result.row_lines[f"{prefix}.{n}"] = sub.line
                 if note:
-                    notes.append(f"{sub.label}：{note}")
+                    result.unreadable_rows[f"{prefix}.{n}"] = f"{sub.label}（第{sub.line}行）：{note}"
+                    unreadable = True
+            if unreadable:
+                continue  # the parent's sum would be partial
             for col in columns:
                 vals = [cells.get(f"{prefix}.{n}.{col}") for n in range(1, len(hit.subrows) + 1)]
                 nums = [v for v in vals if v is not None]
                 cells[f"{prefix}.{col}"] = sum(nums) if nums else None
                 result.sources[f"{prefix}.{col}"] = (hit.line, hit.label)
         else:
-            note = _cells_of_row(table, prefix, hit, columns, cells, result.sources)
+            note = _cells_of_row(table, prefix, hit, columns, cells, result.sources, colmap)
             if note:
-                notes.append(f"{hit.label}（第{hit.line}行）：{note}")
+                result.unreadable_rows[prefix] = f"{hit.label}（第{hit.line}行）：{note}"
     for extra in w.extra[table]:
         result.extra_rows.append({"label": extra.label, "line": extra.line, "nearest": nearest_label(extra.label, table)})
     other_hit = next((h for h in w.hits[table] if h.row_id == "other" and h.nums()), None)
     if table == "applications" and fmt == "2021" and other_hit and not found & {"other_1", "other_2", "other_3"}:
         # the 2019 single row （六）其他处理 kept in a 2021 report: keep its values, say so (S007)
-        _cells_of_row(table, "applications.other", other_hit, spec.row("other_1").columns, cells, result.sources)
+        note = _cells_of_row(table, "applications.other", other_hit, spec.row("other_1").columns, cells,
+                             result.sources, colmap)
+        if note:
+            result.unreadable_rows["applications.other"] = f"{other_hit.label}（第{other_hit.line}行）：{note}"
         result.row_lines["applications.other"] = other_hit.line
         found |= {"other_1", "other_2", "other_3"}
         result.extra_rows = [e for e in result.extra_rows if e["line"] != other_hit.line]
@@ -365,8 +481,6 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
                                   "nearest": "（2021年格式中“（六）其他处理”应分为三个子项，此处按2019年格式填为一行）"})
     result.missing_rows = [rid for rid in spec_ids if rid not in found]
     result.format_version = fmt
-    if notes:
-        result.reason = "；".join(notes)
 
 
 def _build_litigation(w: _Walker, result: TableResult, cells: dict) -> None:
@@ -409,6 +523,7 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
     if 2 not in by_number:
         w.mode = None
     w.run(tokens)
+    num_lines = {t.line for t in tokens if t.kind == NUM}
     fmt, evidence = _decide_format(w)
     layout = max(layouts, key=layouts.get) if layouts else None
     cells: dict[str, int | float | None] = {}
@@ -419,7 +534,8 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
         if name == "litigation":
             _build_litigation(w, res, cells)
         elif w.hits[name] or w.extra[name]:
-            _build_row_table(w, name, fmt or "2021", res, cells)
+            colmap = _application_column_map(w, num_lines) if name == "applications" and doc.grid_layout else None
+            _build_row_table(w, name, fmt or "2021", res, cells, colmap)
             res.status = "partial" if res.missing_rows else "parsed"
         tables[name] = res
     _explain_unparsed(doc, sections, tables)

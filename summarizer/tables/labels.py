@@ -16,10 +16,13 @@ from ..schema import ACTIVE_2019, ACTIVE_2021, APPLICATIONS_2019, APPLICATIONS_2
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.,，]|\(?[一二三四五六七八九十]+\)|\d+[.、,，)]|\(\d+\))")
 _INNER_NUMBERING = re.compile(r"(?:\d+[.、,，)]|\([一二三四五六七八九十]+\)|（[一二三四五六七八九十]+）)")
 _DROP_CHARS = str.maketrans("", "", " \t“”\"'‘’「」*")
+_BR = re.compile(r"<\s*br\s*/?\s*>", re.I)
 
 
 def norm(text: str) -> str:
-    """Label text without spaces, quotes and leading numbering ("（三）", "1.", "一、")."""
+    """Label text without spaces, quotes, line-break tags and leading numbering ("（三）", "1.", "一、")."""
+    if "<" in text:
+        text = _BR.sub("", text)
     s = text.translate(_DROP_CHARS).replace("（", "(").replace("）", ")").replace("，", ",").replace("：", ":")
     for _ in range(3):
         m = _NUMBERING.match(s)
@@ -29,13 +32,15 @@ def norm(text: str) -> str:
     return s
 
 
-def variants(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def variants(text: str) -> tuple[str, ...]:
     """The label itself, and the label after one or two stray leading characters.
 
     PDF text layers put the characters of a vertical merged cell ("三", "、", "本", "年"…) in
     front of the row labels they sit beside: "三 2.其他法律行政法规禁止公开".
     """
-    s = text.translate(_DROP_CHARS)
+    s = _BR.sub("", text) if "<" in text else text
+    s = s.translate(_DROP_CHARS)
     out = [norm(s)]
     for k in (1, 2):
         rest = s[k:]
@@ -45,7 +50,7 @@ def variants(text: str) -> list[str]:
     inner = list(_INNER_NUMBERING.finditer(s))
     if inner and inner[-1].start() > 0:
         out.append(norm(s[inner[-1].start():]))
-    return out
+    return tuple(out)
 
 
 def _union(*specs) -> tuple[RowSpec, ...]:
@@ -135,7 +140,34 @@ def match_row(text: str, table: str, last_index: int, allow_weak: bool = True,
         key = (score, int(forward), -i)
         if best is None or key > best:
             best = key
-    return None if best is None else -best[2]
+    if best is None:
+        return _slipped_row(text, table, last_index, done)
+    return -best[2]
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Same length, exactly one character different (an OCR or typing slip: 子以公开 / 予以公开)."""
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
+@lru_cache(maxsize=4)
+def _row_norms(table: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(norm(label) for label in (row.label,) + row.aliases) for row in ROWS[table])
+
+
+def _slipped_row(text: str, table: str, last_index: int, done) -> int | None:
+    """A short label with a one-character slip, accepted only as one of the next two template
+    rows: where the row is expected, 行政讦可 can only be 行政许可; elsewhere it is not read."""
+    vs = variants(text)
+    rows = ROWS[table]
+    norms = _row_norms(table)
+    for i in range(last_index + 1, min(last_index + 3, len(rows))):
+        if rows[i].weak or (done is not None and i in done):
+            continue
+        for nl in norms[i]:
+            if len(nl) >= 3 and any(len(v) == len(nl) and _one_slip(v, nl) for v in vs):
+                return i
+    return None
 
 
 def nearest_label(text: str, table: str) -> str:

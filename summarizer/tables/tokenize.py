@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..numbers import is_placeholder, parse_cell
 from ..document import Document
+from .values import is_placeholder, parse_cell
 
 TEXT, NUM, EMPTY, BREAK, SECTION = "TEXT", "NUM", "EMPTY", "BREAK", "SECTION"
 
@@ -31,24 +31,27 @@ class Token:
     value: int | float | None = None
     start: int = 0  # span in the normalized line, for quoting
     end: int = 0
+    col: int | None = None  # grid column (tab / markdown field index) where the layout has one
 
 
-_SPACE_NUMS = re.compile(r"^(?P<label>.*?)(?P<nums>(?:(?:^|\s+)[+\-]?\d+(?:\.\d+)?(?:万元)?)+)\s*$")
+# A running header: the report's title repeated at the top of each page ("…2023年度政府信息公开工作年度报告").
+_RUNNING_HEADER = re.compile(r"(?:政府)?信息公开(?:工作)?年度?报告\s*$")
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_PIECE = re.compile(r"\S+")
 
 
-def _cell_token(cell: str, line: int, start: int) -> Token:
+def _cell_token(cell: str, line: int, start: int, col: int | None = None) -> Token:
     stripped = cell.strip()
     offset = start + (len(cell) - len(cell.lstrip()))
     end = offset + len(stripped)
-    if stripped.isascii() and stripped.isdigit():  # the common case, without regexes
-        return Token(NUM, line, stripped, int(stripped), offset, end)
+    if stripped.isascii() and stripped.isdigit() and len(stripped) <= 12:  # the common case, without regexes
+        return Token(NUM, line, stripped, int(stripped), offset, end, col)
     if is_placeholder(stripped):
-        return Token(EMPTY, line, stripped, None, offset, max(end, offset))
+        return Token(EMPTY, line, stripped, None, offset, max(end, offset), col)
     value = parse_cell(stripped)
     if value is not None:
-        return Token(NUM, line, stripped, value, offset, end)
-    return Token(TEXT, line, stripped, None, offset, end)
+        return Token(NUM, line, stripped, value, offset, end, col)
+    return Token(TEXT, line, stripped, None, offset, end, col)
 
 
 def _split(text: str, sep: str) -> list[tuple[str, int]]:
@@ -77,20 +80,28 @@ def layout_of(text: str) -> str:
     return "plain"
 
 
-def tokenize_line(text: str, line: int, layout: str) -> list[Token]:
-    """Tokens of one non-blank line in a known layout."""
+def tokenize_line(text: str, line: int, layout: str, covered: frozenset[int] = frozenset()) -> list[Token]:
+    """Tokens of one non-blank line in a known layout.
+
+    `covered`: tab fields that a merged cell (rowspan / colspan) covers, from the HTML / DOCX /
+    PDF readers. They are not cells of this row: no token at all, never an EMPTY that would
+    shift the values after it or be reported blank.
+    """
     tokens: list[Token] = []
     if layout == "markdown":
         if _MD_SEPARATOR.match(text.strip()):
             return []
         inner_start = text.index("|") + 1
         inner_end = text.rindex("|")
-        for cell, pos in _split(text[inner_start:inner_end], "|"):
-            tokens.append(_cell_token(cell, line, inner_start + pos))
+        for col, (cell, pos) in enumerate(_split(text[inner_start:inner_end], "|")):
+            tokens.append(_cell_token(cell, line, inner_start + pos, col))
         tokens.append(Token(BREAK, line))
     elif layout == "tabs":
-        for cell, pos in _split(text.rstrip(), "\t"):
-            tokens.append(_cell_token(cell, line, pos))
+        # trailing tabs are kept: "…\t0\t0\t" ends with a blank cell in its own column
+        for col, (cell, pos) in enumerate(_split(text.rstrip(" "), "\t")):
+            if col in covered:
+                continue
+            tokens.append(_cell_token(cell, line, pos, col))
         tokens.append(Token(BREAK, line))
     elif layout == "pipe":
         parts = _split(text.rstrip(), "|")[:-1]  # the part after the last "|" is nothing
@@ -98,21 +109,37 @@ def tokenize_line(text: str, line: int, layout: str) -> list[Token]:
             tokens.append(_cell_token(cell, line, pos))
     elif layout == "cells":
         tokens.append(_cell_token(text, line, 0))
-    else:  # plain text: a label possibly followed by space-separated numbers (PDF text layer)
-        stripped = text.strip()
-        start = len(text) - len(text.lstrip())
-        m = _SPACE_NUMS.match(stripped)
-        if m:
-            label = m.group("label")
-            nums_start = start + m.start("nums")
-            if label.strip():
-                tokens.append(Token(TEXT, line, label.strip(), None, start, start + len(label.rstrip())))
-            for nm in re.finditer(r"[+\-]?\d+(?:\.\d+)?(?:万元)?", m.group("nums")):
-                raw = nm.group(0)
-                tokens.append(Token(NUM, line, raw, parse_cell(raw), nums_start + nm.start(), nums_start + nm.end()))
-        else:
-            tokens.append(Token(TEXT, line, stripped, None, start, start + len(stripped)))
+    else:
+        tokens.extend(_plain_tokens(text, line))
         tokens.append(Token(BREAK, line))
+    return tokens
+
+
+def _plain_tokens(text: str, line: int) -> list[Token]:
+    """A line of space-separated pieces (PDF text layer, web text): labels and values in order.
+
+    Consecutive label pieces form one TEXT token ("（一） 予以公开"); each number or blank
+    placeholder ("—", "/", "无") is its own token, so "规章 0 — 0 行政规范性文件 2 1 15" gives
+    TEXT NUM EMPTY NUM TEXT NUM NUM NUM. One pass over the pieces: linear in the line's length.
+    """
+    tokens: list[Token] = []
+    label_start = label_end = -1
+    for m in _PIECE.finditer(text):
+        piece = m.group(0)
+        if len(piece) <= 24 and (is_placeholder(piece) or parse_cell(piece) is not None):
+            if label_start >= 0:
+                tokens.append(Token(TEXT, line, text[label_start:label_end], None, label_start, label_end))
+                label_start = -1
+            tokens.append(_cell_token(piece, line, m.start()))
+        else:
+            if label_start < 0:
+                label_start = m.start()
+            label_end = m.end()
+    if label_start >= 0:
+        tokens.append(Token(TEXT, line, text[label_start:label_end], None, label_start, label_end))
+    if tokens and all(t.kind == EMPTY for t in tokens):
+        # a line that is only "—" or "/" is a rule drawn in text, not a row of blank cells
+        return [Token(TEXT, line, text.strip(), None, 0, len(text))]
     return tokens
 
 
@@ -141,6 +168,8 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
             else:
                 tokens.append(Token(BREAK, no))
             continue
+        if _RUNNING_HEADER.search(text) and not any(ch.isdigit() for ch in text.split("报告")[-1]):
+            continue  # the report's title printed again at the top of a page inside the table
         layout = layout_of(text)
         if layout == "plain" and layouts.get("cells", 0) > layouts.get("plain", 0):
             # continuation of a label cell in the one-cell-per-line layout
@@ -153,5 +182,5 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
                 tokens[-1].raw += text.strip()
                 continue
         layouts[layout] = layouts.get(layout, 0) + 1
-        tokens.extend(tokenize_line(text, no, layout))
+        tokens.extend(tokenize_line(text, no, layout, doc.covered.get(no, frozenset())))
     return tokens, layouts

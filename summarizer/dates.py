@@ -1,0 +1,64 @@
+"""Dates as reports write them: 2020年1月1日, 二〇二〇年一月一日, 2019.1.1, 2019/01/01, 2019-01-01,
+and 12月31日 with the year left to the context.
+
+One tokenizer (`find_dates`) serves the statistics period and the date of issue, so a spelling
+learnt once is read everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .numbers import cn_to_int
+
+_Y = r"\d{4}|[〇○零一二三四五六七八九]{4}"
+_MD = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
+DATE_TOKEN = re.compile(
+    rf"(?P<y>{_Y})\s*年\s*(?P<m>{_MD})\s*月\s*(?P<d>{_MD})\s*[日号]"
+    rf"|(?<![\d年])(?P<m2>{_MD})\s*月\s*(?P<d2>{_MD})\s*[日号]"
+    r"|(?<![\d.])(?P<y3>(?:19|20)\d{2})\s*(?P<sep>[./\-])\s*(?P<m3>\d{1,2})\s*(?P=sep)\s*(?P<d3>\d{1,2})(?![\d.])"
+)
+
+
+@dataclass
+class DateToken:
+    year: int | None  # None: "12月31日", the year comes from the context
+    month: int
+    day: int
+    start: int
+    end: int
+
+    def iso(self, year: int | None = None) -> str | None:
+        return iso_date(self.year or year, self.month, self.day)
+
+
+def _num(text: str | None) -> int | None:
+    if text is None:
+        return None
+    return int(text) if text.isdigit() else cn_to_int(text)
+
+
+def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateToken]:
+    """Every date in text[start:end], in order."""
+    out = []
+    for m in DATE_TOKEN.finditer(text, start, len(text) if end is None else end):
+        if m.group("y"):
+            y, mo, d = _num(m.group("y")), _num(m.group("m")), _num(m.group("d"))
+        elif m.group("m2"):
+            y, mo, d = None, _num(m.group("m2")), _num(m.group("d2"))
+        else:
+            y, mo, d = int(m.group("y3")), int(m.group("m3")), int(m.group("d3"))
+        if mo and d:
+            out.append(DateToken(y, mo, d, m.start(), m.end()))
+    return out
+
+
+def iso_date(y: int | None, m: int, d: int) -> str | None:
+    if y is None:
+        return None
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None

@@ -1,0 +1,126 @@
+"""Totals and the parts a sentence lists for them ("共437件，其中A类55件（含…）、B类341件…"), for N003.
+
+Why a module of its own: deciding which numbers are *parts of a total* is where a careless rule
+raises false errors. The rules, precision first:
+  - the total is a count with a unit, the parts follow in the same sentence with the same unit;
+  - a list introduced by 其中 / 包括 may be partial (Σ < total is fine), one introduced by
+    分别为 / 分别是 claims to be complete (Σ ≠ total is a contradiction);
+  - a list with no such word counts only when the total says 共/合计/总计 and the items follow
+    it at once, separated by 、 — and, like 其中, only Σ > total contradicts;
+  - a part broken down in parentheses ("A类55件（含甲6件、乙3件）") is one part: what is inside
+    the brackets is not added again; a second level without brackets (…其中…含…) is ambiguous
+    and skipped;
+  - items are read one by one: "label number unit", the label short and not a different measure
+    (累计, 同比, 占, %, 余…); the list ends at the first item that is not one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .numbers import NUM_TOKEN, UNIT_GAP, ProseNumber, parse_number
+
+UNITS = "条|件|个|篇|次|项|期|份|场|家"
+_TOTAL = re.compile(
+    rf"(?P<total>{NUM_TOKEN}){UNIT_GAP}(?P<unit>{UNITS})[）)]?(?P<more>余|多)?\s*"
+    rf"(?:[，,：:]\s*)?(?P<kw>其中|分别为|分别是|包括|包含)?[:：,，]?"
+)
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+# an item runs to the next 、 or comma — but not a comma inside a number (6,488 / 6，488)
+_ITEM_SPAN = re.compile(r"(?:[^、，,]|[，,](?=\d{3}(?!\d)))+")
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
+_HAS_NUMBER = re.compile(r"\d|[零〇○一二两三四五六七八九十]")
+_NESTED_WORD = re.compile(r"其中|含|包括|包含")
+_OTHER_DIMENSION = re.compile(r"累计|历年|总数|不予公开|同比|环比|占|%|％|比例|率|以上|以下|余|约|近|超|较|增长|减少|下降")
+_BARE_TOTAL_CUE = re.compile(r"(?:共|合计|总计|总共|累计共)[^，,。；;、]{0,16}$")
+
+
+@dataclass
+class Enumeration:
+    total: ProseNumber
+    unit: str
+    parts: list[ProseNumber]
+    exhaustive: bool  # 分别为: the parts claim to be all of it
+    start: int  # span in the paragraph text, for the quote
+    end: int
+
+    @property
+    def parts_sum(self) -> float:
+        return sum(float(p) for p in self.parts)
+
+    def contradicts(self) -> bool:
+        """Σ parts exceeds the total (any list) or differs from it (a complete list), beyond rounding."""
+        slack = self.total.tolerance + sum(p.tolerance for p in self.parts) + 1e-9
+        diff = self.parts_sum - float(self.total)
+        return diff > slack or (self.exhaustive and -diff > slack)
+
+
+def _blank_brackets(text: str) -> str:
+    """Bracketed breakdowns replaced by spaces (same length, so offsets stay), units like （件） kept."""
+    def repl(m: re.Match) -> str:
+        inner = m.group(0)[1:-1]
+        return " " * len(m.group(0)) if _HAS_NUMBER.search(inner) else m.group(0)
+
+    prev = None
+    while prev != text:  # nested brackets, innermost first
+        prev, text = text, _BRACKETED.sub(repl, text)
+    return text
+
+
+def _item(segment: str, unit: str) -> ProseNumber | None:
+    """The number of one list item "label number unit", or None when the segment is not one."""
+    seg = segment.strip()
+    m = re.fullmatch(rf"(?P<label>[^\d]{{0,20}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:{unit})[）)]?\s*", seg)
+    if not m or _OTHER_DIMENSION.search(m.group("label")):
+        return None
+    label = m.group("label")
+    if label and label[-1] in "第":  # "第三条" is a provision, not a count
+        return None
+    if re.search(r"的有?$|有$", label):  # "实现“一趟不用跑”的有45项": a subset with a property, not a part
+        return None
+    return parse_number(m.group("n"))
+
+
+_UNIT_IN_BRACKETS = re.compile(rf"[（(]\s*({UNITS})\s*[）)]")
+
+
+def find_enumerations(text: str) -> list[Enumeration]:
+    """Every total-with-parts in a paragraph's text."""
+    if not _HAS_NUMBER.search(text):
+        return []
+    # "3（条）" → "3 条 " (same length: spans still point into the paragraph)
+    text = _UNIT_IN_BRACKETS.sub(lambda m: " " + m.group(1) + " " * (len(m.group(0)) - 2), text)
+    out: list[Enumeration] = []
+    for m in _TOTAL.finditer(text):
+        if m.group("more") or text[max(0, m.start() - 1): m.start()] in ("余", "约", "近", "超"):
+            continue
+        kw = m.group("kw")
+        if kw is None and not _BARE_TOTAL_CUE.search(text[max(0, m.start() - 20): m.start()]):
+            continue
+        if kw is None and text[m.end() - 1: m.end()] not in "，,：:":
+            continue  # a bare list must follow its total at once
+        end_m = _SENTENCE_END.search(text, m.end())
+        stop = end_m.start() if end_m else len(text)
+        body = _blank_brackets(text[m.end(): stop])
+        if _NESTED_WORD.search(body):
+            continue  # a second level without brackets: which numbers are parts is ambiguous
+        unit = m.group("unit")
+        parts: list[ProseNumber] = []
+        used = 0
+        for seg_m in _ITEM_SPAN.finditer(body):
+            n = _item(seg_m.group(0), unit)
+            if n is None:
+                break
+            parts.append(n)
+            used = seg_m.end()
+            if kw is None and body[seg_m.end(): seg_m.end() + 1] not in ("、", ""):
+                break  # a bare list is held together by 、 only
+        if len(parts) < 2:
+            continue
+        total = parse_number(m.group("total"))
+        if total is None:
+            continue
+        out.append(Enumeration(total=total, unit=unit, parts=parts, exhaustive=kw in ("分别为", "分别是"),
+                               start=m.start(), end=m.end() + used))
+    return out

@@ -1,0 +1,94 @@
+"""The six section headings of a report ("一、总体情况" … "六、其他需要报告的事项").
+
+Why its own module: paragraphs.py needs `heading_number` to stop joining wrapped lines at a
+heading, and segment.py needs paragraphs; keeping headings apart breaks that import circle.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .document import Document
+from .models import Section
+from .schema import SECTION_NUMERALS, SECTIONS
+
+_HEADING = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?([一二三四五六])\s*[、.．,，]\s*(.{2,40}?)(?:\*\*)?\s*$")
+# Inline headings, for flattened web text where the whole report sits on one line.
+_INLINE_TITLES = {
+    1: r"总体情况",
+    2: r"主动公开政府信息情况",
+    3: r"收到和处理政府信息公开申请情况",
+    4: r"(?:政府信息公开|因政府信息公开)[^。、]{0,12}?复议[^。]{0,16}?诉讼[^。]{0,6}?情况",
+    5: r"(?:政府信息公开(?:工作)?)?存在的(?:主要)?问题[^。]{0,12}?(?:情况|措施|举措|打算)",
+    6: r"其他需要报告的事项|需要说明的其他事项|其他需要说明的事项",
+}
+
+
+def heading_number(text: str) -> int | None:
+    """The section number if this line is a section heading ("三、收到和处理…"), else None."""
+    m = _HEADING.match(text.replace("\t", " ").strip())
+    if not m:
+        return None
+    number = SECTION_NUMERALS.index(m.group(1)) + 1
+    title = m.group(2)
+    if "数量" in title or "结果" in title or "结转" in title:  # rows of table 三 look like headings
+        return None
+    spec = SECTIONS[number - 1]
+    if any(k in title for k in spec.keywords):
+        return number
+    for other, pattern in _STRONG_TITLES.items():  # "一、主动公开政府信息情况" numbered wrongly
+        if re.search(pattern, title):
+            return other
+    return None
+
+
+_STRONG_TITLES = {
+    2: r"^主动公开政府信息(?:的)?情况",
+    3: r"^收到和处理政府信息公开申请(?:的)?情况",
+    4: r"行政复议[、和及]行政诉讼(?:的)?情况$|被申请行政复议、提起行政诉讼",
+    5: r"^(?:政府信息公开工作)?存在的主要问题",
+    6: r"^其他需要报告的事项",
+}
+
+
+def heading_numeral(text: str) -> int | None:
+    """The numeral a heading line is written with (一 → 1), for S009."""
+    m = _HEADING.match(text.replace("\t", " ").strip())
+    return SECTION_NUMERALS.index(m.group(1)) + 1 if m else None
+
+
+def _title_as_written(raw: str) -> str:
+    """The heading's title as written, without its numeral ("一、总体情况" → "总体情况"; CLI.md)."""
+    t = raw.strip().strip("#* ")
+    return re.sub(r"^[一二三四五六]\s*[、.．,，]\s*", "", t).strip("* ") or raw.strip()
+
+
+def find_sections(doc: Document) -> list[Section]:
+    """Section headings in document order; the first heading of each number wins."""
+    found: list[Section] = []
+    seen: set[int] = set()
+    for ln in doc.lines:
+        if not ln.text.strip() or len(ln.text.strip()) > 45:
+            continue
+        number = heading_number(ln.text)
+        if number and number not in seen:
+            seen.add(number)
+            found.append(Section(number=number, title=_title_as_written(ln.raw), line=ln.no))
+    if len(found) < 3:
+        found = _inline_sections(doc, found, seen)
+    found.sort(key=lambda s: s.line)
+    for i, sec in enumerate(found):
+        sec.end_line = (found[i + 1].line - 1) if i + 1 < len(found) else doc.n
+    return found
+
+
+def _inline_sections(doc: Document, found: list[Section], seen: set[int]) -> list[Section]:
+    for ln in doc.lines:
+        for number, pattern in _INLINE_TITLES.items():
+            if number in seen:
+                continue
+            m = re.search(rf"([{SECTION_NUMERALS}])、({pattern})", ln.text)
+            if m and SECTION_NUMERALS.index(m.group(1)) + 1 == number:
+                seen.add(number)
+                found.append(Section(number=number, title=doc.quote(ln.no, m.start(2), m.end()), line=ln.no))
+    return found

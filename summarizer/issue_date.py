@@ -1,0 +1,73 @@
+"""The date of issue (成文日期) and the agency that signs, from the end of a report.
+
+Signatures come as two lines ("××局" / "2022年1月20日"), in Chinese numerals (二〇二二年一月二十日),
+or at the end of one long flattened line ("…特此报告。××局 2021年1月20日"), possibly followed by
+page furniture ("（联系人：…） 附件下载"). A date inside a sentence ("…于2022年1月10日前完成整改。")
+is never a date of issue.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dates import find_dates
+from .document import Document
+from .title import plausible_agency
+
+_TAIL_CHARS = 120  # a date of issue sits this close to the end of its line
+# what may follow a date of issue on its line: contact brackets, attachments, the colophon of an
+# official document (抄送：…。 ××办公室 2022年1月7日印发)
+_AFTER_DATE = re.compile(r"^\s*(?:[（(][^）)]*[）)]|附件(?:下载)?[:：]?|抄送[:：][^。]*。|"
+                         r"[\u4e00-\u9fff]{2,30}\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年[^。]{2,12}日\s*印发|\s)*$")
+
+
+def _signature_date(text: str):
+    """The date of issue on this line: the whole line, or the line's last date with nothing but
+    furniture after it and a sentence end, a space or an agency name before it."""
+    dates = [d for d in find_dates(text) if d.year]
+    for d in reversed(dates[-3:]):
+        if len(text) - d.end <= _TAIL_CHARS and _AFTER_DATE.match(text[d.end:]) and _before_ok(text, d):
+            return d
+    return None
+
+
+def _before_ok(text: str, d) -> bool:
+    before = text[: d.start].rstrip()
+    if before.endswith((":", "：")):  # a page field such as 发布时间：2024-01-20
+        return False
+    return not before or before.endswith(("。", "！", "；")) or text[d.start - 1: d.start].isspace() \
+        or bool(_agency_before(before))
+
+
+def _agency_before(before: str) -> str | None:
+    """The agency written just before a date of issue on the same line ("…特此报告。××局 ")."""
+    tail = re.split(r"[。！；\s]", before.rstrip())[-1]
+    return plausible_agency(tail)
+
+
+def find_issue_date(doc: Document, after_line: int) -> tuple[str | None, int | None, str, str | None, int | None]:
+    """(date, line, quote, signature agency, its line) from the last lines of the report."""
+    lines = [ln for ln in doc.lines[after_line:] if ln.text.strip()]
+    for idx in range(len(lines) - 1, max(-1, len(lines) - 13), -1):
+        ln = lines[idx]
+        text = ln.text.rstrip()
+        d = _signature_date(text)
+        if d is None:
+            continue
+        iso = d.iso()
+        if not iso:
+            continue
+        quote = doc.quote(ln.no, d.start, d.end)
+        before = text[: d.start].strip()
+        agency, agency_line = None, None
+        if before:
+            agency = _agency_before(before)
+            agency_line = ln.no if agency else None
+        elif idx > 0:
+            prev = lines[idx - 1]
+            pt = prev.text.strip()
+            if "。" not in pt:
+                agency = plausible_agency(pt)
+                agency_line = prev.no if agency else None
+        return iso, ln.no, quote, agency, agency_line
+    return None, None, "", None, None

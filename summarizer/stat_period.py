@@ -1,0 +1,102 @@
+"""The statistics period a report states (统计期限), in every spelling officials use.
+
+Spellings seen: 自2020年1月1日起至2020年12月31日止, 2019.1.1-2019.12.31, 2019/01/01至2019/12/31,
+2020年1月1日—12月31日, 自二〇二〇年一月一日起至二〇二〇年十二月三十一日止, 二〇二四年1月1日至12月31日,
+统计期限为2022年度 / 2022年全年 / 2022年1月至12月 (a calendar year), after lead-ins such as 统计期限,
+统计时限, 统计数据时限为, 数据统计期限, 数据截止期限为, 内容涵盖…期间, 统计期限内.
+
+Rules: a lead-in, then within the same sentence two dates joined by a range word (至/到/—/-/~),
+or a whole-year form; a cut-off alone (数据截止期限为2022年12月31日) states the calendar year up to
+that date. Without a lead-in, only an exact 1 January – 31 December range before section 二
+counts (a stated period must never be reported missing, and a guessed one must never be wrong).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dates import find_dates
+from .document import Document
+from .models import Period
+from .numbers import cn_to_int
+
+_LEAD = re.compile(
+    r"统计(?:期限|时限|时间|区间|周期|范围|口径|期)|数据(?:统计)?(?:时间|期限|时限|区间|范围)|统计数据(?:时限|期限|时间)"
+    r"|数据截[止至]|截止期限|时间段|起止时间|涵盖|报告期|所列数据|时间跨度|时间范围"
+)
+_RANGE_WORD = re.compile(r"\s*(?:起\s*)?(?:至|到|—+|－|-|~|～|–|―+|－－)\s*$")
+_CUTOFF = re.compile(r"截[止至]")
+_YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
+_WHOLE_YEAR = re.compile(rf"(?P<y>{_YEAR})\s*年\s*(?:度(?!报告)|全年|1\s*月\s*(?:份)?\s*(?:至|到|-|—|－|~)\s*12\s*月(?!\s*\d))")
+_SENTENCE_END = re.compile(r"[。；;！？]")
+_WINDOW = 70  # characters after a lead-in in which the period is stated
+
+
+def _year(text: str) -> int:
+    return int(text) if text.isdigit() else cn_to_int(text)
+
+
+def period_in(text: str, start: int = 0) -> tuple[str, str, int, int] | None:
+    """(start iso, end iso, span start, span end) of the first period stated after a lead-in."""
+    for lead in _LEAD.finditer(text, start):
+        stop_m = _SENTENCE_END.search(text, lead.end())
+        stop = min(stop_m.start() if stop_m else len(text), lead.end() + _WINDOW)
+        found = _range_in(text, lead.end(), stop, cutoff=bool(_CUTOFF.search(lead.group(0))))
+        if found:
+            return found
+    return None
+
+
+def _range_in(text: str, lo: int, hi: int, cutoff: bool = False, whole_year: bool = True
+              ) -> tuple[str, str, int, int] | None:
+    dates = find_dates(text, lo, hi)
+    for a, b in zip(dates, dates[1:]):
+        if a.year and _RANGE_WORD.match(text[a.end: b.start]):
+            s, e = a.iso(), b.iso(a.year)
+            if s and e:
+                return s, e, a.start, b.end
+    whole = _WHOLE_YEAR.search(text, lo, hi) if whole_year else None
+    if whole and (not dates or whole.start() <= dates[0].start):
+        y = _year(whole.group("y"))
+        return f"{y}-01-01", f"{y}-12-31", whole.start(), whole.end()
+    if cutoff and dates and dates[0].year:
+        end = dates[0].iso()
+        if end:
+            return f"{dates[0].year}-01-01", end, dates[0].start, dates[0].end
+    return None
+
+
+def plain_year_range(text: str) -> tuple[str, str, int, int] | None:
+    """An exact 1 January – 31 December range stated without a lead-in."""
+    found = _range_in(text, 0, len(text), whole_year=False)
+    if found and found[0][5:] == "01-01" and found[1][5:] == "12-31" and found[0][:4] == found[1][:4]:
+        return found
+    return None
+
+
+def find_period(doc: Document, before_line: int | None = None) -> Period | None:
+    """The statistics period as stated, searched in paragraphs (PDF text wraps it over two lines)."""
+    from .paragraphs import paragraphs
+
+    candidates = [ln.no for ln in doc.lines if ln.text.strip() and "\t" not in ln.text]
+    split = next((i for i, no in enumerate(candidates) if before_line and no >= before_line), len(candidates))
+    head = paragraphs(doc, candidates[:split])  # the preamble first: where periods are stated
+    for para in head + [p for p in paragraphs(doc, candidates[split:]) if _LEAD.search(p.text)]:
+        if "年" not in para.text and "." not in para.text and "/" not in para.text:
+            continue
+        found = period_in(para.text)
+        if found:
+            return _period(doc, para, found)
+    for para in head:
+        if before_line and para.first_line >= before_line:
+            break
+        found = plain_year_range(para.text)
+        if found:
+            return _period(doc, para, found)
+    return None
+
+
+def _period(doc: Document, para, found) -> Period:
+    start, end, s, e = found
+    return Period(start=start, end=end, line=para.locate(s)[0], quote=para.quote(doc, s, e))
+

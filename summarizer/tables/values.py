@@ -1,0 +1,54 @@
+"""What one table cell holds: a number, a blank (written as "", "—", "/", "无" …), or text.
+
+Kept apart from the narrative's number reading (numbers.py): a cell is a whole, short string,
+so the rules can be strict — a cell is a number only if ALL of it is one.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A table cell value: optional sign, digits (thousands separators allowed), optional decimals,
+# optional unit. At most 12 integer digits: a longer run is not a count or an amount any report
+# holds (it is run-together cells or garbage), and Python refuses to convert very long ones.
+MAX_DIGITS = 12
+_CELL_NUMBER = re.compile(r"([+\-]?)(\d{1,3}(?:,\d{3})+|\d{1,12})(\.\d{1,6})?(万元|元|件|条|个|项|次|家|人|篇)?")
+_SIGNED_WORD = re.compile(r"(减|增)(\d{1,12})")
+# How a blank cell is written ("／", "－", "＿" arrive here already folded to ASCII by document.py).
+PLACEHOLDERS = frozenset({"", "/", "//", "-", "--", "---", "—", "——", "―", "一", "无", "空", "\\", "、", "…", "……",
+                          "×", "_", "__", "╱", "/ /"})
+
+
+def parse_cell(text: str) -> int | float | None:
+    """The numeric value of a cell, or None when the cell is not (wholly) a number.
+
+    "＋1" and "+1" are 1, "－2" is -2, "1,234" is 1234, "103.9万元" is 103.9, "3件" is 3;
+    "减8" is -8 and "增3" is 3 (本年增/减 written in words).
+    """
+    t = text.replace(" ", "")
+    if not t or len(t) > 24:
+        return None
+    if t.isascii() and t.isdigit():
+        return int(t) if len(t) <= MAX_DIGITS else None
+    m = _SIGNED_WORD.fullmatch(t)
+    if m:
+        return -int(m.group(2)) if m.group(1) == "减" else int(m.group(2))
+    m = _CELL_NUMBER.fullmatch(t)
+    if not m:
+        return None
+    sign, whole, frac, _unit = m.groups()
+    whole = whole.replace(",", "")
+    if len(whole) > MAX_DIGITS:
+        return None
+    value: int | float = float(whole + frac) if frac else int(whole)
+    return -value if sign == "-" else value
+
+
+def is_placeholder(text: str) -> bool:
+    """A cell written as a dash, slash, 无 … : a blank in its own column (FORMAT.md)."""
+    return text.replace(" ", "").replace("\u3000", "") in PLACEHOLDERS
+
+
+def is_value(text: str) -> bool:
+    """A cell that is a number or a blank placeholder (not a label)."""
+    return is_placeholder(text) or parse_cell(text) is not None

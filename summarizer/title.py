@@ -1,0 +1,146 @@
+"""Title, issuing agency and report year from the top of a report.
+
+Where officials (and web pages) put the agency, in the order trusted here:
+  1. the title: "<agency>2020年政府信息公开工作年度报告", the agency on the line(s) above it, or a
+     title broken over two lines anywhere;
+  2. (segment.py) the signature at the end;
+  3. the preamble or body: "本报告由××局编制", "××局根据《条例》…";
+  4. the page's metadata table: "发布机构 | ××局", "发布机构：××局", "名称：××区商务局" (the field
+     name is never part of the agency; junk values such as "1" or an empty field are skipped).
+Navigation text (您当前的位置：首页 » …, 公开方式, 文号, 标题, share/print widgets) is never an agency.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .document import Document
+from .models import Facts
+from .numbers import cn_to_int
+
+AGENCY_TAIL = re.compile(r"(人民政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|局|委|厅|署|中心|院|办|所|街道|街道办事处|"
+                         r"镇|乡|区|县|市|站|队|馆|会)$")
+NAVIGATION = re.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
+                        r"发布时间|发布日期|网站|门户|栏目|来源|链接")
+_YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
+_TITLE_FULL = re.compile(rf"^(?P<pre>.*?)(?P<year>{_YEAR})\s*年\s*度?\s*(?P<mid>[^，。,]{{0,40}}?)\s*(?:政府)?\s*信息公开\s*"
+                         r"(?:工作)?\s*年\s*度?\s*(?:报\s*告|年\s*报)|^(?P<pre2>.*?)(?P<year2>" + _YEAR + r")\s*年\s*度?\s*"
+                         r"(?P<mid2>[^，。,]{0,40}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*报\s*告")
+_FIELD = re.compile(r"(?:^|\|)\s*(?:发布机构|发文机关|发文单位|发布单位|公开主体|信息公开主体|名\s*称)\s*(?:[:：|]\s*)(?P<v>[^|:：]+?)\s*(?=\||$)")
+_PREAMBLE = (
+    re.compile(r"本(?:年度)?报告由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|编制|负责|制作|发布|编写)"),
+    re.compile(r"^(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|严格按照|认真贯彻)[^。]{0,12}《"),
+    re.compile(r"(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:编制|编写)(?:了|完成)?(?:本|该)报告"),
+)
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,12}(?:省|市|区|县|州|盟|旗|自治区)")
+_CRAWLER_LABEL = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*", re.I)
+
+
+def clean_title_line(text: str) -> str:
+    """A candidate title line without crawler labels ("标题:") and markdown marks."""
+    return _CRAWLER_LABEL.sub("", text.strip().strip("#* ")).strip()
+
+
+def plausible_agency(name: str | None) -> str | None:
+    """The name if it can be an agency (ends like one, no navigation words, a sane length), else None."""
+    if not name:
+        return None
+    name = name.strip(" ：:，,#*|")
+    if not (4 <= len(name) <= 40) or not AGENCY_TAIL.search(name) or NAVIGATION.search(name):
+        return None  # 4+: a bare 办公室 / 财政局 names no body; a field value must say whose
+    if re.search(r"[。，；、:：|\d]|发布机构|发文机关", name):
+        return None
+    return name
+
+
+def _year(text: str) -> int | None:
+    return int(text) if text.isdigit() else cn_to_int(text)
+
+
+def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int | None, str | None, int | None, int | None]:
+    """(title, title line, agency, agency line, year) from the lines before section 一."""
+    limit = min(first_section_line - 1 if first_section_line else 15, 40)
+    lines = [ln for ln in doc.lines[:limit] if ln.text.strip()]
+    for i, ln in enumerate(lines):
+        text = clean_title_line(ln.text)
+        if len(text) > 80 or "。" in text:  # flattened page: the title opens the one long line
+            cut = text.find("报告", 0, 80)
+            text = text[: cut + 2] if cut > 0 and "。" not in text[:cut] else ""
+        if not text or NAVIGATION.search(text):
+            continue
+        joined, nxt = text, None
+        if "报告" not in text and "年报" not in text and i + 1 < len(lines):
+            nxt = clean_title_line(lines[i + 1].text)
+            joined = text + nxt
+        m = _TITLE_FULL.match(joined)
+        if not m:
+            continue
+        pre = m.group("pre") if m.group("year") else m.group("pre2")
+        mid = m.group("mid") if m.group("year") else m.group("mid2")
+        year = _year(m.group("year") or m.group("year2"))
+        if len(pre) > 40 or year is None or not 1990 <= year <= 2100:
+            continue
+        agency = plausible_agency(re.sub(r"关于$", "", pre.strip())) or plausible_agency(mid)
+        agency_line = ln.no if agency else None
+        if not agency and i >= 1:  # the agency on the line above, or on the two lines above
+            above = clean_title_line(lines[i - 1].text)
+            agency, agency_line = plausible_agency(above), lines[i - 1].no
+            place = clean_title_line(lines[i - 2].text) if i >= 2 else ""
+            if i >= 2 and (not agency or _PLACE.fullmatch(place)):  # "某某市" / "交通运输局"
+                agency, agency_line = plausible_agency(place + above) or agency, lines[i - 2].no
+            if not agency:
+                agency_line = None
+        if agency and agency_line == ln.no and i >= 1 and not re.search(r"[省市区县州]", agency):
+            place = clean_title_line(lines[i - 1].text)  # "某某市" on the line above "交通运输局2021年…"
+            if _PLACE.fullmatch(place) and plausible_agency(place + agency):
+                agency, agency_line = place + agency, lines[i - 1].no
+        title = joined[: m.end()]
+        if agency and agency not in title:
+            title = f"{agency}{title}"
+        return title, ln.no, agency, agency_line, year
+    return None, None, None, None, None
+
+
+def agency_from_metadata(doc: Document, limit: int) -> tuple[str | None, int | None]:
+    """The agency in a web page's metadata fields above the report (发布机构：××局 / 名称：××局)."""
+    for ln in doc.lines[:limit]:
+        if "|" not in ln.text and "：" not in ln.raw and ":" not in ln.text:
+            continue
+        for m in _FIELD.finditer(ln.text):
+            agency = plausible_agency(m.group("v"))
+            if agency:
+                return agency, ln.no
+    return None, None
+
+
+def agency_from_preamble(doc: Document, limit: int) -> tuple[str | None, int | None]:
+    """The agency the preamble names as the report's author (本报告由××局编制 / ××局根据《条例》…)."""
+    for ln in doc.lines[:limit]:
+        text = ln.text.strip()
+        if len(text) < 8:
+            continue
+        for pat in _PREAMBLE:
+            m = pat.search(text)
+            if m:
+                agency = plausible_agency(m.group("a"))
+                if agency:
+                    return agency, ln.no
+    return None, None
+
+
+def year_from_body(doc: Document, facts: Facts) -> tuple[int | None, int | None]:
+    """The year a report covers when the title does not say: preamble period, else the most cited year."""
+    if facts.period:
+        return int(facts.period.start[:4]), facts.period.line
+    counts: Counter[int] = Counter()
+    first_line: dict[int, int] = {}
+    for ln in doc.lines[:200]:
+        for m in re.finditer(r"(20[0-4]\d)\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)", ln.text):
+            y = int(m.group(1))
+            counts[y] += 1
+            first_line.setdefault(y, ln.no)
+    if not counts:
+        return None, None
+    y, _ = counts.most_common(1)[0]
+    return y, first_line[y]

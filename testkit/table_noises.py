@@ -1,0 +1,239 @@
+"""Table noise: what real publishing does to the three tables, as switches of the generator.
+
+Registered in noises.NOISES next to the narrative noises (same `generate(..., noise={...})`).
+Each works in every layout: text layouts through `table(name, layout, lines, rng)` on the
+rendered lines, file layouts (html / docx / pdf) through `grid(name, grid, rng)` on the
+template grid (testkit/documents.Grid). Two noises change what a cell *is* (a blank written as a
+dash, a blank 总计): they go through `blank(cells, fmt, rng) -> {key: written text}`, the cells
+become None in the truth and S006 is expected — the tool must report the blank in its own
+column, never shift the cells after it.
+"""
+
+from __future__ import annotations
+
+import random
+
+from testkit.documents import Cell, Grid
+
+# ---------------------------------------------------------------- blanks
+
+
+_DASHES = ("—", "-", "－", "/", "无", "／", "——")
+_BLANK_ROWS = tuple(f"withheld_{i}" for i in range(1, 9)) + tuple(f"unable_{i}" for i in range(1, 4)) + \
+    tuple(f"rejected_{i}" for i in range(1, 6))
+_BLANK_COLS = ("research", "ngo", "law_firm")  # columns no defect of synth.py touches
+
+
+def _zero_cells(cells: dict) -> list[str]:
+    return [f"applications.{r}.{c}" for r in _BLANK_ROWS for c in _BLANK_COLS
+            if cells.get(f"applications.{r}.{c}") == 0]
+
+
+def dash_blanks(cells: dict, fmt: str, rng: random.Random) -> dict[str, str]:
+    """One to three zero cells written as a dash, slash or 无 (a blank in its own column)."""
+    zeros = _zero_cells(cells)
+    if cells.get("active.enforcement.decisions") == 0:
+        zeros.append("active.enforcement.decisions")
+    picked = rng.sample(zeros, min(len(zeros), rng.randint(1, 3)))
+    return {k: rng.choice(_DASHES) for k in picked}
+
+
+def blank_last_cell(cells: dict, fmt: str, rng: random.Random) -> dict[str, str]:
+    """A row whose last cell (总计) is left empty: a trailing tab, an empty last PDF cell."""
+    rows = [r for r in _BLANK_ROWS if cells.get(f"applications.{r}.total") == 0]
+    if not rows:
+        return {}
+    return {f"applications.{rng.choice(rows)}.total": ""}
+
+
+# ---------------------------------------------------------------- cell spellings
+
+
+_FULLWIDTH = str.maketrans("0123456789,", "０１２３４５６７８９，")
+
+
+def number_formats(key: str, text: str, rng: random.Random) -> str:
+    """Counts as offices type them: 1,234 / 1，234, full-width digits, a unit in the cell (3件)."""
+    if not text or not text.lstrip("+-").isdigit():
+        return text
+    n = int(text)
+    r = rng.random()
+    if abs(n) >= 1000 and r < 0.6:
+        return f"{n:,}".replace(",", rng.choice((",", "，")))
+    if r < 0.15 and key.startswith("applications."):
+        return text + "件"
+    if r < 0.3:
+        return text.translate(_FULLWIDTH)
+    return text
+
+
+# ---------------------------------------------------------------- labels
+
+
+def _split_point(label: str, rng: random.Random) -> int:
+    return rng.randint(2, max(2, min(len(label) - 2, 9)))
+
+
+def _long_label_rows(lines: list[str], sep: str) -> list[int]:
+    """Lines of value rows whose label is long enough to wrap."""
+    out = []
+    for i, line in enumerate(lines):
+        fields = line.split(sep)
+        labels = [f for f in fields if f.strip() and not _is_value(f)]
+        values = [f for f in fields if _is_value(f)]
+        if len(labels) >= 1 and values and len(labels[-1].strip()) >= 5:
+            out.append(i)
+    return out
+
+
+def _is_value(text: str) -> bool:
+    t = text.strip().replace(",", "").replace("，", "").translate({ord(c): None for c in "件万元+-.．＋－"})
+    t = t.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    return t.isdigit()
+
+
+def broken_labels(name: str, layout: str, lines: list[str], rng: random.Random) -> list[str]:
+    """A row label wrapped over two lines: the first part alone, the rest with the values
+    ("（一）予以" / "公开\t3\t0…"; markdown "| （一）予以<br>公开 | 3 |" or two rows)."""
+    if name == "litigation":
+        return lines
+    out = list(lines)
+    if layout == "tabs":
+        cands = _long_label_rows(out, "\t")
+        for i in sorted(rng.sample(cands, min(len(cands), 2)), reverse=True):
+            fields = out[i].split("\t")
+            j = max(k for k, f in enumerate(fields) if f.strip() and not _is_value(f))
+            cut = _split_point(fields[j], rng)
+            first = fields[:j] + [fields[j][:cut]]
+            second = [""] * j + [fields[j][cut:]] + fields[j + 1:]
+            out[i:i + 1] = ["\t".join(first), "\t".join(second)]
+    elif layout == "markdown":
+        cands = [i for i in _long_label_rows([ln.strip("|") for ln in out], "|")]
+        for i in sorted(rng.sample(cands, min(len(cands), 2)), reverse=True):
+            fields = out[i].strip().strip("|").split("|")
+            j = max(k for k, f in enumerate(fields) if f.strip() and not _is_value(f))
+            label = fields[j].strip()
+            cut = _split_point(label, rng)
+            if rng.random() < 0.5:
+                fields[j] = f" {label[:cut]}<br>{label[cut:]} "
+                out[i] = "|" + "|".join(fields) + "|"
+            else:
+                first = ["  "] * len(fields)
+                first[j] = f" {label[:cut]} "
+                fields[j] = f" {label[cut:]} "
+                out[i:i + 1] = ["|" + "|".join(first) + "|", "|" + "|".join(fields) + "|"]
+    elif layout == "pipe":
+        cands = [i for i, ln in enumerate(out) if ln.endswith(" |") and len(ln) > 8 and not _is_value(ln[:-2])
+                 and ("（" in ln or "、" in ln or "." in ln)]
+        for i in sorted(rng.sample(cands, min(len(cands), 2)), reverse=True):
+            label = out[i][:-2]
+            cut = _split_point(label, rng)
+            out[i:i + 1] = [label[:cut], label[cut:] + " |"]
+    elif layout == "cells":
+        cands = [i for i, ln in enumerate(out) if ln.startswith("\t") and len(ln.strip()) >= 6
+                 and not _is_value(ln) and ("（" in ln or "、" in ln or "." in ln)]
+        for i in sorted(rng.sample(cands, min(len(cands), 2)), reverse=True):
+            label = out[i][1:]
+            cut = _split_point(label, rng)
+            out[i:i + 1] = ["\t" + label[:cut], label[cut:]]
+    return out
+
+
+def broken_labels_grid(name: str, grid: Grid, rng: random.Random) -> Grid:
+    """A long label cell with a line break inside (<br> in HTML, a paragraph break in Word)."""
+    cells = [c for row in grid.rows for c in row if c.kind == "label" and len(c.text) >= 6]
+    for c in rng.sample(cells, min(len(cells), 3)):
+        cut = _split_point(c.text, rng)
+        c.text = c.text[:cut] + "\n" + c.text[cut:]
+    return grid
+
+
+# One-character slips of OCR or typing, each to a character that looks alike.
+_SLIPS = {"予": "子", "许": "讦", "息": "自", "请": "清", "持": "特", "理": "埋", "复": "夏", "审": "宙",
+          "掌": "撑", "确": "碗", "制": "刺", "收": "枚", "处": "外", "罚": "罸", "强": "弦"}
+
+
+def _slip(label: str, rng: random.Random) -> str:
+    spots = [i for i, ch in enumerate(label) if ch in _SLIPS]
+    if not spots:
+        return label
+    i = rng.choice(spots)
+    return label[:i] + _SLIPS[label[i]] + label[i + 1:]
+
+
+def label_slips(name: str, layout: str, lines: list[str], rng: random.Random) -> list[str]:
+    """One or two row labels with a one-character slip (（一）子以公开, 行政讦可)."""
+    cands = [i for i, ln in enumerate(lines) if any(ch in _SLIPS for ch in ln) and any(c.isdigit() for c in ln)
+             or (layout in ("cells", "pipe") and any(ch in _SLIPS for ch in ln) and len(ln.strip()) < 30)]
+    cands = [i for i in cands if "二十条" not in lines[i] and "勾稽" not in lines[i]]
+    out = list(lines)
+    for i in rng.sample(cands, min(len(cands), 2)):
+        out[i] = _slip(out[i], rng)
+    return out
+
+
+def label_slips_grid(name: str, grid: Grid, rng: random.Random) -> Grid:
+    cells = [c for row in grid.rows for c in row if c.kind == "label" and any(ch in _SLIPS for ch in c.text)]
+    for c in rng.sample(cells, min(len(cells), 2)):
+        c.text = _slip(c.text, rng)
+    return grid
+
+
+# ---------------------------------------------------------------- page furniture
+
+
+def _footer(rng: random.Random) -> str:
+    n = rng.randint(2, 9)
+    return rng.choice((f"— {n} —", f"- {n} -", f"第 {n} 页 共 {n + 3} 页", f"第{n}页", f"{n} / {n + 3}"))
+
+
+_RUNNING = ("政府信息公开工作年度报告", "2023年度政府信息公开工作年度报告")
+
+
+def page_furniture(name: str, layout: str, lines: list[str], rng: random.Random) -> list[str]:
+    """A page break inside the table: a footer, the running header, and (row layouts) the
+    table's column header printed again at the top of the next page."""
+    if name == "litigation" or len(lines) < 8:
+        return lines
+    rows = [i for i, ln in enumerate(lines) if any(c.isdigit() for c in ln)]
+    if len(rows) < 4:
+        return lines
+    at = rng.choice(rows[2:-1])
+    while at > 0 and not any(c.isdigit() for c in lines[at - 1]) and layout == "cells":
+        at -= 1  # one cell per line: break between rows, not inside one
+    furniture = [_footer(rng)] + ([rng.choice(_RUNNING)] if rng.random() < 0.5 else [])
+    if name == "applications" and layout in ("tabs", "markdown") and rng.random() < 0.6:
+        head = [ln for ln in lines[:6] if "自然人" in ln or "商业企业" in ln]
+        if layout == "markdown":
+            head = [ln for ln in head if "自然人" in ln]
+            if head:
+                head += ["|" + "---|" * (head[0].count("|") - 1)]
+        furniture += head
+    if layout == "markdown":
+        furniture = [""] + furniture + [""]
+    return lines[:at] + furniture + lines[at:]
+
+
+def page_furniture_grid(name: str, grid: Grid, rng: random.Random) -> Grid:
+    """The column header rows repeated inside the table (a table continued on a new page)."""
+    if name != "applications":
+        return grid
+    head = [[Cell(c.text, c.rowspan, c.colspan, c.kind) for c in row] for row in grid.rows[:3]]
+    # between 二、上年结转 and 三、本年度办理结果: no rowspan crosses there
+    grid.rows[5:5] = head
+    return grid
+
+
+# ---------------------------------------------------------------- HTML grids
+
+
+def stray_cells_grid(name: str, grid: Grid, rng: random.Random) -> Grid:
+    """Hand-edited HTML: a label that should span two columns is one cell followed by an empty
+    <td> — the values after it still stand under their headers."""
+    if name != "applications":
+        return grid
+    rows = [row for row in grid.rows if row and row[0].kind == "label" and row[0].colspan == 2]
+    for row in rng.sample(rows, min(len(rows), 2)):
+        row[0].colspan = 1
+        row.insert(1, Cell("", kind="label"))
+    return grid

@@ -1,0 +1,154 @@
+"""Regression cases for the way officials really write reports (issue 8): numbers, periods, dates,
+agencies, traditional characters, narrative lists. Short made-up excerpts in real shapes, plus a
+few short real ones (≤ 120 characters) from public pages of 平潭综合实验区 bodies."""
+
+from __future__ import annotations
+
+import cn2an
+import pytest
+
+from summarizer.audit import audit_text
+from summarizer.document import to_document
+from summarizer.enumerations import find_enumerations
+from summarizer.issue_date import find_issue_date
+from summarizer.numbers import parse_number, to_number
+from summarizer.segment import segment
+from summarizer.stat_period import period_in
+from testkit.synth import generate
+
+# ---------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize("text,value,tol", [
+    ("6,488", 6488, 0), ("6，488", 6488, 0), ("6 488", 6488, 0), ("2.17万", 21700, 50), ("1.2亿", 120000000, 5e6),
+    ("十三", 13, 0), ("一百零三", 103, 0), ("两", 2, 0), ("二〇二三", 2023, 0), ("一千零一", 1001, 0), ("3", 3, 0),
+])
+def test_prose_numbers(text, value, tol):
+    n = parse_number(text)
+    assert n.value == value and n.tolerance == tol
+
+
+def test_chinese_numerals_agree_with_cn2an():
+    for n in list(range(0, 2000)) + [10000, 10001, 20305, 99999, 100000, 1234567]:
+        text = cn2an.an2cn(n)
+        assert to_number(text) == n, text
+
+
+# ---------------------------------------------------------------- statistics period
+
+
+@pytest.mark.parametrize("text,want", [
+    ("本报告所列数据的统计期限自2019年1月1日起至2019年12月31日止。", ("2019-01-01", "2019-12-31")),
+    ("统计期限为2019.1.1-2019.12.31。", ("2019-01-01", "2019-12-31")),
+    ("统计时限为2019/01/01至2019/12/31。", ("2019-01-01", "2019-12-31")),
+    ("本报告数据统计期限为2020年1月1日—12月31日。", ("2020-01-01", "2020-12-31")),
+    ("统计期限自二〇二〇年一月一日起至二〇二〇年十二月三十一日止。", ("2020-01-01", "2020-12-31")),
+    ("统计数据时限为二〇二四年1月1日至12月31日。", ("2024-01-01", "2024-12-31")),
+    ("本报告统计期限为2022年度。", ("2022-01-01", "2022-12-31")),
+    ("统计期限为2022年全年。", ("2022-01-01", "2022-12-31")),
+    ("报告内容涵盖2021年1月1日至2021年12月31日期间的工作。", ("2021-01-01", "2021-12-31")),
+    ("本报告数据截止期限为2022年12月31日。", ("2022-01-01", "2022-12-31")),
+    ("本报告中所列数据的统计期限为2019年9月1日至2019年12月31日", ("2019-09-01", "2019-12-31")),  # real, partial year
+    ("所列数据统计期限自2020年1月1日至12月21日。", ("2020-01-01", "2020-12-21")),  # stated wrongly: P001
+    ("中所列数据统计时限为2024年1月1日至2024年12月31日", ("2024-01-01", "2024-12-31")),  # real
+])
+def test_period_spellings(text, want):
+    found = period_in(text)
+    assert found and found[:2] == want
+
+
+def test_no_period_is_not_invented():
+    assert period_in("2021年，我局制定2021年度《营商环境提升工作实施方案》。") is None
+    assert period_in("截至2022年12月31日，主动公开政府信息471条。") is None
+
+
+def test_stated_period_never_p002_and_wrong_period_p001():
+    for seed in range(6):
+        r = generate(seed, "2021", "cells", noise={"period_spelling"})
+        assert "P002" not in {f.code for f in audit_text(r.text).findings}
+        r = generate(seed, "2021", "cells", "period_wrong_end", noise={"period_spelling"})
+        assert "P001" in {f.code for f in audit_text(r.text).findings}
+
+
+# ---------------------------------------------------------------- date of issue and agency
+
+
+def _facts(text: str):
+    return segment(to_document(text, "x", "utf-8"))
+
+
+def test_issue_date_in_chinese_numerals_and_flattened():
+    doc = to_document("六、其他需要报告的事项\n无。\n××市民政局\n二〇二二年一月二十日\n", "x", "utf-8")
+    assert find_issue_date(doc, 0)[0] == "2022-01-20"
+    doc = to_document("六、其他需要报告的事项 无。特此报告。平潭综合实验区财政金融局 2021年1月20日\n", "x", "utf-8")
+    iso, _, quote, agency, _ = find_issue_date(doc, 0)
+    assert (iso, agency) == ("2021-01-20", "平潭综合实验区财政金融局") and quote == "2021年1月20日"
+    # real shape: the document's colophon follows the signature on the same line
+    doc = to_document("六、其他需要报告的事项 无 平潭综合实验区经济发展局 2021年1月26日 平潭综合实验区经济发展局办公室"
+                      " 2020年1月26日印发 附件下载\n", "x", "utf-8")
+    assert find_issue_date(doc, 0)[0] == "2021-01-26"
+    doc = to_document("六、其他需要报告的事项\n本年度将于2022年1月10日前完成整改。\n", "x", "utf-8")
+    assert find_issue_date(doc, 0)[0] is None
+
+
+@pytest.mark.parametrize("top,agency", [
+    ("索引号 | 12350000X-01-2024-0001 | 发布机构 | 平潭综合实验区商务局 | 发布日期 | 2024-01-20\n\n2023年政府信息公开工作年度报告",
+     "平潭综合实验区商务局"),
+    ("名称：某某市某某区商务局\n索引号：1234\n\n2023年政府信息公开工作年度报告", "某某市某某区商务局"),
+    ("2023年政府信息公开工作年度报告\n\n本报告由某某市民政局根据《中华人民共和国政府信息公开条例》要求编制。", "某某市民政局"),
+    ("某某市\n交通运输局\n2021年政府信息公开工作年度报告", "某某市交通运输局"),
+    ("某某市交通运输局2021年政府信\n息公开工作年度报告", "某某市交通运输局"),
+    ("某某区民政局二〇二三年政府信息公开工作年度报告", "某某区民政局"),
+    ("标题: 平潭综合实验区海坛片区管理局关于2021年度政府信息公开工作年度报告", "平潭综合实验区海坛片区管理局"),
+])
+def test_agency_where_officials_put_it(top, agency):
+    f = _facts(top + "\n一、总体情况\n略。\n")
+    assert f.agency == agency
+
+
+@pytest.mark.parametrize("top", [
+    "您当前的位置：首页 » 信息公开 » 某某局\n公开方式 主动公开\n文号\n标题\n2023年政府信息公开工作年度报告",
+    "发布机构: 1\n2023年政府信息公开工作年度报告",
+    "发布机构: 办公室\n2023年政府信息公开工作年度报告",
+    "【打印本页】【关闭窗口】\n分享到：\n2023年政府信息公开工作年度报告",
+])
+def test_navigation_and_junk_are_never_the_agency(top):
+    assert _facts(top + "\n一、总体情况\n略。\n").agency is None
+
+
+def test_traditional_page_is_a_report_quoted_as_written():
+    r = generate(2, "2021", "markdown", "n001_received", noise={"traditional"})
+    res = audit_text(r.text)
+    assert res.error is None and res.facts.agency == r.facts["agency"]
+    n001 = [f for f in res.findings if f.code == "N001"]
+    assert n001 and n001[0].quote in r.text and "請" in n001[0].quote  # the original characters
+
+
+# ---------------------------------------------------------------- narrative lists
+
+
+def test_nested_list_counts_the_part_once():
+    [en] = find_enumerations("共437件，其中A类55件（含甲6件、乙3件）、B类341件、C类41件。")
+    assert en.parts_sum == 437 and not en.contradicts()
+
+
+def test_bare_list_only_when_clearly_parts():
+    [en] = find_enumerations("共发布信息364条，工作动态17条、通知公告1条、政策文件308条。")
+    assert not en.contradicts()  # a partial list
+    [en] = find_enumerations("共发布信息364条，工作动态170条、通知公告100条、政策文件308条。")
+    assert en.contradicts()
+    assert find_enumerations("受理申请12件，办结10件、转办3件。") == []  # no 共: not a total with parts
+    # real: the second number is a subset with a property, not a part
+    assert find_enumerations("在省网绑定并发布的事项共有89项，其中行政许可57项，实现“一趟不用跑”的有45项，占比78.9%") == []
+
+
+def test_rounded_wan_total_is_not_a_contradiction():
+    [en] = find_enumerations("共发布信息2.17万条，分别为：工作动态6500条，政策文件15234条。")
+    assert not en.contradicts()
+
+
+def test_stale_year_only_in_statistics_sentences():
+    codes = lambda r: {f.code for f in audit_text(r.text).findings}  # noqa: E731
+    assert "P005" in codes(generate(4, "2021", "tabs", "stale_stat_year"))
+    for seed in range(4):
+        assert "P005" not in codes(generate(seed, "2021", "tabs", noise={"year_comparisons"}))
