@@ -215,8 +215,8 @@ class Session:
             self.client.close()
 
     def _complete(self, call: CallSpec, build, max_tokens: int, kind: str):
+        client = self._client()  # importing openai and building the client is not charged
         self.begin()
-        client = self._client()
         t0 = time.monotonic()
         schema = call.answer.model_json_schema()
         done = client.complete(build, schema, call.name, min(max_tokens, self.config.max_tokens))
