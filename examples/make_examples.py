@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from testkit import synth  # noqa: E402
-from summarizer.batch import render_markdown  # noqa: E402
+from summarizer.render.markdown import render_markdown  # noqa: E402
 from summarizer.pipeline import Options, audit_one  # noqa: E402
 
 EXAMPLES = [

@@ -49,6 +49,7 @@ def audit_document(doc: Document, select: Iterable[str] | None = None,
         raise InputError("不是政府信息公开工作年度报告（no report sections, tables or 信息公开 wording found）")
     ex = extract(doc, facts.sections)
     facts.cells = ex.cells
+    facts.recovered_cells = ex.recovered
     facts.format_version = ex.format_version
     if not facts.sections and not ex.cells:
         raise InputError("不是政府信息公开工作年度报告（没有找到六个部分的标题，也没有统计表）")

@@ -14,18 +14,16 @@ How a batch runs, and why:
      LLM work starts as soon as a report's deterministic audit is done.
   4. Cross-year checks (crossyear.py) need pairs, so they run after every report is done and
      are not part of the saved state.
-  5. Outputs are written last, each atomically (temporary file + rename): per-report markdown,
-     then index.md, overview.csv, overview.xlsx (if openpyxl is installed), results.json.
+  5. Outputs are written by outputs.py (one function per output, each file atomically):
+     write_report for each report's file, write_overviews for index.md, overview.csv,
+     overview.xlsx, results.json.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -36,59 +34,14 @@ from pydantic import BaseModel
 from . import __version__
 from .audit import audit_path
 from .models import AuditResult
+from .outputs import OutputPlan, write_atomic, write_json_array, write_outputs  # noqa: F401  (re-exported)
 from .pipeline import Options, audit_one, llm_config
-from .render.markdown import render_report
 
 STATE_DIR = ".audit-state"
 STATE_SCHEMA = 1
 MIN_PARALLEL = 32  # below this many reports to audit, worker start-up costs more than it saves
 DEFAULT_LLM_JOBS = 8
 CALLS_PER_REPORT = 2  # summary + judge (llm/tasks.py)
-
-
-# ---------------------------------------------------------------- rendering and writing
-
-
-def render_markdown(r: AuditResult) -> str:
-    section = ""
-    if r.summary or (r.rubric and not r.error):
-        try:
-            from .render.llm_markdown import render_llm_sections
-
-            section = render_llm_sections(r)
-        except ImportError:
-            section = ""
-    return render_report(r, section)
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file in the same folder and rename: readers never see half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        if isinstance(data, bytes):
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def output_names(paths: list[str]) -> list[str]:
-    """A distinct <name>.md per input, even when two folders hold files of the same name."""
-    names, seen = [], {}
-    for p in paths:
-        stem = Path(p).name
-        n = seen.get(stem, 0)
-        seen[stem] = n + 1
-        names.append(f"{stem}.md" if n == 0 else f"{stem}.{n + 1}.md")
-    return names
 
 
 # ---------------------------------------------------------------- saved state (resume)
@@ -252,12 +205,14 @@ def default_procs() -> int:
 
 def run_batch(paths: list[str], opts: Options, out_dir: Path | None = None, fmt: str = "md",
               jobs: int = 0, procs: int = 0, resume: bool = True, rpm: float = 0.0,
-              progress: bool | None = None, stats: dict | None = None) -> list[AuditResult]:
+              progress: bool | None = None, stats: dict | None = None,
+              plan: OutputPlan | None = None) -> list[AuditResult]:
     """Audit every path; results in input order, cross-year findings included.
 
     jobs: reports whose LLM calls run at once (0 = DEFAULT_LLM_JOBS); procs: processes for the
     deterministic audit (0 = CPU count, capped at 8); resume: use results saved under
-    out_dir/.audit-state; progress: None = a bar only on a terminal; stats: filled with counts.
+    out_dir/.audit-state; progress: None = a bar only on a terminal; stats: filled with counts;
+    plan: what to write where (outputs.OutputPlan; by default built from out_dir, paths and fmt).
     """
     from .crossyear import apply_cross_year
     from .progress import Progress
@@ -347,7 +302,7 @@ def run_batch(paths: list[str], opts: Options, out_dir: Path | None = None, fmt:
         followups.merge(final, pairs)  # X004, one call per pair, run in the pool above
     _rescore_cross_year(final)
     if out_dir is not None:
-        write_outputs(Path(out_dir), paths, final, pairs, notes)
+        write_outputs(plan or OutputPlan.create(Path(out_dir), paths, fmt), final, pairs, notes)
     if stats is not None:
         stats.update(counts)
         stats["cross_year_notes"] = notes
@@ -361,154 +316,3 @@ def _rescore_cross_year(results: list[AuditResult]) -> None:
     for r in results:
         if r.rubric is not None and any(f.code.startswith("X") for f in r.findings):
             r.rubric = score_rubric(r)
-
-
-# ---------------------------------------------------------------- outputs
-
-
-def _score(r: AuditResult):
-    """The rubric total; without an LLM, the total of the rule-scored criteria (same for every report)."""
-    for k in ("total", "scored_total"):
-        v = (r.rubric or {}).get(k)
-        if isinstance(v, (int, float)):
-            return v
-    return None
-
-
-def ranked(results: list[AuditResult], names: list[str]) -> list[tuple[AuditResult, str]]:
-    """Most in need of review first: unreadable, then most errors, lowest score, most warnings."""
-    def key(rn):
-        r, name = rn
-        c = r.counts()
-        s = _score(r)
-        return (0 if r.error else 1, -c["error"], s if s is not None else float("inf"), -c["warning"], name)
-
-    return sorted(zip(results, names), key=key)
-
-
-def overview_markdown(results: list[AuditResult], names: list[str], pairs=None, notes=None) -> str:
-    n_err = sum(1 for r in results if r.has_error_finding)
-    n_bad = sum(1 for r in results if r.error)
-    n_llm = sum(1 for r in results if r.llm.ran)
-    out = ["# 批量审查总览", "",
-           f"共 {len(results)} 份报告：{n_err} 份有错误级发现，{n_bad} 份无法审查，{n_llm} 份运行了大模型。"
-           "按错误数、得分（低者在前）、警告数排序。", "",
-           "| 排名 | 报告 | 机关 | 年度 | 格式 | 错误 | 警告 | 提示 | 得分 | 代码 |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
-    for rank, (r, name) in enumerate(ranked(results, names), 1):
-        link = f"[{_md_cell(name[:-3])}]({name.replace(' ', '%20')})"
-        if r.error:
-            out.append(f"| {rank} | {link} | 无法审查：{_md_cell(r.error)} | | | | | | | |")
-            continue
-        c = r.counts()
-        s = _score(r)
-        codes = " ".join(sorted({f.code for f in r.findings}))
-        out.append(f"| {rank} | {link} | {_md_cell(r.facts.agency or '—')} | {r.facts.year or '—'} | "
-                   f"{r.facts.format_version or '—'} | {c['error']} | {c['warning']} | {c['info']} | "
-                   f"{'—' if s is None else s} | {codes} |")
-    if pairs is not None:
-        out += ["", "## 跨年度比对", ""]
-        if not pairs:
-            out.append("批次中没有同一机关相邻年度的报告，未做跨年度比对。")
-        for p in sorted(pairs, key=lambda p: (names[p.cur])):
-            a, b = results[p.prev], results[p.cur]
-            if p.codes:
-                found = "发现 " + "、".join(sorted(p.codes))
-            elif p.compared:
-                found = f"比对 {p.compared} 项，均一致"
-            else:
-                found = "表格未能解析，无可比数据"
-            out.append(f"- {_md_cell(b.facts.agency or '')}：[{names[p.prev][:-3]}]({names[p.prev]})（{a.facts.year}）→ "
-                       f"[{names[p.cur][:-3]}]({names[p.cur]})（{b.facts.year}）：{found}")
-        for n in notes or []:
-            out.append(f"- 注：{n}")
-        out += ["", "配置大模型时，另对每对报告检查“上年报告所列问题本年是否说明整改”（X004，引文双方核验）；"
-                    "未配置或使用 --no-llm 时此项未检查。"]
-    return "\n".join(out) + "\n"
-
-
-def _md_cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-OVERVIEW_FIELDS = ["rank", "report"]
-
-
-def overview_rows(results: list[AuditResult], names: list[str]) -> list[dict]:
-    from .render.machine import csv_row
-
-    return [{"rank": rank, "report": name, **csv_row(r)} for rank, (r, name) in enumerate(ranked(results, names), 1)]
-
-
-def overview_csv(rows: list[dict]) -> str:
-    from .render.machine import CSV_FIELDS
-
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=OVERVIEW_FIELDS + CSV_FIELDS)
-    w.writeheader()
-    w.writerows(rows)
-    return buf.getvalue()
-
-
-def overview_xlsx(rows: list[dict]) -> bytes | None:
-    """The same table as overview.csv, with links to the per-report files; None without openpyxl."""
-    try:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-    except ImportError:
-        return None
-    from .render.machine import CSV_FIELDS
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "overview"
-    fields = OVERVIEW_FIELDS + CSV_FIELDS
-    ws.append(fields)
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    link_font = Font(color="0563C1", underline="single")
-    for n, row in enumerate(rows, start=2):
-        ws.append([row.get(f, "") for f in fields])
-        cell = ws.cell(row=n, column=2)
-        cell.hyperlink = row["report"]
-        cell.font = link_font
-    ws.freeze_panes = "C2"
-    ws.auto_filter.ref = ws.dimensions
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def write_json_array(path: Path, results: list[AuditResult]) -> None:
-    """results.json as machine.to_json writes it, streamed one report at a time (10,000 reports
-    would otherwise build a several-hundred-MB string), then renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            if not results:
-                fh.write("[]\n")
-            for n, r in enumerate(results):
-                item = json.dumps(r.to_public(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
-                fh.write(("[\n  " if n == 0 else ",\n  ") + item)
-            if results:
-                fh.write("\n]\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def write_outputs(out_dir: Path, paths: list[str], results: list[AuditResult], pairs=None, notes=None) -> None:
-    """Per-report markdown first, the overview files last (so their links never point at nothing)."""
-    names = output_names(paths)
-    for r, name in zip(results, names):
-        write_atomic(out_dir / name, render_markdown(r))
-    rows = overview_rows(results, names)
-    write_atomic(out_dir / "overview.csv", overview_csv(rows))
-    xlsx = overview_xlsx(rows)
-    if xlsx is not None:
-        write_atomic(out_dir / "overview.xlsx", xlsx)
-    write_json_array(out_dir / "results.json", results)
-    write_atomic(out_dir / "index.md", overview_markdown(results, names, pairs, notes))

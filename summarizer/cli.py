@@ -1,26 +1,33 @@
-"""The `audit` command (CLI.md): audit reports, write markdown / JSON / JSONL / CSV, explain checks.
+"""The `audit` command (CLI.md): audit reports, write markdown / JSON / JSONL / CSV / Word / HTML,
+explain checks.
 
-Exit status: 0 no error finding; 1 some report has an error finding; 2 bad usage or an
-input that could not be read (named on stderr; the rest of the batch is still audited).
+Exit status: 0 no error finding; 1 some report has an error finding; 2 bad usage, an output that
+could not be written, or an input that could not be read or audited (named on stderr; the rest of
+the batch is still audited). Every message is one line; never a traceback.
 """
 
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+from . import __version__
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]})
+
+FORMATS = ("md", "json", "jsonl", "csv", "docx", "html")
+NEEDS_OUT_DIR = ("docx", "html")
+SEVERITIES = ("error", "warning", "info")
+STDOUT_MACHINE = ("json", "jsonl", "csv")
 
 
-class OutFormat(str, Enum):
-    md = "md"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"audit: {message}", err=True)
+    return typer.Exit(2)
 
 
 def _codes(values: list[str] | None) -> list[str] | None:
@@ -30,72 +37,219 @@ def _codes(values: list[str] | None) -> list[str] | None:
     return out or None
 
 
+def _check_codes(option: str, codes: list[str] | None) -> None:
+    """Every --select / --ignore entry must be a code or a prefix of one."""
+    if not codes:
+        return
+    from .checks import catalogue
+
+    known = catalogue()
+    unknown = [c for c in codes if not any(k.startswith(c) for k in known)]
+    if unknown:
+        raise _fail(f"{option} {'、'.join(unknown)} 不对应任何检查代码（用 audit --explain all 查看全部代码）")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"audit {__version__}")
+        raise typer.Exit(0)
+
+
+def _explain(code: str) -> None:
+    from .checks import catalogue, explain as explain_code
+
+    doc = explain_code(code)
+    if doc is None:
+        prefix = code.strip().upper()
+        under = sorted(c for c in catalogue() if c.startswith(prefix)) if prefix else []
+        if not under:
+            raise _fail(f"没有检查代码 {code}：用 audit --explain all 查看全部代码")
+        doc = "".join(explain_code(c).split("\n", 1)[0] + "\n" for c in under)
+    typer.echo(doc.rstrip("\n"))
+    raise typer.Exit(0)
+
+
 @app.command()
 def audit(
-    reports: Optional[list[str]] = typer.Argument(None, help="报告文件或文件夹（report files or folders）"),
-    out: Optional[Path] = typer.Option(None, "-o", "--out", help="写入目录：每份报告一个 <name>.md，并生成批量总览"),
-    fmt: OutFormat = typer.Option(OutFormat.md, "--format", "-f", help="md | json | jsonl | csv"),
-    explain: Optional[str] = typer.Option(None, "--explain", help="打印某个检查代码的说明，如 P001"),
+    reports: Optional[list[str]] = typer.Argument(None, help="报告文件或文件夹（report files or folders）", show_default=False),
+    out: Optional[Path] = typer.Option(None, "-o", "--out", help="输出文件夹：每份报告一个文件，另有 index.md、overview.xlsx 等总览"),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="md | json | jsonl | csv | docx | html（docx、html 需要 -o）",
+                                      show_default=False),
+    explain: Optional[str] = typer.Option(None, "--explain", help="检查代码的说明：P001；前缀（如 P）列出其下代码；all 列出全部"),
     select: Optional[list[str]] = typer.Option(None, "--select", help="只运行这些代码（前缀，可逗号分隔），如 A,P001"),
     ignore: Optional[list[str]] = typer.Option(None, "--ignore", help="忽略这些代码（前缀，可逗号分隔）"),
+    min_severity: Optional[str] = typer.Option(None, "--min-severity", help="只显示并只按此级别及以上计退出状态：error | warning | info"),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="有错误级发现时也以 0 退出（用法错误、无法读取仍为 2）"),
+    statistics: bool = typer.Option(False, "--statistics", help="结果之后按代码和级别统计发现数"),
     no_llm: bool = typer.Option(False, "--no-llm", help="不调用大模型，只运行确定性审查"),
     model: Optional[str] = typer.Option(None, "--model", envvar="AUDIT_MODEL", help="大模型名称（或环境变量 AUDIT_MODEL）"),
     no_cache: bool = typer.Option(False, "--no-cache", help="不读写大模型响应缓存"),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", envvar="AUDIT_CACHE_DIR",
                                              help="大模型响应缓存目录（默认 ~/.cache/gov-report-audit）"),
-    llm_budget: float = typer.Option(120.0, "--llm-budget",
-                                     help="每份报告全部大模型工作（含重试、重问和跨年 X004）的硬性时间上限（秒），从第一次请求起计"),
+    llm_budget: Optional[float] = typer.Option(
+        None, "--llm-budget",
+        help="每份报告全部大模型工作（含重试、重问和跨年 X004）的硬性时间上限（秒，默认 120），从第一次请求起计"),
     json_schema: bool = typer.Option(False, "--json-schema", help="使用 response_format=json_schema（端点支持时）"),
-    jobs: int = typer.Option(0, "--jobs", "-j", help="同时进行大模型调用的报告数（0 = 8）"),
-    procs: int = typer.Option(0, "--procs", help="确定性审查的进程数（0 = CPU 核数，最多 8；1 = 不开子进程）"),
-    rpm: float = typer.Option(0.0, "--rpm", help="每分钟最多大模型请求数（0 = 不限；429 仍按 Retry-After 重试）"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="同时进行大模型调用的报告数（默认 8）"),
+    procs: Optional[int] = typer.Option(None, "--procs", help="确定性审查的进程数（默认 CPU 核数，最多 8；1 = 不开子进程）"),
+    rpm: Optional[float] = typer.Option(None, "--rpm", help="每分钟最多大模型请求数（默认不限；429 仍按 Retry-After 重试）"),
     fresh: bool = typer.Option(False, "--fresh", help="忽略 -o 目录中已保存的结果，全部重新审查"),
     llm_batch: Optional[str] = typer.Option(None, "--llm-batch",
                                             help="经 Batch API 处理大模型调用：submit | status | collect（需 -o）"),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本"),
 ) -> None:
-    """审查政府信息公开工作年度报告 — audit government information-disclosure annual reports."""
-    if explain:
-        from .checks import explain as explain_code
+    """审查政府信息公开工作年度报告 — audit government information-disclosure annual reports.
 
-        doc = explain_code(explain)
-        if doc is None:
-            typer.echo(f"audit: 没有检查代码 {explain}（unknown check code）", err=True)
-            raise typer.Exit(2)
-        typer.echo(doc)
-        raise typer.Exit(0)
+    选项也可写在当前文件夹的 audit.toml 或 pyproject.toml 的 [tool.audit] 中，命令行优先。
+    """
+    if explain:
+        _explain(explain)
+    from .config import ConfigError, load_config
+
+    try:
+        conf = load_config()
+    except ConfigError as exc:
+        raise _fail(str(exc))
+    fmt_value = (fmt or conf.get("format") or "md").strip().lower()
+    if fmt_value == "markdown":
+        fmt_value = "md"
+    if fmt_value not in FORMATS:
+        raise _fail(f"不支持的输出格式 {fmt or conf.get('format')}：可选 {'、'.join(FORMATS)}")
+    if fmt_value in NEEDS_OUT_DIR and out is None:
+        raise _fail(f"--format {fmt_value} 需要 -o 输出文件夹（每份报告写一个 .{fmt_value} 文件）")
+    if fmt_value == "docx":
+        import importlib.util
+
+        if importlib.util.find_spec("docx") is None:
+            raise _fail("--format docx 需要 python-docx：pip install python-docx（或安装本工具的 docx 扩展）")
+    severity = (min_severity or conf.get("min_severity") or "info").strip().lower()
+    if severity not in SEVERITIES:
+        raise _fail(f"--min-severity 取 error、warning 或 info，而不是 {min_severity or conf.get('min_severity')}")
+    sel = _codes(select) if select else conf.get("select")
+    ign = _codes(ignore) if ignore else conf.get("ignore")
+    _check_codes("--select", sel)
+    _check_codes("--ignore", ign)
+    exit_zero = exit_zero or bool(conf.get("exit_zero"))
     if not reports:
-        typer.echo("audit: 需要至少一个报告文件或文件夹（usage: audit REPORT... [-o DIR] [--format md|json|jsonl|csv]）",
-                   err=True)
-        raise typer.Exit(2)
+        raise _fail("需要至少一个报告文件或文件夹（用法：audit REPORT... [-o DIR] [--format md|json|jsonl|csv|docx|html]；"
+                    "audit -h 查看全部选项）")
 
     from .batch import run_batch
-    from .pipeline import Options, expand_inputs
+    from .outputs import OutputError, OutputPlan, prepare_out_dir
+    from .pipeline import Options, collect_inputs
 
-    opts = Options(select=_codes(select), ignore=_codes(ignore), no_llm=no_llm, model=model, no_cache=no_cache, cache_dir=cache_dir,
-                   llm_budget=llm_budget, json_schema=json_schema)
-    paths = expand_inputs(reports)
-    if not paths:
-        typer.echo("audit: 文件夹中没有可审查的报告文件（no report files found）", err=True)
-        raise typer.Exit(2)
+    if out is not None:
+        _check_out_dir(out, reports)
+        try:
+            prepare_out_dir(out)
+        except OutputError as exc:
+            raise _fail(str(exc))
+    opts = Options(select=sel, ignore=ign, no_llm=no_llm or bool(conf.get("no_llm")), model=model or conf.get("model"),
+                   no_cache=no_cache, cache_dir=cache_dir,
+                   llm_budget=float(llm_budget if llm_budget is not None else conf.get("llm_budget", 120.0)),
+                   json_schema=json_schema)
+    inputs = collect_inputs(reports, out)
+    for note in inputs.notes:
+        typer.echo(f"audit: {note}", err=True)
+    for s in inputs.skipped:
+        typer.echo(f"audit: {s.path}: 未审查：{s.reason}", err=True)
+    if not inputs.files and not inputs.skipped:
+        raise _fail("没有可审查的报告文件（no report files found）")
+    paths = inputs.files
     if llm_batch:
-        _llm_batch_step(llm_batch, paths, opts, out, procs)
+        _llm_batch_step(llm_batch, paths, opts, out, procs or conf.get("procs", 0))
+    plan = None
+    if out is not None:
+        plan = OutputPlan.create(out, paths, fmt_value, rels=inputs.rels, min_severity=severity, skipped=inputs.skipped)
     stats: dict = {}
-    results = run_batch(paths, opts, out_dir=out, fmt=fmt.value, jobs=jobs, procs=procs, resume=not fresh,
-                        rpm=rpm, stats=stats)
+    try:
+        results = run_batch(paths, opts, out_dir=out, fmt=fmt_value, jobs=jobs or conf.get("jobs", 0),
+                            procs=procs or conf.get("procs", 0), resume=not fresh,
+                            rpm=rpm if rpm is not None else conf.get("rpm", 0.0), stats=stats, plan=plan)
+    except OutputError as exc:
+        raise _fail(str(exc))
+    except OSError as exc:
+        raise _fail(f"写入失败：{exc.filename or ''} {exc.strerror or exc}".strip())
     if stats.get("cached"):
         typer.echo(f"audit: {stats['cached']}/{stats['total']} 份报告沿用 {out}/.audit-state 中已保存的结果"
                    "（--fresh 可全部重审）", err=True)
 
-    bad_input = False
-    for r in results:
+    from .render.common import at_least
+
+    shown = [at_least(r, severity) for r in results]
+    bad_input = bool(inputs.skipped)
+    for r in shown:
         if r.error:
             bad_input = True
             typer.echo(f"audit: {r.file}: {r.error}", err=True)
     if out is None:
-        sys.stdout.write(_render_stdout(results, fmt.value))
+        _stdout(_render_stdout(shown, fmt_value))
+    if statistics:
+        text = _statistics_text(shown)
+        if out is None and fmt_value in STDOUT_MACHINE:
+            typer.echo(text, err=True)  # keep stdout parseable
+        else:
+            _stdout(text + "\n")
+    if out is not None or len(paths) + len(inputs.skipped) > 1:
+        typer.echo("audit: " + _summary_line(shown, inputs, out), err=True)
     if bad_input:
         raise typer.Exit(2)
-    raise typer.Exit(1 if any(r.has_error_finding for r in results) else 0)
+    if exit_zero:
+        raise typer.Exit(0)
+    raise typer.Exit(1 if any(r.has_error_finding for r in shown) else 0)
+
+
+def _check_out_dir(out: Path, reports: list[str]) -> None:
+    """The output folder may sit inside an input folder (it is then left out of the inputs),
+    but may not be an input folder itself: its outputs would mix with the reports."""
+    try:
+        target = out.resolve()
+        for r in reports:
+            p = Path(r)
+            if p.is_dir() and p.resolve() == target:
+                raise _fail(f"输出文件夹 {out} 就是输入文件夹：请另选 -o（可以是输入文件夹里的子文件夹，如 {Path(r) / '审查结果'}）")
+    except OSError:
+        return
+
+
+def _stdout(text: str) -> None:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        raise typer.Exit(2)
+    except OSError as exc:
+        raise _fail(f"无法写出到标准输出：{exc.strerror or exc}")
+
+
+def _statistics_text(results) -> str:
+    from .render.common import SEV_ZH
+    from .render.overview import statistics
+
+    rows = statistics(results)
+    total = {s: sum(e["findings"] for e in rows if e["severity"] == s) for s in SEV_ZH}
+    lines = [f"{e['findings']:>6}  {e['code']}  [{SEV_ZH[e['severity']]}]  {e['title']}（{e['reports']} 份报告）"
+             for e in rows]
+    lines.append(f"共 {sum(total.values())} 条：错误 {total['error']}，警告 {total['warning']}，提示 {total['info']}")
+    return "\n".join(lines)
+
+
+def _summary_line(results, inputs, out: Optional[Path]) -> str:
+    n_err = sum(1 for r in results if r.has_error_finding)
+    n_warn = sum(1 for r in results if not r.error and not r.has_error_finding and r.counts()["warning"])
+    n_bad = sum(1 for r in results if r.error)
+    audited = len(results) - n_bad
+    parts = [f"审查 {audited} 份报告：{n_err} 份有错误，{n_warn} 份只有警告，{audited - n_err - n_warn} 份无错误和警告"]
+    if n_bad:
+        parts.append(f"{n_bad} 个文件无法读取")
+    if inputs.skipped:
+        parts.append(f"{len(inputs.skipped)} 个文件未审查（格式不支持）")
+    if out is not None:
+        parts.append(f"结果在 {out}/index.md")
+    return "；".join(parts)
 
 
 def _llm_batch_step(step: str, paths: list[str], opts, out: Optional[Path], procs: int) -> None:
@@ -138,7 +292,7 @@ def _render_stdout(results, fmt: str) -> str:
         return machine.to_jsonl(results)
     if fmt == "csv":
         return machine.to_csv(results)
-    from .batch import render_markdown
+    from .render.markdown import render_markdown
 
     return "\n\n---\n\n".join(render_markdown(r) for r in results if not r.error or len(results) == 1)
 

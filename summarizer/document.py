@@ -99,6 +99,12 @@ _ONE_TO_ONE.update({ord(c): "-" for c in "\u2212\u2012\u2013"})
 _NEEDS_SLOW = re.compile("[\u200b\u200c\u200d\ufeff\u2060]|\\[bookmark")
 
 
+def fold(text: str) -> str:
+    """The one-to-one part of normalization (full-width ASCII → ASCII, odd spaces, minus signs), for
+    patterns that must match normalized text ("（七）总计" is "(七)总计" there)."""
+    return text.translate(_ONE_TO_ONE)
+
+
 def normalize_line(raw: str) -> tuple[str, list[int] | range]:
     """Normalize one line; returns the text and the index map back to `raw`.
 
@@ -147,16 +153,16 @@ def to_document(text: str, path: str, encoding: str, source_kind: str = "text") 
             page += len(raw) - len(raw.lstrip("\f"))
             raw = raw.lstrip("\f")
         norm, idx = normalize_line(raw)
-        furniture = bool(norm.strip()) and bool(_FURNITURE.match(norm))
-        if furniture:
-            norm, idx = "", []
         # keep tabs: a lone tab is an empty table cell in the one-cell-per-line layout
         kept = norm.rstrip(" \r\n")
-        lines.append(Line(no, raw, kept, idx[: len(kept)], furniture, page))
+        lines.append(Line(no, raw, kept, idx[: len(kept)], False, page))
     doc = Document(path=path, encoding=encoding, lines=lines, source_kind=source_kind)
     if looks_traditional(lines):
         simplify(lines)
         doc.notes.append("正文为繁体字，已按简体字识别（引文保留原文）")
+    for ln in lines:  # after simplification: "第 3 頁 共 7 頁" is furniture too
+        if ln.text.strip() and _FURNITURE.match(ln.text):
+            ln.text, ln.idx, ln.furniture = "", [], True
     return doc
 
 

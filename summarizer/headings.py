@@ -19,7 +19,7 @@ _INLINE_TITLES = {
     2: r"主动公开政府信息情况",
     3: r"收到和处理政府信息公开申请情况",
     4: r"(?:政府信息公开|因政府信息公开)[^。、]{0,12}?复议[^。]{0,16}?诉讼[^。]{0,6}?情况",
-    5: r"(?:政府信息公开(?:工作)?)?存在的(?:主要)?问题[^。]{0,12}?(?:情况|措施|举措|打算)",
+    5: r"(?:政府信息公开(?:工作)?)?存在(?:的)?(?:主要)?问题[^。]{0,12}?(?:情况|措施|举措|打算)",
     6: r"其他需要报告的事项|需要说明的其他事项|其他需要说明的事项",
 }
 
@@ -76,7 +76,7 @@ def find_sections(doc: Document) -> list[Section]:
             found.append(Section(number=number, title=_title_as_written(ln.raw), line=ln.no))
     if len(found) < 3:
         found = _inline_sections(doc, found, seen)
-    found.sort(key=lambda s: s.line)
+    found.sort(key=lambda s: (s.line, s.col))
     for i, sec in enumerate(found):
         sec.end_line = (found[i + 1].line - 1) if i + 1 < len(found) else doc.n
     return found
@@ -90,5 +90,6 @@ def _inline_sections(doc: Document, found: list[Section], seen: set[int]) -> lis
             m = re.search(rf"([{SECTION_NUMERALS}])、({pattern})", ln.text)
             if m and SECTION_NUMERALS.index(m.group(1)) + 1 == number:
                 seen.add(number)
-                found.append(Section(number=number, title=doc.quote(ln.no, m.start(2), m.end()), line=ln.no))
+                found.append(Section(number=number, title=doc.quote(ln.no, m.start(2), m.end()), line=ln.no,
+                                     col=m.start(1)))
     return found

@@ -19,6 +19,7 @@ class Section(BaseModel):
     title: str
     line: int
     end_line: int = Field(default=0, exclude=True)  # last line of the section body (internal)
+    col: int = Field(default=0, exclude=True)  # where the heading starts in its line (flattened web text)
 
 
 class Period(BaseModel):
@@ -67,6 +68,9 @@ class TableResult(BaseModel):
     sources: dict[str, tuple[int, str]] = Field(default_factory=dict)
     # "<table>.<row>" -> line of the row's label, for evidence
     row_lines: dict[str, int] = Field(default_factory=dict)
+    # "<table>.<row>" -> the row's label with its numbers as written, where the line is too long to quote
+    # whole (flattened web text)
+    row_quotes: dict[str, str] = Field(default_factory=dict)
 
 
 class Facts(BaseModel):
@@ -138,7 +142,7 @@ class AuditResult(BaseModel):
             "findings": [f.model_dump(exclude_defaults=False) for f in self.findings],
             "summary": self.summary,
             "rubric": self.rubric,
-            "tables": [t.model_dump(exclude={"sources", "row_lines"}) for t in self.tables],
+            "tables": [t.model_dump(exclude={"sources", "row_lines", "row_quotes"}) for t in self.tables],
             "llm": self.llm.model_dump(),
         }
         data["facts"]["title"] = self.facts.title

@@ -325,6 +325,7 @@ def score_rubric(result: AuditResult, llm_scores: dict[str, dict] | None = None,
         "criteria": rows,
         "score": score,
         "assessable": assessable,
+        "denominator": assessable,  # what renderers show as "score / denominator"
         "max": all_max,
         "applicable": applicable,
         "display": f"{_fmt(score)} / {_fmt(assessable)}",

@@ -13,8 +13,10 @@ A document is a list of blocks: ("p", text) for a line of text, ("table", Grid) 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
+import os
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,48 +182,119 @@ def to_html(blocks: list, rng: random.Random, style: HtmlStyle | None = None, ti
 
 
 def to_docx(blocks: list) -> bytes:
-    """A .docx with real merged cells (python-docx's merge)."""
+    """A .docx whose tables carry real merges, written as Word writes them: w:gridSpan for a cell
+    spanning columns, w:vMerge restart/continue for one spanning rows (python-docx's own
+    cell.merge() is far too slow for a test suite)."""
     import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
 
     document = docx.Document()
-    for kind, body in blocks:
+    body = document.element.body
+    for kind, block in blocks:
         if kind == "p":
-            if body.strip():
-                document.add_paragraph(body)
+            if block.strip():
+                document.add_paragraph(block)
             continue
-        grid: Grid = body
-        table = document.add_table(rows=len(grid.rows), cols=grid.width)
-        taken: set[tuple[int, int]] = set()
+        grid: Grid = block
+        below: dict[tuple[int, int], int] = {}  # (row, col) covered from above -> colspan of that cell
+        rows_xml = []
         for r, row in enumerate(grid.rows):
+            cells_xml = []
             c = 0
-            for cell in row:
-                while (r, c) in taken:
-                    c += 1
-                top = table.cell(r, c)
-                if cell.rowspan > 1 or cell.colspan > 1:
-                    top = top.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-                top.text = cell.text
-                for rr in range(r, r + cell.rowspan):
-                    for cc in range(c, c + cell.colspan):
-                        taken.add((rr, cc))
+            queue = list(row)
+            while c < grid.width:
+                if (r, c) in below:
+                    span = below[(r, c)]
+                    cells_xml.append(_docx_cell("", span, "continue"))
+                    c += span
+                    continue
+                if not queue:
+                    break
+                cell = queue.pop(0)
+                merge = "restart" if cell.rowspan > 1 else None
+                for rr in range(r + 1, r + cell.rowspan):
+                    below[(rr, c)] = cell.colspan
+                cells_xml.append(_docx_cell(cell.text, cell.colspan, merge))
                 c += cell.colspan
+            rows_xml.append("<w:tr>" + "".join(cells_xml) + "</w:tr>")
+        cols = "".join("<w:gridCol w:w=\"800\"/>" for _ in range(grid.width))
+        tbl = parse_xml(f"<w:tbl {nsdecls('w')}><w:tblPr><w:tblStyle w:val=\"TableGrid\"/>"
+                        f"<w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr><w:tblGrid>{cols}</w:tblGrid>"
+                        + "".join(rows_xml) + "</w:tbl>")
+        body.insert(len(body) - 1, tbl)  # before the section properties
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
+
+
+def _docx_cell(text: str, colspan: int, vmerge: str | None) -> str:
+    props = ""
+    if colspan > 1:
+        props += f"<w:gridSpan w:val=\"{colspan}\"/>"
+    if vmerge == "restart":
+        props += "<w:vMerge w:val=\"restart\"/>"
+    elif vmerge == "continue":
+        props += "<w:vMerge/>"
+    paras = "".join(f"<w:p><w:r><w:t xml:space=\"preserve\">{html.escape(part, quote=False)}</w:t></w:r></w:p>"
+                    for part in (text.split("\n") if text else [""]))
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{paras}</w:tc>"
 
 
 # ====================================================================== PDF
 
 
 def cjk_font() -> Path | None:
-    """A CJK TrueType font for fpdf2, from the test extra's font package; None when absent."""
+    """A CJK TrueType font for fpdf2: the test extra's Noto Sans SC, cut down once (fontTools) to the
+    characters reports use and cached beside the temp folder, since loading the whole 17 MB font
+    costs seconds per PDF. None when the font package is absent."""
     try:
         import justmytype_intl_cjk
     except ImportError:
         return None
     base = Path(justmytype_intl_cjk.__file__).parent / "fonts" / "ofl" / "notosanssc"
     found = sorted(base.glob("*.ttf"))
-    return found[0] if found else None
+    if not found:
+        return None
+    import tempfile
+
+    chars = _font_chars()
+    key = hashlib.sha1(chars.encode("utf-8")).hexdigest()[:10]
+    cache = Path(tempfile.gettempdir()) / f"gov-report-audit-cjk-{key}.ttf"
+    if not cache.exists():
+        from fontTools import subset
+
+        options = subset.Options()
+        options.layout_features = []
+        options.notdef_outline = True
+        font = subset.load_font(str(found[0]), options)
+        sub = subset.Subsetter(options)
+        sub.populate(text=chars)
+        sub.subset(font)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        subset.save_font(font, str(tmp), options)
+        os.replace(tmp, cache)
+    return cache
+
+
+def _font_chars() -> str:
+    """Every character the generator can write: what synth.py, noises.py and the schema spell, in
+    simplified and traditional forms (the `traditional` noise), plus ASCII and full-width forms."""
+    here = Path(__file__).parent
+    texts = [(here / name).read_text(encoding="utf-8") for name in ("synth.py", "noises.py", "table_noises.py")]
+    texts.append(Path(__file__).parents[1].joinpath("summarizer", "schema.py").read_text(encoding="utf-8"))
+    chars = set("".join(texts))
+    chars.update(" ０１２３４５６７８９，．＋－／（）：；、。“”《》〔〕【】—…·～％頁")
+    chars.update(chr(c) for c in range(0x20, 0x7F))
+    try:
+        import opencc
+
+        for config in ("s2t", "s2tw", "s2hk"):
+            conv = opencc.OpenCC(config)
+            chars.update(conv.convert("\n".join(texts)))
+    except ImportError:
+        pass
+    return "".join(sorted(chars))
 
 
 def to_pdf(blocks: list, font: Path) -> bytes:

@@ -34,8 +34,10 @@ from summarizer.schema import (
 )
 
 LAYOUTS = ("cells", "pipe", "tabs", "markdown")  # report text as copied or exported
+# web text flattened to one line: cells separated by spaces, or run together (truth: flat_oracle.py)
+FLAT_LAYOUTS = ("flat", "flat_joined")
 FILE_LAYOUTS = ("html", "docx", "pdf")  # the published file itself (SynthReport.data), see documents.py
-ALL_LAYOUTS = LAYOUTS + FILE_LAYOUTS
+ALL_LAYOUTS = LAYOUTS + FLAT_LAYOUTS + FILE_LAYOUTS
 FORMATS = ("2019", "2021")
 
 # defect name -> the CHECKS.md code it must produce.
@@ -714,7 +716,10 @@ class _NoiseCtx:
         return spell_count(n, unit, self.on, self.rng)
 
     def hooks(self, kind: str) -> list:
-        return [getattr(NOISES[n], kind) for n in sorted(self.on) if getattr(NOISES[n], kind) is not None]
+        return [hook for _, hook in self.named_hooks(kind)]
+
+    def named_hooks(self, kind: str) -> list:
+        return [(n, getattr(NOISES[n], kind)) for n in sorted(self.on) if getattr(NOISES[n], kind) is not None]
 
 
 def _section_one(rng: random.Random, ag: _Agency, year: int, fmt: str, cells: dict, nar: _Narrative,
@@ -918,18 +923,25 @@ def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
     # 4. tables
     cell_hooks = nz.hooks("cell")
     written_blank: dict[str, str] = {}  # blank cells the table noises write as "—", "/", "无" …
-    if defect not in ("a002_row_sum", "blank_cell", "missing_rows"):
+    if defect not in ("a002_row_sum", "blank_cell", "missing_rows", "missing_table"):
         for hook in nz.hooks("blank"):
             for key, written in hook(cells, fmt, nz.rng).items():
                 cells[key] = None
                 written_blank[key] = written
 
+    flat = layout in FLAT_LAYOUTS
+    if flat:  # a flattened page keeps the digits only: no units or separators in cells, no page furniture
+        cell_hooks = []
+    written: dict[str, str] = {}  # key -> the cell as written (flat layouts: what the oracle reads)
+
     def vt(key: str) -> str:
         if key in written_blank:
-            return written_blank[key]
-        text = _value_text(key, cells[key], style, rng)
-        for hook in cell_hooks:
-            text = hook(key, text, nz.rng)
+            text = written_blank[key]
+        else:
+            text = _value_text(key, cells[key], style, rng)
+            for hook in cell_hooks:
+                text = hook(key, text, nz.rng)
+        written[key] = text
         return text
 
     dropped_table = next((k.split(".")[0] for k in omitted), None) if defect == "missing_table" else None
@@ -939,10 +951,13 @@ def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
         "litigation": [_litigation_values_row(vt)],
     }
     grids: dict = {}
-    render = _RENDERERS.get(layout) or _grid_marker(grids)
+    render = _RENDERERS.get("tabs" if flat else layout) or _grid_marker(grids)
     tables = {name: ([] if name == dropped_table else render(name, rows[name], rng)) for name in TABLE_NAMES}
-    for hook in nz.hooks("table"):
-        tables = {name: (hook(name, layout, lines, nz.rng) if lines else lines) for name, lines in tables.items()}
+    for name_, hook in nz.named_hooks("table"):
+        if flat and name_ == "page_furniture":
+            continue
+        tables = {name: (hook(name, "tabs" if flat else layout, lines, nz.rng) if lines else lines)
+                  for name, lines in tables.items()}
     for hook in nz.hooks("grid"):
         grids = {name: hook(name, grid, nz.rng) for name, grid in grids.items()}
 
@@ -954,6 +969,8 @@ def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
     for hook in nz.hooks("text"):
         text = hook(text, nz.rng)
     data, suffix = None, ".txt"
+    if flat:
+        text = _flatten(text, joined=layout == "flat_joined")
     if layout in FILE_LAYOUTS:
         data, suffix = _as_file(layout, text, grids, nz, rng)
         text = "\n".join("" if ln.startswith(_TABLE_MARK) else ln for ln in text.split("\n"))
@@ -973,8 +990,80 @@ def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
     if written_blank:
         codes.add("S006")
     optional = {"S007"} if "label_slips" in on else set()
+    if flat:
+        expected, codes, optional = _flat_truth(expected, written, fmt, codes, optional, layout == "flat_joined")
     return SynthReport(text=text, cells=expected, facts=facts, layout=layout, fmt=fmt, defect=defect,
                        expected_codes=codes, noise=on, data=data, suffix=suffix, optional_codes=optional)
+
+
+def _flatten(text: str, joined: bool) -> str:
+    """Web text as crawlers keep it: the title lines, then the whole body on one line; table cells
+    separated by one space, or (joined) by nothing at all."""
+    lines = text.split("\n")
+    head = 0
+    while head < min(len(lines), 6) and "。" not in lines[head] and not lines[head].lstrip().startswith("一、"):
+        head += 1
+    body = []
+    for ln in lines[head:]:
+        ln = ln.strip(" 　")
+        if not ln:
+            continue
+        if "\t" in ln:
+            cells = [c.strip() for c in ln.split("\t") if c.strip()]
+            ln = ("" if joined else " ").join(cells)
+            ln = ln if joined else f" {ln} "
+        body.append(ln)
+    return "\n".join(lines[:head] + ["".join(body).replace("  ", " ")]) + "\n"
+
+
+_FLAT_CELL_CODES = {"N001": ("applications.new.total",), "N002": ("litigation.review.total",),
+                    "N004": ("active.normative_documents.issued", "active.normative_documents.new_made")}
+
+
+def _flat_truth(cells: dict, written: dict, fmt: str, codes: set, optional: set, joined: bool):
+    """What a careful reader recovers from flattened text (flat_oracle.py): rows that cannot be read
+    leave the truth and S008 is expected; table checks on them become optional."""
+    from testkit.flat_oracle import recoverable
+
+    out: dict = {}
+    unreadable = False
+    for name in TABLE_NAMES:
+        keys = [k for k in cells if k.startswith(name + ".")]
+        if not keys:
+            continue
+        spec = table_spec(name, fmt)
+        rows: dict[str, list[str]] = {}
+        columns: dict[str, tuple[str, ...]] = {}
+        if name == "litigation":
+            lit = [f"litigation.{g}.{c}" for g in LITIGATION_GROUPS for c in LITIGATION_COLUMNS]
+            rows["litigation.all"] = [written.get(k, "") for k in lit]
+            columns["litigation.all"] = tuple(k.rsplit(".", 1)[1] for k in lit)
+        else:
+            for r in spec.rows:
+                rk = f"{name}.{r.id}"
+                row_keys = [f"{rk}.{c}" for c in r.columns]
+                if all(k in cells for k in row_keys):
+                    rows[rk] = [written.get(k, "") for k in row_keys]
+                    columns[rk] = r.columns
+        got = recoverable(rows, columns, name, fmt, joined)
+        for rk, vals in got.items():
+            if vals is None:
+                unreadable = True
+                continue
+            if rk == "litigation.all":
+                out.update({k: cells[k] for k in cells if k.startswith("litigation.")})
+            else:
+                out.update({k: cells[k] for k in cells if k.rsplit(".", 1)[0] == rk})
+    codes = set(codes)
+    for code in list(codes):
+        needs = _FLAT_CELL_CODES.get(code)
+        if code[0] == "A" or code in ("S005", "S006", "S007") or (needs and not any(k in out for k in needs)):
+            codes.discard(code)
+            optional = optional | {code}
+    if unreadable:
+        codes.add("S008")
+    optional = optional | {"S005", "S007"}
+    return out, codes, optional
 
 
 _TABLE_MARK = "\x1e"  # a line standing for a table of a file layout, until the file is built

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from summarizer import batch
+from summarizer import outputs
 from summarizer.batch import StateStore, input_key, options_fingerprint, run_batch, write_atomic
 from summarizer.cli import app
 from testkit.fake_server import FakeOpenAI, chat_reply
@@ -130,7 +130,7 @@ def test_write_atomic_never_leaves_half_a_file(tmp_path, monkeypatch):
     def boom(src, dst):
         raise KeyboardInterrupt  # a kill between writing and renaming
 
-    monkeypatch.setattr(batch.os, "replace", boom)
+    monkeypatch.setattr(outputs.os, "replace", boom)
     with pytest.raises(KeyboardInterrupt):
         write_atomic(target, "new " * 100000)
     assert target.read_text(encoding="utf-8") == "old\n"
@@ -148,13 +148,13 @@ def test_overview_ranks_by_errors_and_links_every_report(tmp_path):
     assert "(r004.txt.md)" in first_row
     for i in range(6):
         assert f"(r{i:03d}.txt.md)" in index and (out / f"r{i:03d}.txt.md").exists()
-    rows = list(csv.DictReader((out / "overview.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((out / "overview.csv").open(encoding="utf-8-sig")))  # CLI.md: with a BOM
     assert [r["rank"] for r in rows] == [str(n) for n in range(1, 7)]
     assert rows[0]["report"] == "r004.txt.md" and int(rows[0]["errors"]) >= 1
     openpyxl = pytest.importorskip("openpyxl")
-    ws = openpyxl.load_workbook(out / "overview.xlsx").active
+    ws = openpyxl.load_workbook(out / "overview.xlsx")["报告"]
     assert ws.max_row == 7
-    assert ws.cell(row=2, column=2).value == "r004.txt.md"
+    assert ws.cell(row=2, column=2).value == "r004.txt"  # the input's name, linked to its output file
     assert ws.cell(row=2, column=2).hyperlink.target == "r004.txt.md"
 
 

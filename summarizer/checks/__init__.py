@@ -48,6 +48,11 @@ class Context:
     def finding(self, code: str, message: str, line: int | None, quote: str,
                 cells: dict | None = None, related: list[Evidence] | None = None) -> Finding:
         entry = catalogue()[code]
+        recovered = [k for k in (cells or {}) if k in self.facts.recovered_cells]
+        if recovered and code.startswith("A"):
+            # cells split from run-together digits by the table's own sums: not independent evidence
+            message += (f"（注意：其中{len(recovered)}个单元格是从网页压平后首尾相连的数字中按本行合计拆分得到的，"
+                        "请对照原表核实）")
         return Finding(code=code, severity=entry["severity"], message=message, line=line, quote=quote,
                        cells=cells or {}, related=related or [])
 
@@ -58,6 +63,8 @@ class Context:
         if res is None:
             return None, ""
         line = res.row_lines.get(row_key)
+        if row_key in res.row_quotes and line is not None:
+            return line, res.row_quotes[row_key]
         if line is None:
             src = next((v for k, v in res.sources.items() if k.startswith(row_key + ".")), None)
             line = src[0] if src else res.first_line
@@ -71,12 +78,40 @@ class Context:
         if res is None or key not in res.sources:
             return None
         line, _raw = res.sources[key]
+        row_quote = res.row_quotes.get(key.rsplit(".", 1)[0])
+        if row_quote:
+            return Evidence(line=line, quote=row_quote)
         quote = self.doc.full_quote(line)
         row_line = res.row_lines.get(key.rsplit(".", 1)[0])
         if len(quote) <= 12 and row_line and row_line != line:
             # one cell per line: the bare number says little; cite the row's label, the message has the value
             return Evidence(line=row_line, quote=self.doc.full_quote(row_line))
         return Evidence(line=line, quote=quote)
+
+    def section_spans(self, number: int) -> list[tuple[int, int, int]]:
+        """(line, start, end) pieces of section `number`'s text, heading included. A section of
+        flattened web text is the part of its line between its heading and the next one, so
+        checks scoped to a section work there too."""
+        secs = sorted(self.facts.sections, key=lambda s: (s.line, s.col))
+        for i, sec in enumerate(secs):
+            if sec.number != number:
+                continue
+            nxt = secs[i + 1] if i + 1 < len(secs) else None
+            last = nxt.line if nxt is not None else self.doc.n
+            out = []
+            for no in range(sec.line, last + 1):
+                text = self.doc.line(no).text
+                start = sec.col if no == sec.line else 0
+                end = nxt.col if nxt is not None and no == nxt.line else len(text)
+                if nxt is not None and no == nxt.line and nxt.col == 0 and no != sec.line:
+                    break
+                if end > start:
+                    out.append((no, start, end))
+            return out
+        return []
+
+    def section_text(self, number: int) -> str:
+        return "\n".join(self.doc.line(no).text[a:b] for no, a, b in self.section_spans(number))
 
     def anchor(self) -> tuple[int, str]:
         """The first non-empty line: evidence for findings about something absent."""

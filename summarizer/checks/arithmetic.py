@@ -83,7 +83,7 @@ def outcome_totals(ctx: Context):
                 "A003",
                 f"三表“{_col_name(col)}”列：各办理结果之和为{_fmt(s)}（{'、'.join(nonzero) or '均为0'}），"
                 f"但（七）总计为{_fmt(total)}（相差{_fmt(s - total)}）。",
-                line, quote, cells={f"applications.total.{col}": total})
+                line, quote, cells=dict(zip(keys + [f"applications.total.{col}"], vals)))
 
 
 @check("A004")

@@ -53,6 +53,20 @@ def _section_lines(ctx: Context, number: int) -> list[int]:
     return list(range(sec.line, sec.end_line + 1))
 
 
+_QUOTES_OPEN = "“\"「『"
+_CN_NUMERAL_CHARS = "一二两三四五六七八九十"
+
+
+def in_slogan(text: str, start: int, end: int) -> bool:
+    """A number that is part of a name, not a count: inside quotes ("“三个一”工作机制") or run on into
+    another numeral ("三个一", "一网通办")."""
+    before = text[max(0, start - 12):start]
+    opened = max(before.rfind(q) for q in _QUOTES_OPEN)
+    if opened >= 0 and "”" not in before[opened:] and "」" not in before[opened:]:
+        return True
+    return end < len(text) and text[end] in _CN_NUMERAL_CHARS
+
+
 # ---------------------------------------------------------------- N001 applications received
 
 _RECEIVED = [
@@ -76,7 +90,7 @@ def received_count(ctx: Context):
             claims.append((0, m.start(), m.end()))
         for pat in _RECEIVED:
             for m in pat.finditer(text):
-                if _NOT_RECEIVED_CONTEXT.search(text[m.start(): m.end()]):
+                if _NOT_RECEIVED_CONTEXT.search(text[m.start(): m.end()]) or in_slogan(text, m.start("n"), m.end()):
                     continue
                 n = parse_number(m.group("n"))
                 if n is not None:
@@ -191,15 +205,16 @@ def blank_numbers(ctx: Context):
 def information_fee(ctx: Context):
     if ctx.facts.format_version != "2021" and (ctx.facts.year or 0) < 2021:
         return
-    lines = _section_lines(ctx, 6)
-    if not lines:
+    spans = ctx.section_spans(6)
+    if not spans:
         return  # S001 reports the missing section
-    if any(re.search(r"处理费|收费|收取[^。]{0,10}费", ctx.doc.line(n).text) for n in lines):
+    if re.search(r"处理费|收费|收取[^。]{0,10}费", ctx.section_text(6)):
         return  # "未收取信息处理费", "未发生收费情况"
     elsewhere = next((ln.no for ln in ctx.doc.lines if "信息处理费" in ln.text), None)
-    sec = lines[0]
+    line, a, b = spans[0]
     note = f"（第{elsewhere}行在其他部分提到了信息处理费）" if elsewhere else ""
-    yield ctx.finding("Q004", f"第六部分“其他需要报告的事项”没有说明是否收取信息处理费{note}。", sec, ctx.doc.full_quote(sec))
+    yield ctx.finding("Q004", f"第六部分“其他需要报告的事项”没有说明是否收取信息处理费{note}。", line,
+                      ctx.doc.quote(line, a, min(b, a + 60)).strip())
 
 
 _ASPECTS = {
@@ -213,16 +228,15 @@ _ASPECTS = {
 
 @check("Q005")
 def overview_aspects(ctx: Context):
-    lines = _section_lines(ctx, 1)
-    if not lines:
+    spans = ctx.section_spans(1)
+    if not spans:
         return
-    text = "\n".join(ctx.doc.line(n).text for n in lines)
-    if len(lines) == 1 and len(text) > 3000:
-        return  # flattened text: section 一 cannot be delimited
+    text = ctx.section_text(1)
     missing = [name for name, pat in _ASPECTS.items() if not pat.search(text)]
     if missing:
+        line, a, b = spans[0]
         yield ctx.finding("Q005", f"总体情况没有涉及：{'、'.join(missing)}（应涵盖主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面）。",
-                          lines[0], ctx.doc.full_quote(lines[0]))
+                          line, ctx.doc.quote(line, a, min(b, a + 60)).strip())
 
 
 @check("N007")

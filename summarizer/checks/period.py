@@ -52,17 +52,24 @@ def issue_date(ctx: Context):
 _YEAR_AS_REPORT_YEAR = re.compile(r"(?:^|[。；;\s])((?:19|20)\d{2})\s*年(?:度)?\s*[，,]?\s*(?:我|全|本|区|县|市|共|主动|累计|在|依托|通过)")
 
 
+_YEAR_OPENING = re.compile(r"\s*((?:19|20)\d{2})\s*年(?:度)?\s*[，,]?\s*(?:我|全|本|区|县|市|共|主动|累计|在|依托|通过)")
+
+
 @check("P005")
 def narrative_year(ctx: Context):
     f = ctx.facts
     if f.year is None:
         return
     sec1 = next((s for s in f.sections if s.number == 1), None)
-    if sec1 is None:
-        return
-    for no in range(sec1.line, sec1.end_line + 1):
+    for no, a, b in ctx.section_spans(1):
         text = ctx.doc.line(no).text
-        for m in _YEAR_AS_REPORT_YEAR.finditer(text):
+        matches = list(_YEAR_AS_REPORT_YEAR.finditer(text, a, b))
+        if sec1 is not None and no == sec1.line and sec1.col:
+            # flattened text: the body runs on right after the heading ("一、总体情况2023年，我局…")
+            body = text.find(sec1.title, a, b)
+            head = _YEAR_OPENING.match(text, body + len(sec1.title)) if body >= 0 else None
+            matches = ([head] if head else []) + matches
+        for m in matches:
             y = int(m.group(1))
             if y != f.year:
                 yield ctx.finding("P005", f"总体情况把{y}年当作报告年度叙述，而本报告是{f.year}年度报告（疑为套用往年文稿）。",
@@ -93,9 +100,10 @@ def stale_format_citation(ctx: Context):
     f = ctx.facts
     if f.year is None or f.year < 2021:
         return
-    first = next((s.line for s in f.sections if s.number == 2), ctx.doc.n)
-    for ln in ctx.doc.lines[: first - 1]:
-        m = _STALE_FORMAT.search(ln.text)
+    sec2 = next((s for s in f.sections if s.number == 2), None)
+    first, col = (sec2.line, sec2.col) if sec2 else (ctx.doc.n, 0)
+    for ln in ctx.doc.lines[: first]:
+        m = _STALE_FORMAT.search(ln.text, 0, col if ln.no == first else len(ln.text))
         if m:
             yield ctx.finding("P007", f"{f.year}年度报告仍依据“年度报告格式（试行）”（2019年格式）编制，应依据国办公开办函〔2021〕30号格式。",
                               ln.no, ctx.doc.snippet(ln.no, m.start(), m.end()))

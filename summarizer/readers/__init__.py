@@ -43,12 +43,21 @@ def read_document(path: str | Path) -> Document:
         from .pdf import pdf_to_text  # lazy: pdfplumber is heavy and optional
 
         return to_document(pdf_to_text(data), str(path), "pdf", "pdf")
-    if suffix == ".docx" or (data.startswith(b"PK\x03\x04") and b"word/" in data[:4000]):
+    from .legacy import is_legacy  # small module; soffice runs only for .doc / .wps / .rtf
+
+    legacy = is_legacy(suffix, data)
+    if legacy:
+        from .legacy import convert_to_docx
+
+        data = convert_to_docx(data, suffix)  # then read as the .docx LibreOffice made
+    if legacy or suffix == ".docx" or (data.startswith(b"PK\x03\x04") and b"word/" in data[:4000]):
         from .docx import docx_to_grid_text
 
         body, covered = docx_to_grid_text(data)
-        doc = to_document(body, str(path), "docx", "docx")
+        doc = to_document(body, str(path), "docx", "legacy" if legacy else "docx")
         doc.covered, doc.grid_layout = covered, True
+        if legacy:
+            doc.notes.append(f"{suffix or '此文件'} 由 LibreOffice 转换为 .docx 后审查；版式可能与原文略有差异")
         return doc
     text, enc = decode_bytes(data)
     if suffix in HTML_SUFFIXES or re.match(r"\s*(<!DOCTYPE html|<html)", text[:500], re.I):

@@ -10,21 +10,10 @@ was assessable, with its status (已评分 / 部分评估 / 无法评估 / 未�
 from __future__ import annotations
 
 from ..models import AuditResult
+from .escape import md
 
 CALL_ZH = {"summary": "摘要", "judge": "评审", "followup": "上年整改"}
-
-
-def _cell(text: object) -> str:
-    """Text safe inside a markdown table cell."""
-    return " ".join(str(text).split()).replace("|", "\\|")
-
-
-def _inline(text: object) -> str:
-    """Text safe in a list item: one line, no markdown emphasis or link syntax from the report."""
-    out = " ".join(str(text).split())
-    for ch in "\\*_`[]<>|":
-        out = out.replace(ch, "\\" + ch)
-    return out
+# texts, quotes and notes come from the report or the model: every one goes through md() (shown as text, never markup)
 
 
 def _num(x: float | None) -> str:
@@ -55,7 +44,7 @@ def _status_line(result: AuditResult) -> str:
 
 
 def _cited(item: dict) -> str:
-    return f"（第{item['line']}行：“{_inline(item['quote'])}”）"
+    return f"（第{item['line']}行：“{md(item['quote'])}”）"
 
 
 def _summary(result: AuditResult) -> list[str]:
@@ -65,25 +54,25 @@ def _summary(result: AuditResult) -> list[str]:
         out.append("未生成摘要（LLM 未运行或调用失败）。")
         return out + [""]
     for note in s.get("cut", []):
-        out.append(f"_注：{_inline(note)}，摘要据压缩后的文字生成。_")
+        out.append(f"_注：{md(note)}，摘要据压缩后的文字生成。_")
     if s.get("cut"):
         out.append("")
     out += ["### 总体情况", ""]
-    out += [f"- {_inline(p['text'])}{_cited(p)}" for p in s.get("overall", [])] or ["- （无可核验的要点）"]
+    out += [f"- {md(p['text'])}{_cited(p)}" for p in s.get("overall", [])] or ["- （无可核验的要点）"]
     out += ["", "### 存在的主要问题及改进情况", ""]
     problems = s.get("problems", [])
     improvements = s.get("improvements", [])
-    out += [f"- **{p['id']}** {_inline(p['text'])}{_cited(p)}" for p in problems] or ["- （无可核验的问题）"]
+    out += [f"- **{md(p['id'])}** {md(p['text'])}{_cited(p)}" for p in problems] or ["- （无可核验的问题）"]
     out.append("")
     for m in improvements:
-        answers = "、".join(m.get("answers", [])) or "未对应任何问题"
-        out.append(f"- **{m['id']}** → {answers}：{_inline(m['text'])}{_cited(m)}")
+        answers = md("、".join(m.get("answers", [])) or "未对应任何问题")
+        out.append(f"- **{md(m['id'])}** → {answers}：{md(m['text'])}{_cited(m)}")
     if not improvements:
         out.append("- （无可核验的改进措施）")
     answered = {a for m in improvements for a in m.get("answers", [])}
     orphans = [p["id"] for p in problems if p["id"] not in answered]
     if problems and orphans:
-        out.append(f"- 没有对应措施的问题：{'、'.join(orphans)}")
+        out.append(f"- 没有对应措施的问题：{md('、'.join(orphans))}")
     if s.get("dropped"):
         out += ["", f"_{s['dropped']} items dropped as unverifiable._"]
     return out + [""]
@@ -104,7 +93,7 @@ def _rubric(result: AuditResult) -> list[str]:
                 kinds.setdefault(c.get("status_zh") or c["status"], []).append(c["id"])
         zh = "；".join(f"{k}：{'、'.join(v)}" for k, v in kinds.items()) + "；未评分或无法评估的指标不计入，也不猜测"
     out = ["## 评分", "", f"**得分 {_num(score)} / {_num(assessable)}**（满分 {_num(full)}；{zh}）  ",
-           f"`{r['statement']}`", "",
+           f"{md(r['statement'])}", "",
            "| 编号 | 指标 | 方式 | 状态 | 得分 / 可评 | 满分 | 说明 |", "|---|---|---|---|---|---|---|"]
     for c in r["criteria"]:
         kind = "规则" if c["kind"] == "rule" else "LLM"
@@ -115,7 +104,7 @@ def _rubric(result: AuditResult) -> list[str]:
             reason += f"（第{ev['line']}行：“{ev['quote']}”）"
         status = c.get("status_zh") or c["status"]
         got = "—" if c.get("score") is None else f"{_num(c['score'])} / {_num(c.get('assessable', c['max']))}"
-        out.append(f"| {c['id']} | {_cell(c['name'])} | {kind} | {status} | {got} | {_num(c['max'])} | {_cell(reason)} |")
+        out.append(f"| {c['id']} | {md(c['name'])} | {kind} | {status} | {got} | {_num(c['max'])} | {md(reason)} |")
     return out + [""]
 
 
@@ -123,7 +112,7 @@ def render_llm_sections(result: AuditResult) -> str:
     """The summary section, the rubric table and the LLM status, as markdown."""
     lines = [_status_line(result), ""]
     for note in result.llm.notes:
-        lines.append(f"> - {_inline(note)}")
+        lines.append(f"> - {md(note)}")
     if result.llm.notes:
         lines.append("")
     if result.llm.ran or result.summary is not None:

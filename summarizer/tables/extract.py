@@ -63,6 +63,7 @@ class Extraction:
     cells: dict[str, int | float | None]
     format_version: str | None
     format_evidence: str = ""
+    recovered: list[str] = field(default_factory=list)  # cells split from run-together digits by arithmetic
 
 
 def fit(values: list[Token], n: int) -> tuple[list[Token | None], str]:
@@ -528,10 +529,17 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
     layout = max(layouts, key=layouts.get) if layouts else None
     cells: dict[str, int | float | None] = {}
     tables: dict[str, TableResult] = {}
+    flat = _flattened_spans(doc, sections)
+    recovered: list[str] = []
+    if flat and fmt is None:
+        line, a, b = flat.get("active") or next(iter(flat.values()))
+        fmt, evidence = _flat_format(doc.line(line).text[a:max(b for _, _, b in flat.values())])
     for name in TABLE_NAMES:
         res = TableResult(name=name, status="missing", layout=layout,
                           first_line=w.first_line.get(name), last_line=w.last_line.get(name))
-        if name == "litigation":
+        if name in flat:
+            _build_flat(doc, name, flat[name], fmt or "2021", res, cells, recovered)
+        elif name == "litigation":
             _build_litigation(w, res, cells)
         elif w.hits[name] or w.extra[name]:
             colmap = _application_column_map(w, num_lines) if name == "applications" and doc.grid_layout else None
@@ -539,8 +547,6 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
             res.status = "partial" if res.missing_rows else "parsed"
         tables[name] = res
     _explain_unparsed(doc, sections, tables)
-    if tables["litigation"].status == "unparsed":
-        _flattened_litigation(doc, sections, tables["litigation"], cells)
     if fmt is None:
         # tables unreadable (flattened web text) but their column labels still tell the format
         region = "".join(doc.line(n).text for n in range(start, end + 1))
@@ -549,50 +555,82 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
             fmt, evidence = "2021", "二表列名（本年制发件数/现行有效件数），表格数值未能提取"
         elif old and not new:
             fmt, evidence = "2019", "二表列名（本年新制作数量/对外公开总数量），表格数值未能提取"
-        elif cells:
-            fmt, evidence = "2021", "无法从列名判断，按2021年格式读取"
-    return Extraction(tables=tables, cells=cells, format_version=fmt, format_evidence=evidence)
+    return Extraction(tables=tables, cells=cells, format_version=fmt, format_evidence=evidence, recovered=recovered)
 
 
-_FIFTEEN = re.compile(r"(?<![\d.])(\d+(?:[ \t]+\d+){14})(?![\d.]|[ \t]+\d)")
+def _flattened_spans(doc: Document, sections: list[Section]) -> dict[str, tuple[int, int, int]]:
+    """Tables whose section heading sits inside a long line (web text flattened to one line):
+    name -> (line, start, end) of the table's part of that line, up to the next heading on it."""
+    spans: dict[str, tuple[int, int, int]] = {}
+    for sec in sections:
+        name = _MODE_OF_SECTION.get(sec.number)
+        text = doc.line(sec.line).text
+        if name is None or len(text) < 150:
+            continue
+        later = [s.col for s in sections if s.line == sec.line and s.col > sec.col]
+        spans[name] = (sec.line, sec.col, min(later) if later else len(text))
+    return spans
 
 
-def _inline_heading(sec: Section) -> str:
-    """"三、收到和处理…" as it stands inside a flattened line (the numeral makes it unique)."""
-    return f"{'一二三四五六'[sec.number - 1]}、{sec.title[:8]}"
+def _flat_format(text: str) -> tuple[str | None, str]:
+    new, old = _FMT_2021_HEADERS.search(text), _FMT_2019_HEADERS.search(text)
+    if new and not old:
+        return "2021", "二表列名（本年制发件数/本年废止件数/现行有效件数）"
+    if old and not new:
+        return "2019", "二表列名（本年新制作数量/本年新公开数量/对外公开总数量）"
+    if "逾期不补正" in text:
+        return "2021", "三表（六）其他处理分三个子项"
+    if re.search(r"\(六\)其他处理\s*\d", text):
+        return "2019", "三表（六）其他处理为单行"
+    return None, ""
 
 
-def _flattened_litigation(doc: Document, sections: list[Section], res: TableResult, cells: dict) -> None:
-    """Table 四 of flattened web text, when its 15 numbers are still separated by spaces.
+def _build_flat(doc: Document, name: str, span: tuple[int, int, int], fmt: str, res: TableResult,
+                cells: dict, recovered: list[str]) -> None:
+    """A table of flattened web text (tables/flattened.py) into the TableResult and the cells."""
+    from .flattened import extract_flat_litigation, extract_flat_table
 
-    Only the one unambiguous shape is read: exactly fifteen space-separated integers after the
-    headers and before section 五. Run-together digits stay unparsed.
-    """
-    sec = next((x for x in sections if x.number == 4), None)
-    if sec is None:
-        return
-    text = doc.line(sec.line).text
-    head = text.find(_inline_heading(sec))
-    if head < 0:
-        return
-    stop = re.search(r"五\s*、", text[head + len(sec.title):])
-    end = head + len(sec.title) + (stop.start() if stop else len(text))
-    runs = list(_FIFTEEN.finditer(text, head, end))
-    if len(runs) != 1:
-        return
-    m = runs[0]
-    nums = list(re.finditer(r"\d+", m.group(1)))
-    i = 0
-    for g in LITIGATION_GROUPS:
-        for c in LITIGATION_COLUMNS:
-            nm = nums[i]
-            key = f"litigation.{g}.{c}"
-            cells[key] = int(nm.group(0))
-            res.sources[key] = (sec.line, nm.group(0))
-            i += 1
-    res.status = "parsed"
-    res.layout = "flattened"
-    res.reason = "网页文字被压平，但本表15个数值以空格分隔，可以可靠读取"
+    line, start, end = span
+    text = doc.line(line).text
+    flat = (extract_flat_litigation(text, start, end) if name == "litigation"
+            else extract_flat_table(text, start, end, name, fmt))
+    res.layout, res.first_line, res.last_line, res.format_version = "flattened", line, line, fmt
+    cells.update(flat.cells)
+    recovered.extend(flat.recovered)
+    for row in flat.rows:
+        key = f"{name}.{row.row_id}" if name != "litigation" else "litigation"
+        res.row_lines[key] = line
+        res.row_quotes[key] = doc.quote(line, row.label_start, row.run_start + len(row.run)).strip()
+        for col in row.columns:
+            res.sources[f"{row.key}.{col}"] = (line, row.run)
+    if name == "litigation":
+        for key in flat.cells:
+            res.sources[key] = (line, flat.rows[0].run if flat.rows else "")
+            res.row_quotes[key.rsplit(".", 1)[0]] = res.row_quotes.get("litigation", "")
+    res.unreadable_rows = {k: f"{_row_name(k, fmt)}：{why}" for k, why in flat.unreadable.items()}
+    res.missing_rows = flat.missing if flat.rows else []
+    if not flat.rows or not any(r.run.strip() for r in flat.rows):
+        res.status, res.reason = "missing", "该部分标题下没有表格文字（可能是图片或被删除）"
+        res.missing_rows, res.unreadable_rows = [], {}
+    elif not flat.cells:
+        res.status = "unparsed"
+        res.reason = ("网页文字被压平，表格单元格首尾相连，无法唯一拆分：" + "；".join(res.unreadable_rows.values())[:300]
+                      if res.unreadable_rows else "网页文字被压平，未找到表格行")
+        res.unreadable_rows = {}
+    else:
+        res.status = "partial" if (flat.unreadable or flat.missing) else "parsed"
+        if flat.recovered:
+            res.reason = f"网页文字被压平；{len(flat.recovered)}个单元格由相连数字按表格勾稽关系唯一拆分得到"
+
+
+def _row_name(key: str, fmt: str) -> str:
+    table, _, row = key.partition(".")
+    if table == "litigation" or not row:
+        return "行政复议、行政诉讼数值"
+    try:
+        return table_spec(table, fmt).row(row).label.split("（区分")[0]
+    except KeyError:
+        return row
 
 
 def _explain_unparsed(doc: Document, sections: list[Section], tables: dict[str, TableResult]) -> None:
@@ -600,15 +638,14 @@ def _explain_unparsed(doc: Document, sections: list[Section], tables: dict[str, 
     by_number = {s.number: s for s in sections}
     for name in TABLE_NAMES:
         res = tables[name]
-        if res.status != "missing":
+        if res.status != "missing" or res.layout == "flattened":
             continue
         sec = by_number.get({"active": 2, "applications": 3, "litigation": 4}[name])
         if sec is None:
             continue
         if sec.end_line <= sec.line:  # flattened text: the section shares its line with the others
             text = doc.line(sec.line).text
-            pos = max(0, text.find(_inline_heading(sec)))
-            joined = "\n" + text[pos:pos + 3000]
+            joined = "\n" + text[sec.col:sec.col + 3000]
         else:
             joined = "\n".join(doc.line(i).text for i in range(sec.line, min(sec.end_line, sec.line + 400) + 1))
         res.first_line = sec.line

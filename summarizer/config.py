@@ -1,0 +1,93 @@
+"""Options from a configuration file in the working folder, like linters have.
+
+Looked up in the working folder only: `audit.toml` (keys at the top level), else `[tool.audit]`
+in `pyproject.toml`. The command line overrides every key. An unknown key or a value of the
+wrong type is a usage error (exit 2) naming the file and the key: a misspelt `selct` must not
+silently audit everything.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    """The configuration file cannot be used; the message is one line naming file and key."""
+
+
+# key (dashes; underscores accepted too) -> (type, option it sets)
+KEYS: dict[str, tuple[type | tuple, str]] = {
+    "select": ((list, str), "select"),
+    "ignore": ((list, str), "ignore"),
+    "model": (str, "model"),
+    "llm-budget": ((int, float), "llm_budget"),
+    "budget": ((int, float), "llm_budget"),
+    "format": (str, "format"),
+    "output-format": (str, "format"),
+    "min-severity": (str, "min_severity"),
+    "exit-zero": (bool, "exit_zero"),
+    "no-llm": (bool, "no_llm"),
+    "jobs": (int, "jobs"),
+    "procs": (int, "procs"),
+    "rpm": ((int, float), "rpm"),
+}
+
+
+@dataclass
+class FileConfig:
+    source: str | None = None  # the file the options came from, for messages
+    values: dict = field(default_factory=dict)  # option name -> value
+
+    def get(self, option: str, default=None):
+        return self.values.get(option, default)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {path} 不是有效的 TOML：{exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"无法读取配置文件 {path}：{exc.strerror}") from exc
+
+
+def _codes(value) -> list[str]:
+    items = value.split(",") if isinstance(value, str) else value
+    return [str(c).strip().upper() for c in items if str(c).strip()]
+
+
+def load_config(folder: Path | None = None) -> FileConfig:
+    """The options set in `folder` (default: the working folder); empty when there is no file."""
+    folder = Path.cwd() if folder is None else Path(folder)
+    own = folder / "audit.toml"
+    if own.is_file():
+        table, source = _read_toml(own), str(own)
+    else:
+        py = folder / "pyproject.toml"
+        if not py.is_file():
+            return FileConfig()
+        tool = _read_toml(py).get("tool", {})
+        if "audit" not in tool:
+            return FileConfig()
+        table, source = tool["audit"], f"{py} [tool.audit]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"配置 {source} 应是一个表（key = value）")
+    values: dict = {}
+    for raw_key, value in table.items():
+        key = raw_key.replace("_", "-")
+        if key not in KEYS:
+            raise ConfigError(f"配置 {source} 中有未知的键 {raw_key}（可用：{'、'.join(sorted(set(KEYS)))}）")
+        kind, option = KEYS[key]
+        if isinstance(value, bool) and kind is not bool:
+            raise ConfigError(f"配置 {source} 中 {raw_key} 的值类型不对")
+        if not isinstance(value, kind):
+            raise ConfigError(f"配置 {source} 中 {raw_key} 的值类型不对")
+        if option in ("select", "ignore"):
+            if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"配置 {source} 中 {raw_key} 应是代码列表，如 [\"A\", \"P001\"]")
+            value = _codes(value)
+        values[option] = value
+    return FileConfig(source=source, values=values)
