@@ -202,13 +202,15 @@ class RateLimiter:
             time.sleep(start - now)
 
 
-def _llm_one(result: AuditResult, doc, config, opts: Options, limiter: RateLimiter) -> AuditResult:
+def _llm_one(result: AuditResult, doc, config, opts: Options, limiter: RateLimiter, budget=None,
+             gate=None) -> AuditResult:
     """The LLM part of audit_one, in a worker thread (run_llm never raises; belt and braces)."""
     from .llm import run_llm
 
-    limiter.wait()
+    if gate is None or not gate.closed:
+        limiter.wait()
     try:
-        run_llm(result, doc, config, select=opts.select, ignore=opts.ignore)
+        run_llm(result, doc, config, select=opts.select, ignore=opts.ignore, budget=budget, gate=gate)
     except Exception as exc:
         result.llm.notes.append(f"LLM 层内部错误（{type(exc).__name__}）；确定性审核结果完整，不受影响")
     return result
@@ -261,25 +263,50 @@ def run_batch(paths: list[str], opts: Options, out_dir: Path | None = None, fmt:
                 counts["saved"] += 1
             bar.advance(1)
 
-        if todo and want_llm:
+        if want_llm:
+            # LLM jobs and the cross-year X004 jobs share one thread pool; one endpoint gate per
+            # batch (an unreachable endpoint is reported once, then skipped); one budget per report.
             from concurrent.futures import ThreadPoolExecutor, wait, FIRST_COMPLETED
+            from .llm.followup import FollowupScheduler
+            from .llm.gate import EndpointGate
 
             limiter = RateLimiter(rpm)
+            gate = EndpointGate(config)
+            followups = FollowupScheduler(config, opts.select, opts.ignore, gate, limiter)
+            known = {i: r for i, r in enumerate(results) if r is not None}  # facts of every report, for pairing
             pending: dict = {}
             with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="audit-llm") as pool:
+                def submit(key, fn, *args):
+                    pending[pool.submit(fn, *args)] = key
+
+                def settle(f) -> None:
+                    key = pending.pop(f)
+                    if isinstance(key, tuple):
+                        followups.collect(key, f.result())
+                    else:
+                        finish(key, f.result())
+                        followups.report_done(key, submit)
+
+                for i in known:
+                    followups.report_done(i, submit)
                 for chunk in _deterministic(todo, opts, config, want_llm, procs):
                     for i, r, doc in chunk:
+                        known[i] = r
                         if doc is None:
                             finish(i, r)  # unreadable input: nothing for the LLM
+                            followups.report_done(i, submit)
                         else:
-                            pending[pool.submit(_llm_one, r, doc, config, opts, limiter)] = i
+                            pending[pool.submit(_llm_one, r, doc, config, opts, limiter, followups.budget(i), gate)] = i
                             counts["llm"] += 1
                     for f in [f for f in pending if f.done()]:
-                        finish(pending.pop(f), f.result())
+                        settle(f)
+                followups.plan([known[i] for i in range(len(paths))], submit)
                 while pending:
                     done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
                     for f in done:
-                        finish(pending.pop(f), f.result())
+                        settle(f)
+            if gate.closed:
+                counts["llm_unavailable"] = gate.reason
         elif todo:
             for chunk in _deterministic(todo, opts, config, False, procs):
                 for i, r, _doc in chunk:
@@ -288,10 +315,8 @@ def run_batch(paths: list[str], opts: Options, out_dir: Path | None = None, fmt:
     final: list[AuditResult] = [r for r in results if r is not None]
     pairs, notes = apply_cross_year(final, opts.select, opts.ignore)
     counts["pairs"] = len(pairs)
-    if pairs and config is not None and getattr(config, "enabled", False):
-        from .llm.followup import apply_followup
-
-        apply_followup(pairs, final, config, opts.select, opts.ignore)  # X004, one call per pair
+    if want_llm:
+        followups.merge(final, pairs)  # X004, one call per pair, run in the pool above
     _rescore_cross_year(final)
     if out_dir is not None:
         write_outputs(plan or OutputPlan.create(Path(out_dir), paths, fmt), final, pairs, notes)

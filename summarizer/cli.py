@@ -86,7 +86,9 @@ def audit(
     no_cache: bool = typer.Option(False, "--no-cache", help="不读写大模型响应缓存"),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", envvar="AUDIT_CACHE_DIR",
                                              help="大模型响应缓存目录（默认 ~/.cache/gov-report-audit）"),
-    llm_budget: Optional[float] = typer.Option(None, "--llm-budget", help="每份报告大模型调用的总时间预算（秒，默认 120），含重试"),
+    llm_budget: Optional[float] = typer.Option(
+        None, "--llm-budget",
+        help="每份报告全部大模型工作（含重试、重问和跨年 X004）的硬性时间上限（秒，默认 120），从第一次请求起计"),
     json_schema: bool = typer.Option(False, "--json-schema", help="使用 response_format=json_schema（端点支持时）"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="同时进行大模型调用的报告数（默认 8）"),
     procs: Optional[int] = typer.Option(None, "--procs", help="确定性审查的进程数（默认 CPU 核数，最多 8；1 = 不开子进程）"),

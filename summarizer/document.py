@@ -164,7 +164,8 @@ def to_document(text: str, path: str, encoding: str, source_kind: str = "text") 
         simplify(lines)
         doc.notes.append("正文为繁体字，已按简体字识别（引文保留原文）")
     for ln in lines:  # after simplification: "第 3 頁 共 7 頁" is furniture too
-        if ln.text.strip() and _FURNITURE.match(ln.text):
+        # only a short line is furniture: a flattened page's one long line may start with a widget
+        if ln.text.strip() and len(ln.text) <= 80 and _FURNITURE.match(ln.text):
             ln.text, ln.idx, ln.furniture = "", [], True
     return doc
 

@@ -107,6 +107,9 @@ class LLMStatus(BaseModel):
     completion_tokens: int = 0
     dropped: int = 0
     notes: list[str] = Field(default_factory=list)
+    # per request: {call, kind (first / reask-…), prompt_tokens, completion_tokens, estimated, seconds}
+    usage: list[dict] = Field(default_factory=list)
+    seconds: float = 0.0  # wall time of the report's LLM work (what --llm-budget bounds)
 
 
 class AuditResult(BaseModel):

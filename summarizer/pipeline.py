@@ -236,5 +236,5 @@ def audit_one(path: str, opts: Options, config=None) -> AuditResult:
         result.llm.skipped_reason = "使用了 --no-llm"
     else:
         result.llm.skipped_reason = getattr(config, "disabled_reason", "") or "未配置 OPENAI_API_KEY / AUDIT_MODEL"
-    result.rubric = score_rubric(result)
+    result.rubric = score_rubric(result, inputs={"select": opts.select, "ignore": opts.ignore})
     return result

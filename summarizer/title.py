@@ -24,6 +24,8 @@ AGENCY_TAIL = re.compile(r"(人民政府|政府办公室|办公厅|办公室|委
 NAVIGATION = re.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
                         r"发布时间|发布日期|网站|门户|栏目|来源|链接")
 _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
+# the year that opens a title ("2023年度政府信息公开…", "二〇二二年政府信息公开…")
+_TITLE_YEAR = re.compile(rf"(?:{_YEAR})\s*年\s*度?[^，。,]{{0,40}}?信息公开")
 _TITLE_FULL = re.compile(rf"^(?P<pre>.*?)(?P<year>{_YEAR})\s*年\s*度?\s*(?P<mid>[^，。,]{{0,40}}?)\s*(?:政府)?\s*信息公开\s*"
                          r"(?:工作)?\s*年\s*度?\s*(?:报\s*告|年\s*报)|^(?P<pre2>.*?)(?P<year2>" + _YEAR + r")\s*年\s*度?\s*"
                          r"(?P<mid2>[^，。,]{0,40}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*报\s*告")
@@ -65,8 +67,18 @@ def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int 
     for i, ln in enumerate(lines):
         text = clean_title_line(ln.text)
         if len(text) > 80 or "。" in text:  # flattened page: the title opens the one long line
-            cut = text.find("报告", 0, 80)
+            cut = text.find("报告", 0, 160)
             text = text[: cut + 2] if cut > 0 and "。" not in text[:cut] else ""
+            # page widgets run into it ("标题公开方式：主动公开【字体：大 中 小】二〇二二年政府…"): the
+            # title starts at its year, or at the agency name just before it
+            y = _TITLE_YEAR.search(text)
+            if y:
+                start = y.start()
+                for k in range(min(40, y.start()), 3, -1):
+                    if plausible_agency(text[y.start() - k:y.start()]):
+                        start = y.start() - k
+                        break
+                text = text[start:]
         if not text or NAVIGATION.search(text):
             continue
         joined, nxt = text, None

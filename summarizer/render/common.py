@@ -17,7 +17,7 @@ SEV_TITLE = {"error": "错误（error）", "warning": "警告（warning）", "in
 TABLE_STATUS = {"parsed": "已完整解析", "partial": "部分解析（缺行）", "unparsed": "无法解析", "missing": "缺失"}
 FORMAT_ZH = {"2019": "2019（国办公开办函〔2019〕60号）", "2021": "2021（国办公开办函〔2021〕30号）"}
 CRITERION_STATUS = {"not scored": "未评分", "not assessable": "无法评估", "partial": "部分评估",
-                    "partially assessable": "部分评估"}
+                    "partially assessable": "部分评估", "not applicable": "不适用"}
 
 
 def num(x) -> str:

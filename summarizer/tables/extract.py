@@ -35,6 +35,8 @@ def _litigation_group(text: str) -> str | None:
     if "行政复议" in t and "诉讼" not in t and "结果" not in t:
         return "review"
     return None
+# Text inside a table that is not a row: remarks, units, column and group headers.
+_REMARK = re.compile(r"[（(]?\s*(?:其中|注|说明|备注|单位|数据来源|第二十条|信息内容|申请人情况|本列数据|合计数|含)")
 _FMT_2019_HEADERS = re.compile(r"新制作|新公开|对外公开总数|上一年项目数|采购项目|采购总金额")
 _FMT_2021_HEADERS = re.compile(r"制发件数|废止件数|现行有效|收费金额")
 
@@ -109,6 +111,15 @@ class _Walker:
         self.grid_text: dict[str, list[Token]] = {"active": [], "applications": [], "litigation": []}
         self.first_line: dict[str, int] = {}
         self.last_line: dict[str, int] = {}
+
+    def names_a_row(self, text: str) -> bool:
+        """Whether `text` names a template row here (slips accepted where the row is expected;
+        weak labels only with their numbering)."""
+        if _WEAK_NUMBERED.search(text):
+            return True
+        tables = [self.mode] if self.mode in ("active", "applications") else ["active", "applications"]
+        return any(match_row(text, t, self.last_index(t), allow_weak=False, done=self.done(t)) is not None
+                   for t in tables)
 
     def done(self, table: str) -> set[int]:
         return {h.index for h in self.hits[table] if h.index is not None}
@@ -282,6 +293,14 @@ class _Walker:
             per_line.setdefault(tok.line, []).append(tok.kind)
         lone = {ln for ln, kinds in per_line.items() if kinds.count(NUM) == 1 and TEXT not in kinds
                 and EMPTY not in kinds}
+        # column-header lines (自然人 … 总计, repeated after a page break): several short text cells,
+        # no numbers, no row numbering
+        texts: dict[int, list[str]] = {}
+        for tok in tokens:
+            if tok.kind == TEXT:
+                texts.setdefault(tok.line, []).append(tok.raw)
+        header_lines = {ln for ln, ts in texts.items() if len(ts) >= 2 and NUM not in per_line[ln]
+                        and all(len(t) <= 7 and not _ROW_NUMBERING.match(t) for t in ts)}
         fragment: Token | None = None  # a label alone on its line: maybe the first part of the next one
         for i, tok in enumerate(tokens):
             if tok.kind == NUM and self.fifo and self.mode == "applications" and tok.line in lone:
@@ -297,13 +316,22 @@ class _Walker:
                 header = (nxt is not None and nxt.kind == TEXT and nxt.line == tok.line) or (
                     NUM not in per_line[tok.line] and i > 0 and any(
                         t.kind == TEXT and t.line == tok.line for t in tokens[max(0, i - 12):i]))
-                if fragment is not None and inline and 0 < tok.line - fragment.line <= 2:
-                    tok = _joined_label(fragment, tok)
+                if (fragment is not None and inline and 0 < tok.line - fragment.line <= 8
+                        and (fragment.col is None or tok.col is None or fragment.col == tok.col)):
+                    # only blank lines, page furniture or a repeated column header between the two parts
+                    joined = _joined_label(fragment, tok, self.names_a_row)
+                    if joined is not tok:
+                        tok, fragment = joined, None
                 last_text = not any(t.kind == TEXT and t.line == tok.line for t in tokens[i + 1:i + 12])
-                fragment = tok if last_text and NUM not in per_line[tok.line] else None
+                if tok.line in header_lines:
+                    pass  # a repeated column header between the parts of a wrapped label
+                elif last_text and NUM not in per_line[tok.line]:
+                    fragment = tok
+                elif fragment is not None and tok.line != fragment.line and inline:
+                    fragment = None
                 self.text(tok, inline, follow is not None and follow.kind in (NUM, EMPTY), header)
             elif tok.kind in (NUM, EMPTY):
-                if tok.kind == NUM:
+                if tok.kind == NUM and fragment is not None and tok.line != fragment.line:
                     fragment = None
                 self.value(tok)
             elif tok.kind == BREAK:
@@ -312,15 +340,16 @@ class _Walker:
         self.flush_pending()
 
 
-def _names_a_row(text: str) -> bool:
-    return any(match_row(text, table, -1, allow_weak=False) is not None for table in ("active", "applications"))
+_ROW_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七]、|[(（][一二三四五六七][)）]|\d+[.、．])")
+# weak labels ("总计", "其他") count only with their numbering
+_WEAK_NUMBERED = re.compile(r"[(（]\s*七\s*[)）]\s*总\s*计|[(（]\s*六\s*[)）]\s*其他处理|^\s*3\s*[.、．]\s*其他\s*$")
 
 
-def _joined_label(fragment: Token, tok: Token) -> Token:
+def _joined_label(fragment: Token, tok: Token, names) -> Token:
     """A row label wrapped over two lines ("（一）予以" / "公开\t3\t0…", "其他" / "对外管理服务事项 0 0 0"):
     the part with the values is read with the part before it when only the two together name a row."""
     joined = fragment.raw + tok.raw
-    if _names_a_row(tok.raw) or not _names_a_row(joined):
+    if names(tok.raw) or not names(joined):
         return tok
     return Token(TEXT, tok.line, joined, None, tok.start, tok.end, tok.col)
 
@@ -472,6 +501,8 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
             if note:
                 result.unreadable_rows[prefix] = f"{hit.label}（第{hit.line}行）：{note}"
     for extra in w.extra[table]:
+        if _REMARK.match(extra.label.strip()):
+            continue  # a remark or header inside the table ("（其中修订16件）", "注：…", "第二十条第（一）项")
         result.extra_rows.append({"label": extra.label, "line": extra.line, "nearest": nearest_label(extra.label, table)})
     other_hit = next((h for h in w.hits[table] if h.row_id == "other" and h.nums()), None)
     if table == "applications" and fmt == "2021" and other_hit and not found & {"other_1", "other_2", "other_3"}:

@@ -105,6 +105,10 @@ def tokenize_line(text: str, line: int, layout: str, covered: frozenset[int] = f
             tokens.append(_cell_token(cell, line, pos, col))
         tokens.append(Token(BREAK, line))
     elif layout == "pipe":
+        if set(text) == {"|"}:
+            # "||", "|||": the marks a scraper leaves for merged cells between rows, not cells (a
+            # blank cell is written " |")
+            return [Token(BREAK, line)]
         parts = _split(text.rstrip(), "|")[:-1]  # the part after the last "|" is nothing
         for cell, pos in parts:
             tokens.append(_cell_token(cell, line, pos))
@@ -155,6 +159,7 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
     """
     tokens: list[Token] = []
     layouts: dict[str, int] = {}
+    prefix: str | None = None
     for no in range(start, end + 1):
         ln = doc.line(no)
         text = ln.text
@@ -182,8 +187,19 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
                     tokens.pop()
                 tokens[-1].raw += text.strip()
                 continue
+        if layout == "plain" and layouts.get("pipe", 0) > layouts.get("plain", 0) and no < end \
+                and parse_cell(text.strip()) is None and layout_of(doc.line(no + 1).text) == "pipe":
+            # the first part of a pipe cell wrapped before its " |" ("7.属于行" / "政执法案卷 |")
+            prefix = (prefix or "") + text.strip()
+            continue
         layouts[layout] = layouts.get(layout, 0) + 1
         line_tokens = tokenize_line(text, no, layout, doc.covered.get(no, frozenset()))
+        if prefix:
+            if line_tokens and line_tokens[0].kind == TEXT:
+                line_tokens[0].raw = prefix + line_tokens[0].raw
+            else:
+                tokens.append(Token(TEXT, no - 1, prefix))
+            prefix = None
         if no in doc.low_confidence:
             _mark_low_confidence(line_tokens, ln, doc.low_confidence[no])
         tokens.extend(line_tokens)
