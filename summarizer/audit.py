@@ -12,7 +12,7 @@ from typing import Iterable
 
 from .checks import Context, run_checks
 from .models import SEVERITY_ORDER, AuditResult, Finding
-from .document import Document, InputError, to_document
+from .document import MAX_LINE_CHARS, Document, InputError, to_document
 from .readers import read_document
 from .segment import segment
 from .tables.extract import extract
@@ -34,10 +34,12 @@ def _quote_at(doc: Document, line: int | None, quote: str) -> bool:
     if line is None or not (1 <= line <= doc.n) or not quote:
         return False
     q = _ws(quote)
-    first = _ws(doc.line(line).raw)
+    # the part of each line the audit reads (document.MAX_LINE_CHARS; a little more for removed marks)
+    limit = MAX_LINE_CHARS + 1000
+    first = _ws(doc.line(line).raw[:limit])
     if q in first:
         return True
-    joined = "".join(_ws(doc.line(n).raw) for n in range(line, min(doc.n, line + 6) + 1))
+    joined = "".join(_ws(doc.line(n).raw[:limit]) for n in range(line, min(doc.n, line + 6) + 1))
     return joined.find(q) != -1 and joined.find(q) < len(first)
 
 
