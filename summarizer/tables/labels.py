@@ -120,6 +120,7 @@ def candidates(text: str, table: str) -> tuple[tuple[int, float], ...]:
     return tuple(out)
 
 
+_NUMBERED_WEAK = re.compile(r"[(（]\s*七\s*[)）]\s*总\s*计")
 # How far back the last matched row may be for a weak label to count ("其他" only after 1./2.).
 _WEAK_WINDOW = {"other_3": 2, "total": 5}
 
@@ -134,12 +135,13 @@ def match_row(text: str, table: str, last_index: int, allow_weak: bool = True,
     and weak labels only count right after the rows they follow.
     """
     best: tuple[float, int, int] | None = None
+    numbered = bool(_NUMBERED_WEAK.search(text))  # "（七）总计", "（六）其他处理": the numbering names the row
     for i, score in candidates(text, table):
         row = ROWS[table][i]
         forward = i > last_index
         if not forward and (row.weak or done is None or i in done):
             continue
-        if row.weak and (not allow_weak or last_index < i - _WEAK_WINDOW.get(row.id, 5)):
+        if row.weak and not numbered and (not allow_weak or last_index < i - _WEAK_WINDOW.get(row.id, 5)):
             continue
         key = (score, int(forward), -i)
         if best is None or key > best:
