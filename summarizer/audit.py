@@ -65,12 +65,15 @@ def audit_document(doc: Document, select: Iterable[str] | None = None,
 
 
 def _set_pages(doc: Document, finding: Finding) -> None:
-    """Paged inputs: each piece of evidence also cites its page ("第2页 第14行")."""
+    """Paged inputs: each piece of evidence also cites its page ("第2页 第14行"); Word tables their
+    table and row ("第2个表格第5行")."""
     if finding.line is not None and 1 <= finding.line <= doc.n:
         finding.page = doc.line(finding.line).page
+        finding.place = doc.places.get(finding.line)
     for e in finding.related:
         if 1 <= e.line <= doc.n:
             e.page = doc.line(e.line).page
+            e.place = doc.places.get(e.line)
 
 
 def audit_text(text: str, name: str = "<text>", select: Iterable[str] | None = None,

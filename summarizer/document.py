@@ -38,6 +38,9 @@ class Document:
     # True when the tab fields of table rows are the table's grid columns (HTML and DOCX tables laid
     # out by their spans): values may then be placed by column. PDF table detection is not that exact.
     grid_layout: bool = False
+    # line number -> where that line stands in the source file when a line number says little there
+    # ("第2个表格第5行" for a Word table row)
+    places: dict[int, str] = field(default_factory=dict)
 
     def line(self, no: int) -> Line:
         return self.lines[no - 1]

@@ -255,3 +255,15 @@ def test_pdf_findings_cite_page_and_line(tmp_path):
     result, _ = audit_path(rep.write(tmp_path))
     a004 = [f for f in result.findings if f.code == "A004"]
     assert a004 and a004[0].page is not None and a004[0].page >= 1
+
+
+def test_docx_findings_cite_table_and_row(tmp_path):
+    pytest.importorskip("docx")
+    from summarizer.render.common import location
+    from testkit.synth import generate
+
+    rep = generate(3, "2021", "docx", defect="a004_litigation_total")
+    result, _ = audit_path(rep.write(tmp_path))
+    a004 = next(f for f in result.findings if f.code == "A004")
+    assert a004.place == "第3个表格第4行"  # table 四 is the document's third table; its values row is the 4th
+    assert location(a004) == "第3个表格第4行"
