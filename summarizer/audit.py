@@ -12,7 +12,7 @@ from typing import Iterable
 
 from .checks import Context, run_checks
 from .models import SEVERITY_ORDER, AuditResult, Finding
-from .document import Document, InputError, to_document
+from .document import MAX_LINE_CHARS, Document, InputError, to_document
 from .readers import read_document
 from .segment import segment
 from .tables.extract import extract
@@ -34,10 +34,12 @@ def _quote_at(doc: Document, line: int | None, quote: str) -> bool:
     if line is None or not (1 <= line <= doc.n) or not quote:
         return False
     q = _ws(quote)
-    first = _ws(doc.line(line).raw)
+    # the part of each line the audit reads (document.MAX_LINE_CHARS; a little more for removed marks)
+    limit = MAX_LINE_CHARS + 1000
+    first = _ws(doc.line(line).raw[:limit])
     if q in first:
         return True
-    joined = "".join(_ws(doc.line(n).raw) for n in range(line, min(doc.n, line + 6) + 1))
+    joined = "".join(_ws(doc.line(n).raw[:limit]) for n in range(line, min(doc.n, line + 6) + 1))
     return joined.find(q) != -1 and joined.find(q) < len(first)
 
 
@@ -64,12 +66,15 @@ def audit_document(doc: Document, select: Iterable[str] | None = None,
 
 
 def _set_pages(doc: Document, finding: Finding) -> None:
-    """Paged inputs: each piece of evidence also cites its page ("第2页 第14行")."""
+    """Paged inputs: each piece of evidence also cites its page ("第2页 第14行"); Word tables their
+    table and row ("第2个表格第5行")."""
     if finding.line is not None and 1 <= finding.line <= doc.n:
         finding.page = doc.line(finding.line).page
+        finding.place = doc.places.get(finding.line)
     for e in finding.related:
         if 1 <= e.line <= doc.n:
             e.page = doc.line(e.line).page
+            e.place = doc.places.get(e.line)
 
 
 def audit_text(text: str, name: str = "<text>", select: Iterable[str] | None = None,

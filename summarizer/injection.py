@@ -31,7 +31,7 @@ import itertools
 import re
 import unicodedata
 
-from .document import Document
+from .document import MAX_LINE_CHARS, Document
 
 # Zero-width and bidi controls can hide text from a reviewer while the model reads it.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
@@ -246,9 +246,11 @@ def injection_lines(doc: Document) -> list[int]:
     lines = doc.lines
     if not lines:
         return []
-    vis = _INVISIBLE.sub("", unicodedata.normalize("NFKC", "\n".join(ln.raw for ln in lines)))
+    # each line as far as the rest of the audit reads it (document.MAX_LINE_CHARS)
+    raws = [ln.raw[:MAX_LINE_CHARS] for ln in lines]
+    vis = _INVISIBLE.sub("", unicodedata.normalize("NFKC", "\n".join(raws)))
     if vis.count("\n") != len(lines) - 1:  # normalization made a line break: go line by line
-        vis = "\n".join(_visible(ln.raw) for ln in lines)
+        vis = "\n".join(_visible(raw) for raw in raws)
     flagged: set[int] = set()
 
     def mark(text: str, starts: list[int], a: int, b: int) -> None:

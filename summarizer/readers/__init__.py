@@ -61,9 +61,9 @@ def read_document(path: str | Path, ocr: str = "auto") -> Document:
     if legacy or suffix == ".docx" or (data.startswith(b"PK\x03\x04") and b"word/" in data[:4000]):
         from .docx import docx_to_grid_text
 
-        body, covered = docx_to_grid_text(data)
+        body, covered, places = docx_to_grid_text(data)
         doc = to_document(body, str(path), "docx", "legacy" if legacy else "docx")
-        doc.covered, doc.grid_layout = covered, True
+        doc.covered, doc.grid_layout, doc.places = covered, True, places
         if legacy:
             doc.notes.append(f"{suffix or '此文件'} 由 LibreOffice 转换为 .docx 后审查；版式可能与原文略有差异")
         return doc

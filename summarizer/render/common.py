@@ -73,8 +73,11 @@ def location(f: Finding | object) -> str:
     """"第2页第14行", "第14行", or "—" when the finding has no line."""
     line = getattr(f, "line", None)
     page = getattr(f, "page", None)
+    place = getattr(f, "place", None)
     if line is None:
         return "—"
+    if place:
+        return place  # a Word table row: "第2个表格第5行"
     return (f"第{page}页" if page else "") + f"第{line}行"
 
 

@@ -37,6 +37,9 @@ class Token:
 
 # A running header: the report's title repeated at the top of each page ("…2023年度政府信息公开工作年度报告").
 _RUNNING_HEADER = re.compile(r"(?:政府)?信息公开(?:工作)?年度?报告\s*$")
+# A table row is a few hundred characters; whole tables flattened onto one line are read by
+# flattened.py. Cutting longer lines here bounds the token stream whatever a file holds.
+MAX_ROW_CHARS = 10_000
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _PIECE = re.compile(r"\S+")
 
@@ -162,7 +165,7 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
     prefix: str | None = None
     for no in range(start, end + 1):
         ln = doc.line(no)
-        text = ln.text
+        text = ln.text[:MAX_ROW_CHARS]
         if headings and no in headings:
             tokens.append(Token(SECTION, no, ln.text.strip(), headings[no]))
             continue
