@@ -54,7 +54,7 @@ def audit_document(doc: Document, select: Iterable[str] | None = None,
     facts.recovered_cells = ex.recovered
     facts.format_version = ex.format_version
     facts.low_confidence_cells = ex.low_confidence
-    if not facts.sections and not ex.cells:
+    if not facts.sections and not ex.cells and not facts.title:
         raise InputError("不是政府信息公开工作年度报告（没有找到六个部分的标题，也没有统计表）")
     ctx = Context(doc=doc, facts=facts, tables=ex.tables, format_evidence=ex.format_evidence)
     findings = [f for f in run_checks(ctx, select, ignore) if verified(doc, f)]

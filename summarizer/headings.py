@@ -18,7 +18,7 @@ _HEADING = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?([一二三四五六七八])\s*[�
 _NUMERALS = "一二三四五六七八"
 # Inline headings, for flattened web text where the whole report sits on one line.
 _INLINE_TITLES = {
-    1: r"总体情况",
+    1: r"总体情况|基本情况|概述",
     2: r"主动公开政府信息情况",
     3: r"收到和处理政府信息公开申请情况",
     4: r"(?:政府信息公开|因政府信息公开)[^。、]{0,12}?复议[^。]{0,16}?诉讼[^。]{0,6}?情况",
@@ -89,7 +89,8 @@ def _inline_sections(doc: Document, found: list[Section], seen: set[int]) -> lis
         for number, pattern in _INLINE_TITLES.items():
             if number in seen:
                 continue
-            m = re.search(rf"([{SECTION_NUMERALS}])、({pattern})", ln.text)
+            # the separator is sometimes lost in scraping ("一总体情况"); the title then must follow at once
+            m = re.search(rf"([{SECTION_NUMERALS}])\s*[、.．]?\s*({pattern})", ln.text)
             if m and SECTION_NUMERALS.index(m.group(1)) + 1 == number:
                 seen.add(number)
                 found.append(Section(number=number, title=doc.quote(ln.no, m.start(2), m.end()), line=ln.no,

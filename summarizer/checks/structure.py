@@ -84,9 +84,11 @@ def tables_present(ctx: Context):
             # one finding per table for all its rows whose values could not be placed in columns
             keys = list(res.unreadable_rows)
             line = res.row_lines.get(keys[0]) or res.first_line or ctx.anchor()[0]
+            # the first such row's label with its numbers (a flattened line is too long to quote whole)
+            quote = res.row_quotes.get(keys[0]) or ctx.doc.full_quote(line)
             shown = "；".join(res.unreadable_rows[k] for k in keys[:6]) + (f"；等{len(keys)}行" if len(keys) > 6 else "")
             yield ctx.finding("S008", f"“{TABLE_TITLES[name]}”有{len(keys)}行的数值无法对应到列，未提取（不推测、不按空格处理，"
-                                      f"相关勾稽核算已跳过）：{shown}。", line, ctx.doc.full_quote(line))
+                                      f"相关勾稽核算已跳过）：{shown}。", line, quote)
 
 
 @check("S005")
