@@ -56,6 +56,21 @@ def plausible_agency(name: str | None) -> str | None:
     return name
 
 
+# a page's metadata fields above a report (the title field 标题/题目 is cleaned off elsewhere)
+_META_FIELD = re.compile(r"\s*(?:成文日期|发布日期|发文日期|索引号|发文机关|发布机构|主题分类|发文字号|文号|有效性|"
+                         r"来源|时间|名称|分类|信息来源|生成日期|公开日期)\s*[:：]")
+
+
+def _agency_suffix(pre: str) -> str | None:
+    """The agency at the end of what precedes a title's year when page text runs into it."""
+    pre = pre.strip()
+    for k in range(min(40, len(pre)), 3, -1):
+        name = plausible_agency(pre[-k:])
+        if name:
+            return name
+    return None
+
+
 def _year(text: str) -> int | None:
     return int(text) if text.isdigit() else cn_to_int(text)
 
@@ -79,8 +94,8 @@ def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int 
                         start = y.start() - k
                         break
                 text = text[start:]
-        if not text or NAVIGATION.search(text):
-            continue
+        if not text or NAVIGATION.search(text) or _META_FIELD.match(text):
+            continue  # navigation, or a page metadata field (成文日期：…, 发文机关：…) — never a title's start
         joined, nxt = text, None
         if "报告" not in text and "年报" not in text and i + 1 < len(lines):
             nxt = clean_title_line(lines[i + 1].text)
@@ -93,7 +108,8 @@ def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int 
         year = _year(m.group("year") or m.group("year2"))
         if len(pre) > 40 or year is None or not 1990 <= year <= 2100:
             continue
-        agency = plausible_agency(re.sub(r"关于$", "", pre.strip())) or plausible_agency(mid)
+        agency = plausible_agency(re.sub(r"关于$", "", pre.strip())) or plausible_agency(mid) \
+            or _agency_suffix(pre)
         agency_line = ln.no if agency else None
         if not agency and i >= 1:  # the agency on the line above, or on the two lines above
             above = clean_title_line(lines[i - 1].text)
