@@ -13,12 +13,18 @@ def _fmt(v) -> str:
 
 
 def _all(ctx: Context, keys: list[str]) -> list | None:
-    vals = [ctx.cells.get(k) for k in keys]
-    if any(k not in ctx.cells for k in keys) or any(v is None for v in vals):
-        return None
+    """The values of `keys`, or None when any is absent or blank (the relation is then not checked)."""
+    cells = ctx.cells
+    vals = []
+    for k in keys:
+        v = cells.get(k)
+        if v is None:
+            return None
+        vals.append(v)
     # OCR: a relation that needs a cell read below the confidence threshold is not checked, so a
     # misread digit never becomes an arithmetic error; S012 (checks/ocr_cells.py) lists the cell.
-    if any(k in ctx.facts.low_confidence_cells for k in keys):
+    low = ctx.facts.low_confidence_cells
+    if low and any(k in low for k in keys):
         return None
     return vals
 

@@ -301,6 +301,13 @@ class _Walker:
                 texts.setdefault(tok.line, []).append(tok.raw)
         header_lines = {ln for ln, ts in texts.items() if len(ts) >= 2 and NUM not in per_line[ln]
                         and all(len(t) <= 7 and not _ROW_NUMBERING.match(t) for t in ts)}
+        num_lines = {ln for ln, kinds in per_line.items() if NUM in kinds}
+        first_text: dict[int, int] = {}
+        last_text_at: dict[int, int] = {}
+        for i, tok in enumerate(tokens):
+            if tok.kind == TEXT:
+                first_text.setdefault(tok.line, i)
+                last_text_at[tok.line] = i
         fragment: Token | None = None  # a label alone on its line: maybe the first part of the next one
         for i, tok in enumerate(tokens):
             if tok.kind == NUM and self.fifo and self.mode == "applications" and tok.line in lone:
@@ -314,18 +321,17 @@ class _Walker:
                 follow = next((t for t in tokens[i + 1:i + 4] if t.kind != BREAK), None)
                 # a header cell: another text cell follows on its line, or precedes it on a line of no numbers
                 header = (nxt is not None and nxt.kind == TEXT and nxt.line == tok.line) or (
-                    NUM not in per_line[tok.line] and i > 0 and any(
-                        t.kind == TEXT and t.line == tok.line for t in tokens[max(0, i - 12):i]))
+                    tok.line not in num_lines and first_text[tok.line] < i)
                 if (fragment is not None and inline and 0 < tok.line - fragment.line <= 8
                         and (fragment.col is None or tok.col is None or fragment.col == tok.col)):
                     # only blank lines, page furniture or a repeated column header between the two parts
                     joined = _joined_label(fragment, tok, self.names_a_row)
                     if joined is not tok:
                         tok, fragment = joined, None
-                last_text = not any(t.kind == TEXT and t.line == tok.line for t in tokens[i + 1:i + 12])
+                last_text = last_text_at[tok.line] == i
                 if tok.line in header_lines:
                     pass  # a repeated column header between the parts of a wrapped label
-                elif last_text and NUM not in per_line[tok.line]:
+                elif last_text and tok.line not in num_lines:
                     fragment = tok
                 elif fragment is not None and tok.line != fragment.line and inline:
                     fragment = None
