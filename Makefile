@@ -26,8 +26,11 @@ test: setup
 eval: setup
 	$(BIN)/python -m eval.run
 
+# The OCR benchmark (bench/ocr_bench.py) runs only where the ocr extra is installed.
 bench: setup
 	$(BIN)/python bench/run.py
+	@if $(BIN)/python -c "import rapidocr, onnxruntime" 2>/dev/null; then $(BIN)/python bench/ocr_bench.py; \
+	else echo "make bench: ocr extra not installed (pip install -e '.[ocr]'): OCR benchmark skipped"; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
+import re
 import os
 import random
 import sys
@@ -242,6 +243,38 @@ def eval_mutations(audit_text, synth, seeds: int = 1, noise=None, layouts=None) 
     }
 
 
+def eval_beginnings(path: Path, audit_text) -> dict:
+    """Real page beginnings of many reports (title, page header, preamble, the start of 一、总体情况;
+    short excerpts from public archives, labelled by hand): agency, year and period right?"""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    fields = {"agency": 0, "year": 0, "period": 0}
+    wrong: list[dict] = []
+    all_right = 0
+    for rec in rows:
+        try:
+            res = audit_text(rec["text"], name=rec["id"])
+            facts = res.facts
+            got = {"agency": facts.agency, "year": facts.year,
+                   "period": {"start": facts.period.start, "end": facts.period.end} if facts.period else None}
+        except Exception as exc:  # a beginning refused as "not a report" counts as wrong everywhere
+            got = {"agency": f"<{type(exc).__name__}>", "year": None, "period": None}
+        ok = {
+            "agency": re.sub(r"\s", "", got["agency"] or "") in {
+                re.sub(r"\s", "", a or "") for a in (rec["agency"] if isinstance(rec["agency"], list) else [rec["agency"]])},
+            "year": got["year"] == rec["year"],
+            "period": got["period"] == rec["period"],
+        }
+        for k, v in ok.items():
+            fields[k] += v
+        all_right += all(ok.values())
+        if not all(ok.values()):
+            wrong.append({"id": rec["id"], **{k: {"want": rec[k], "got": got[k]} for k in ok if not ok[k]}})
+    n = len(rows)
+    return {"summary": {"reports": n, "meta_accuracy": M.ratio(all_right, n),
+                        **{f"{k}_accuracy": M.ratio(v, n) for k, v in fields.items()}},
+            "failures": wrong[:20]}
+
+
 def eval_noises(audit_text, synth, seeds: int = 1, names: list[str] | None = None) -> dict:
     """The mutation set once per noise switch (testkit/noises.py) and once with all of them on.
 
@@ -432,7 +465,7 @@ def eval_narrative(cases: list[dict], mode: str, model: str | None, record: bool
 def headline(results: dict) -> dict[str, float | None]:
     """The flat figures that thresholds and deltas talk about."""
     h: dict[str, float | None] = {}
-    for ds in ("seeds", "real", "mutation"):
+    for ds in ("seeds", "real", "beginnings", "mutation"):
         s = (results.get(ds) or {}).get("summary")
         if not s:
             continue
@@ -584,7 +617,7 @@ def parse_args(argv):
                     help="with --live: save the model's validated answers to datasets/narrative/recorded/ for CI replay")
     ap.add_argument("--out", default=str(EVAL_DIR / "results"), help="folder for latest.md / latest.json")
     ap.add_argument("--thresholds", default=str(EVAL_DIR / "thresholds.toml"))
-    ap.add_argument("--only", default="seeds,real,mutation,noise,narrative", help="comma list of datasets")
+    ap.add_argument("--only", default="seeds,real,beginnings,mutation,noise,narrative", help="comma list of datasets")
     ap.add_argument("--mutation-seeds", type=int, default=1, help="generated reports per format×layout×defect")
     ap.add_argument("--no-save", action="store_true", help="do not overwrite latest.* (deltas still computed)")
     ap.add_argument("--datasets", default=str(DATASETS), help="root of the dataset folders")
@@ -609,6 +642,8 @@ def main(argv=None) -> int:
     for ds in ("seeds", "real"):
         if ds in only and (root / ds).is_dir():
             results[ds] = eval_labelled(load_labels(root / ds), audit_path)
+    if "beginnings" in only and (root / "beginnings.jsonl").is_file():
+        results["beginnings"] = eval_beginnings(root / "beginnings.jsonl", audit_text)
     if "mutation" in only:
         try:
             from testkit import synth

@@ -12,7 +12,7 @@ from typing import Iterable
 
 from .checks import Context, run_checks
 from .models import SEVERITY_ORDER, AuditResult, Finding
-from .document import Document, InputError, to_document
+from .document import MAX_LINE_CHARS, Document, InputError, to_document
 from .readers import read_document
 from .segment import segment
 from .tables.extract import extract
@@ -34,10 +34,12 @@ def _quote_at(doc: Document, line: int | None, quote: str) -> bool:
     if line is None or not (1 <= line <= doc.n) or not quote:
         return False
     q = _ws(quote)
-    first = _ws(doc.line(line).raw)
+    # the part of each line the audit reads (document.MAX_LINE_CHARS; a little more for removed marks)
+    limit = MAX_LINE_CHARS + 1000
+    first = _ws(doc.line(line).raw[:limit])
     if q in first:
         return True
-    joined = "".join(_ws(doc.line(n).raw) for n in range(line, min(doc.n, line + 6) + 1))
+    joined = "".join(_ws(doc.line(n).raw[:limit]) for n in range(line, min(doc.n, line + 6) + 1))
     return joined.find(q) != -1 and joined.find(q) < len(first)
 
 
@@ -51,7 +53,8 @@ def audit_document(doc: Document, select: Iterable[str] | None = None,
     facts.cells = ex.cells
     facts.recovered_cells = ex.recovered
     facts.format_version = ex.format_version
-    if not facts.sections and not ex.cells:
+    facts.low_confidence_cells = ex.low_confidence
+    if not facts.sections and not ex.cells and not facts.title:
         raise InputError("不是政府信息公开工作年度报告（没有找到六个部分的标题，也没有统计表）")
     ctx = Context(doc=doc, facts=facts, tables=ex.tables, format_evidence=ex.format_evidence)
     findings = [f for f in run_checks(ctx, select, ignore) if verified(doc, f)]
@@ -63,12 +66,15 @@ def audit_document(doc: Document, select: Iterable[str] | None = None,
 
 
 def _set_pages(doc: Document, finding: Finding) -> None:
-    """Paged inputs: each piece of evidence also cites its page ("第2页 第14行")."""
+    """Paged inputs: each piece of evidence also cites its page ("第2页 第14行"); Word tables their
+    table and row ("第2个表格第5行")."""
     if finding.line is not None and 1 <= finding.line <= doc.n:
         finding.page = doc.line(finding.line).page
+        finding.place = doc.places.get(finding.line)
     for e in finding.related:
         if 1 <= e.line <= doc.n:
             e.page = doc.line(e.line).page
+            e.place = doc.places.get(e.line)
 
 
 def audit_text(text: str, name: str = "<text>", select: Iterable[str] | None = None,
@@ -78,10 +84,11 @@ def audit_text(text: str, name: str = "<text>", select: Iterable[str] | None = N
 
 
 def audit_path(path: str | Path, select: Iterable[str] | None = None,
-               ignore: Iterable[str] | None = None) -> tuple[AuditResult, Document | None]:
-    """Audit one file. Unreadable input gives a result with `error` set instead of raising."""
+               ignore: Iterable[str] | None = None, ocr: str = "auto") -> tuple[AuditResult, Document | None]:
+    """Audit one file. Unreadable input gives a result with `error` set instead of raising.
+    `ocr`: auto / force / off, for scanned pages (readers.read_document)."""
     try:
-        doc = read_document(path)
+        doc = read_document(path, ocr)
         return audit_document(doc, select, ignore), doc
     except InputError as exc:
         return AuditResult(file=str(path), error=str(exc)), None

@@ -77,7 +77,7 @@ def options_fingerprint(opts: Options, config) -> dict:
         llm = {"model": config.model, "endpoint": config.endpoint_id, "json_schema": config.use_json_schema,
                "extra_body": config.extra_body, "max_tokens": config.max_tokens, "temperature": config.temperature}
     return {"select": sorted(opts.select or []), "ignore": sorted(opts.ignore or []), "no_llm": opts.no_llm,
-            "llm": llm, "version": __version__, "state_schema": STATE_SCHEMA}
+            "llm": llm, "version": __version__, "state_schema": STATE_SCHEMA, "ocr": opts.ocr}
 
 
 def input_key(path: str, fingerprint: dict) -> str | None:
@@ -481,7 +481,7 @@ def audit_report(job: Job, item: tuple[int, str, str | None], keep: bool = False
     doc = None
     try:
         if job.want_llm:
-            result, doc = audit_path(path, job.opts.select, job.opts.ignore)
+            result, doc = audit_path(path, job.opts.select, job.opts.ignore, ocr=job.opts.ocr)
             if result.error:
                 doc = None
         else:
@@ -534,17 +534,22 @@ def timed_out(job: Job, index: int, path: str, reason: str, timeout: float | Non
 def _deterministic(todo: list[tuple[int, str, str | None]], job: Job, procs: int,
                    timeout: float | None):
     """Done for each item as it finishes: from worker processes, or in-process for small runs
-    (and for whatever is left if worker processes cannot start at all)."""
-    if procs > 1 and len(todo) >= MIN_PARALLEL:
+    (and for whatever is left if worker processes cannot start at all). Scans (seconds per page
+    of OCR) are worth the pool from two on, and get more time: OCR_SECONDS_PER_PAGE a page."""
+    scans = _scan_pages(todo, job.opts) if procs > 1 or timeout else {}
+    if procs > 1 and (len(todo) >= MIN_PARALLEL or len(scans) >= 2):
         from .workpool import PoolBroken, run_pool
 
         paths = {i: p for i, p, _ in todo}
+        limits = {i: _limit(timeout, scans.get(i, 0)) for i, _, _ in todo}
         try:
-            for outcome in run_pool(audit_report, job, [(item[0], item) for item in todo], procs, timeout):
+            for outcome in run_pool(audit_report, job, [(item[0], item) for item in todo], procs, timeout,
+                                    init=_quiet_worker, limits=limits):
                 if outcome.reason is None:
                     yield outcome.value
                 else:
-                    yield timed_out(job, outcome.item_id, paths[outcome.item_id], outcome.reason, timeout)
+                    yield timed_out(job, outcome.item_id, paths[outcome.item_id], outcome.reason,
+                                    limits.get(outcome.item_id))
             return
         except PoolBroken as exc:
             import sys
@@ -555,12 +560,60 @@ def _deterministic(todo: list[tuple[int, str, str | None]], job: Job, procs: int
     from .workpool import ItemTimeout, call_with_timeout
 
     for item in todo:
+        limit = _limit(timeout, scans.get(item[0], 0))
         try:
-            with call_with_timeout(timeout):
+            with call_with_timeout(limit):
                 done = audit_report(job, item, keep=True)
         except ItemTimeout:
-            done = timed_out(job, item[0], item[1], "timeout", timeout)
+            done = timed_out(job, item[0], item[1], "timeout", limit)
         yield done
+
+
+OCR_SECONDS_PER_PAGE = 60.0  # added to a scan's time limit per page (OCR takes 5–10 s a page)
+
+
+def _limit(timeout: float | None, scan_pages: int) -> float | None:
+    if not timeout or timeout <= 0:
+        return None
+    return timeout + OCR_SECONDS_PER_PAGE * scan_pages
+
+
+def _scan_pages(todo, opts: Options) -> dict[int, int]:
+    """{index: pages} of the inputs (index, path, …) that look like scans (OCR ahead); none
+    with --no-ocr."""
+    if getattr(opts, "ocr", "off") == "off" or not any(
+            item[1].lower().endswith((".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")) for item in todo):
+        return {}
+    from .readers import likely_scanned
+
+    return {item[0]: _page_count(item[1]) for item in todo if likely_scanned(item[1], opts.ocr)}
+
+
+def _scans(todo, opts: Options) -> int:
+    """How many inputs look like scans: two are worth the pool."""
+    return len(_scan_pages(todo, opts))
+
+
+def _page_count(path: str) -> int:
+    if not path.lower().endswith(".pdf"):
+        return 1
+    try:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(path)
+        try:
+            return max(1, len(pdf))
+        finally:
+            pdf.close()
+    except Exception:
+        return 1
+
+
+def _quiet_worker() -> None:
+    """Workers draw no progress bars of their own (the batch bar counts reports), and OCR in a
+    worker uses one thread: the pool already keeps every core busy."""
+    os.environ["AUDIT_NO_PROGRESS"] = "1"
+    os.environ.setdefault("AUDIT_OCR_THREADS", "1")
 
 
 class RateLimiter:
@@ -585,13 +638,15 @@ class RateLimiter:
             time.sleep(start - now)
 
 
-def _llm_one(result: AuditResult, doc, config, opts: Options, limiter: RateLimiter) -> AuditResult:
+def _llm_one(result: AuditResult, doc, config, opts: Options, limiter: RateLimiter, budget=None,
+             gate=None) -> AuditResult:
     """The LLM part of audit_one, in a worker thread (run_llm never raises; belt and braces)."""
     from .llm import run_llm
 
-    limiter.wait()
+    if gate is None or not gate.closed:
+        limiter.wait()
     try:
-        run_llm(result, doc, config, select=opts.select, ignore=opts.ignore)
+        run_llm(result, doc, config, select=opts.select, ignore=opts.ignore, budget=budget, gate=gate)
     except Exception as exc:
         result.llm.notes.append(f"LLM 层内部错误（{type(exc).__name__}）；确定性审核结果完整，不受影响")
     return result
@@ -756,7 +811,8 @@ def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, p
     fresh: set[int] = set()  # report files written this run (current unless cross-year findings come)
     if store and resume:
         for i, (p, k) in enumerate(zip(paths, keys)):
-            results[i] = store.light(k, p) if k else None
+            # with an LLM, whole (its X004 jobs and re-scoring read them; such batches are small)
+            results[i] = (store.load(k, p) if want_llm else store.light(k, p)) if k else None
     cached = sum(r is not None for r in results)
     _freeze()
     todo = [(i, p, keys[i]) for i, p in enumerate(paths) if results[i] is None]
@@ -797,24 +853,55 @@ def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, p
             take(finish_report(job, i, keys[i], r))
             full[i] = results[i] = r
 
-        if todo and want_llm:
+        if want_llm:
+            # LLM jobs and the cross-year X004 jobs share one thread pool; one endpoint gate per
+            # batch (an unreachable endpoint is reported once, then skipped); one budget per report.
             from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
+            from .llm.followup import FollowupScheduler
+            from .llm.gate import EndpointGate
+
             limiter = RateLimiter(rpm)
+            gate = EndpointGate(config)
+            followups = FollowupScheduler(config, opts.select, opts.ignore, gate, limiter)
+            known = {i: r for i, r in enumerate(results) if r is not None}  # facts of every report, for pairing
+            for i, r in known.items():
+                full[i] = r
             pending: dict = {}
             with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="audit-llm") as pool:
+                def submit(key, fn, *args):
+                    pending[pool.submit(fn, *args)] = key
+
+                def settle(f) -> None:
+                    key = pending.pop(f)
+                    if isinstance(key, tuple):
+                        followups.collect(key, f.result())
+                    else:
+                        finish_llm(key, f.result())
+                        followups.report_done(key, submit)
+
+                for i in known:
+                    followups.report_done(i, submit)
                 for done in _deterministic(todo, job, procs, timeout):
                     if done.doc is None:
                         take(done)  # unreadable input or timed out: nothing for the LLM
+                        known[done.index] = results[done.index]
+                        followups.report_done(done.index, submit)
                     else:
-                        pending[pool.submit(_llm_one, done.whole(), done.doc, config, opts, limiter)] = done.index
+                        r = done.whole()
+                        known[done.index] = r
+                        pending[pool.submit(_llm_one, r, done.doc, config, opts, limiter,
+                                            followups.budget(done.index), gate)] = done.index
                         counts["llm"] += 1
                     for f in [f for f in pending if f.done()]:
-                        finish_llm(pending.pop(f), f.result())
+                        settle(f)
+                followups.plan([known[i] for i in range(len(paths))], submit)
                 while pending:
                     finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
                     for f in finished:
-                        finish_llm(pending.pop(f), f.result())
+                        settle(f)
+            if gate.closed:
+                counts["llm_unavailable"] = gate.reason
         elif todo:
             for done in _deterministic(todo, job, procs, timeout):
                 take(done)
@@ -825,10 +912,8 @@ def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, p
                                                       job if not want_llm else None, procs, timeout)
     counts["pairs"] = len(pairs)
     counts["paired_in_workers"] = len(rewritten)
-    if pairs and want_llm:
-        from .llm.followup import apply_followup
-
-        apply_followup(pairs, final, config, opts.select, opts.ignore)  # X004, one call per pair
+    if want_llm:
+        followups.merge(final, pairs)  # X004, one call per pair, run in the pool above
     _rescore_cross_year([r for i, r in enumerate(final) if i not in rewritten])
     if folder is not None:
         try:
@@ -940,7 +1025,7 @@ def _pairs_in_workers(final, pairs, by_report, reports, paths, keys, store, job:
             other = p.cur if p.prev == i else p.prev
             mine.append((n, "prev" if p.prev == i else "cur", (paths[other], store.index[keys[other]])))
         items.append((i, (i, (paths[i], store.index[keys[i]]), mine)))
-    outcomes = list(run_pool(pair_report, job, items, procs, timeout))
+    outcomes = list(run_pool(pair_report, job, items, procs, timeout, init=_quiet_worker))
     written: dict[int, str] = {}
     x_by_pair: dict[int, dict[int, list]] = {}
     pair_info: dict[int, tuple[list, int]] = {}

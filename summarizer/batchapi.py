@@ -59,30 +59,10 @@ def _levels() -> dict:
 
 
 def build_requests(result: AuditResult, doc, config) -> list[dict]:
-    """The online mode's requests for one report: [{call, key, body}], as llm/tasks.py builds them."""
-    from .llm.cache import cache_key
-    from .llm.prompts import new_delimiter
-    from .llm.tasks import JUDGE_CALL, KEY_DELIMITER, SUMMARY_CALL, _messages, build_context
+    """The online mode's requests for one report: [{call, key, body}], exactly as llm/tasks.py builds them."""
+    from .llm.tasks import planned_requests
 
-    ctx = build_context(result, doc)
-    out = []
-    for call in (SUMMARY_CALL, JUDGE_CALL):
-        if not any(n in ctx.ranges for n in call.sections):
-            continue  # the online mode makes no call either
-        schema = call.answer.model_json_schema()
-        schema_json = json.dumps(schema, ensure_ascii=False)
-        key = cache_key(model=config.model, endpoint=config.endpoint_id,
-                        messages=_messages(call, ctx, KEY_DELIMITER, schema_json), schema=schema)
-        if config.use_json_schema:
-            fmt = {"type": "json_schema", "json_schema": {"name": call.name, "schema": schema, "strict": False}}
-        else:
-            fmt = {"type": "json_object"}
-        body = {"model": config.model, "messages": _messages(call, ctx, new_delimiter(), schema_json),
-                "response_format": fmt, "temperature": config.temperature, "max_tokens": config.max_tokens}
-        if config.extra_body:
-            body.update(config.extra_body)
-        out.append({"call": call.name, "key": key, "body": body})
-    return out
+    return planned_requests(result, doc, config)
 
 
 def submit(paths: list[str], opts: Options, out_dir: Path, procs: int = 0) -> dict:

@@ -86,14 +86,19 @@ def audit(
     no_cache: bool = typer.Option(False, "--no-cache", help="不读写大模型响应缓存"),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", envvar="AUDIT_CACHE_DIR",
                                              help="大模型响应缓存目录（默认 ~/.cache/gov-report-audit）"),
-    llm_budget: Optional[float] = typer.Option(None, "--llm-budget", help="每份报告大模型调用的总时间预算（秒，默认 120），含重试"),
+    llm_budget: Optional[float] = typer.Option(
+        None, "--llm-budget",
+        help="每份报告全部大模型工作（含重试、重问和跨年 X004）的硬性时间上限（秒，默认 120），从第一次请求起计"),
     json_schema: bool = typer.Option(False, "--json-schema", help="使用 response_format=json_schema（端点支持时）"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="同时进行大模型调用的报告数（默认 8）"),
     procs: Optional[int] = typer.Option(None, "--procs", help="确定性审查的进程数（默认 CPU 核数，最多 8；1 = 不开子进程）"),
     rpm: Optional[float] = typer.Option(None, "--rpm", help="每分钟最多大模型请求数（默认不限；429 仍按 Retry-After 重试）"),
     fresh: bool = typer.Option(False, "--fresh", help="忽略 -o 目录中已保存的结果，全部重新审查"),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help="每份报告确定性审查的时间上限（秒，默认 120）；"
-                                                                    "超时的报告记为 timed out，其余照常；0 = 不限"),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="每份报告确定性审查的时间上限（秒，默认 120；"
+                                                                    "扫描件每页另加 60）；超时的报告记为 timed out，其余照常；0 = 不限"),
+    ocr: Optional[bool] = typer.Option(None, "--ocr/--no-ocr", show_default=False,
+                                       help="扫描件 OCR：默认在没有文字层的页面自动识别（需安装 ocr 扩展）；"
+                                            "--ocr 对 PDF 每页强制识别，--no-ocr 不识别"),
     llm_batch: Optional[str] = typer.Option(None, "--llm-batch",
                                             help="经 Batch API 处理大模型调用：submit | status | collect（需 -o）"),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本"),
@@ -147,8 +152,8 @@ def audit(
     opts = Options(select=sel, ignore=ign, no_llm=no_llm or bool(conf.get("no_llm")), model=model or conf.get("model"),
                    no_cache=no_cache, cache_dir=cache_dir,
                    llm_budget=float(llm_budget if llm_budget is not None else conf.get("llm_budget", 120.0)),
-                   json_schema=json_schema)
-    inputs = collect_inputs(reports, out)
+                   json_schema=json_schema, ocr="auto" if ocr is None else ("force" if ocr else "off"))
+    inputs = collect_inputs(reports, out, ocr=opts.ocr)
     for note in inputs.notes:
         typer.echo(f"audit: {note}", err=True)
     for s in inputs.skipped:

@@ -13,7 +13,8 @@ Relations (../shared/notes/domain_rules.md §2):
 A finding goes to both reports of the pair: its line and quote come from the report it is
 attached to, `related` holds the evidence in the other report, and the message names that
 report's file (Evidence has no file field). Quotes are taken from the re-read text and checked
-verbatim, like every other finding; the LLM check of last year's problems is not implemented.
+verbatim, like every other finding. With an LLM, X004 (llm/followup.py) asks whether last year's listed
+problems are addressed; X005 (overlap.py) measures how much of 一 and 五 is copied from last year.
 """
 
 from __future__ import annotations
@@ -228,6 +229,11 @@ def apply_cross_year(results: list[AuditResult], select=None, ignore=None) -> tu
             touched.add(id(owner))
             if finding.code not in p.codes:
                 p.codes.append(finding.code)
+    # 雷同/照抄 (X005, rubric R6): rule-based overlap of 一 and 五 with last year's report.
+    from .overlap import apply_overlap
+
+    apply_overlap(pairs, results, lambda r: quotes._doc(r.file), select, ignore)
+    touched |= {id(results[p.cur]) for p in pairs if "X005" in p.codes}
     for r in results:
         if id(r) in touched:
             r.findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line or 0, f.code))

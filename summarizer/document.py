@@ -38,6 +38,12 @@ class Document:
     # True when the tab fields of table rows are the table's grid columns (HTML and DOCX tables laid
     # out by their spans): values may then be placed by column. PDF table detection is not that exact.
     grid_layout: bool = False
+    # line number -> where that line stands in the source file when a line number says little there
+    # ("第2个表格第5行" for a Word table row)
+    places: dict[int, str] = field(default_factory=dict)
+    # OCR: line number → (start, end, confidence) spans of the raw line read below the
+    # confidence threshold; the table extractor marks the cells in them (Facts.low_confidence_cells)
+    low_confidence: dict[int, list[tuple[int, int, float]]] = field(default_factory=dict)
 
     def line(self, no: int) -> Line:
         return self.lines[no - 1]
@@ -58,7 +64,8 @@ class Document:
         return self.quote(no, s, e).strip()
 
     def full_quote(self, no: int) -> str:
-        return self.lines[no - 1].raw.strip()
+        """The whole line as a quote; a very long line (flattened web text) only its first 300 characters."""
+        return self.lines[no - 1].raw.strip()[:300]
 
     @property
     def n(self) -> int:
@@ -97,6 +104,9 @@ _ONE_TO_ONE = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)}
 _ONE_TO_ONE.update({ord(c): " " for c in "\u3000\u00a0\u2002\u2003\u2009"})
 _ONE_TO_ONE.update({ord(c): "-" for c in "\u2212\u2012\u2013"})
 _NEEDS_SLOW = re.compile("[\u200b\u200c\u200d\ufeff\u2060]|\\[bookmark")
+
+
+MAX_LINE_CHARS = 100_000  # characters of one line that are read (a flattened report is ~10,000–50,000)
 
 
 def fold(text: str) -> str:
@@ -148,20 +158,30 @@ def to_document(text: str, path: str, encoding: str, source_kind: str = "text") 
     paged = "\f" in text
     page = 1 if paged else None
     lines = []
+    long_lines: list[int] = []
     for no, raw in enumerate(text.split("\n"), start=1):
         if paged and raw.startswith("\f"):
             page += len(raw) - len(raw.lstrip("\f"))
             raw = raw.lstrip("\f")
         norm, idx = normalize_line(raw)
+        if len(norm) > MAX_LINE_CHARS:
+            # no report has a line this long; reading only its start keeps every search linear and
+            # quick whatever a broken export or a hostile file holds
+            norm, idx = norm[:MAX_LINE_CHARS], idx[:MAX_LINE_CHARS]
+            long_lines.append(no)
         # keep tabs: a lone tab is an empty table cell in the one-cell-per-line layout
         kept = norm.rstrip(" \r\n")
         lines.append(Line(no, raw, kept, idx[: len(kept)], False, page))
     doc = Document(path=path, encoding=encoding, lines=lines, source_kind=source_kind)
+    if long_lines:
+        shown = "、".join(str(n) for n in long_lines[:5])
+        doc.notes.append(f"第{shown}行超过{MAX_LINE_CHARS}个字符，只读取了每行的前{MAX_LINE_CHARS}个字符")
     if looks_traditional(lines):
         simplify(lines)
         doc.notes.append("正文为繁体字，已按简体字识别（引文保留原文）")
     for ln in lines:  # after simplification: "第 3 頁 共 7 頁" is furniture too
-        if ln.text.strip() and _FURNITURE.match(ln.text):
+        # only a short line is furniture: a flattened page's one long line may start with a widget
+        if ln.text.strip() and len(ln.text) <= 80 and _FURNITURE.match(ln.text):
             ln.text, ln.idx, ln.furniture = "", [], True
     return doc
 

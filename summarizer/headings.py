@@ -12,10 +12,13 @@ from .document import Document
 from .models import Section
 from .schema import SECTION_NUMERALS, SECTIONS
 
-_HEADING = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?([一二三四五六])\s*[、.．,，]\s*(.{2,40}?)(?:\*\*)?\s*$")
+# Headings numbered 一 to 八: a report that inserts a section of its own ("五、信息处理费收取情况")
+# numbers the official ones after it 六, 七 — they are still those sections (S009 reports the numbering).
+_HEADING = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?([一二三四五六七八])\s*[、.．,，]\s*(.{2,40}?)(?:\*\*)?\s*$")
+_NUMERALS = "一二三四五六七八"
 # Inline headings, for flattened web text where the whole report sits on one line.
 _INLINE_TITLES = {
-    1: r"总体情况",
+    1: r"总体情况|基本情况|概述",
     2: r"主动公开政府信息情况",
     3: r"收到和处理政府信息公开申请情况",
     4: r"(?:政府信息公开|因政府信息公开)[^。、]{0,12}?复议[^。]{0,16}?诉讼[^。]{0,6}?情况",
@@ -29,12 +32,11 @@ def heading_number(text: str) -> int | None:
     m = _HEADING.match(text.replace("\t", " ").strip())
     if not m:
         return None
-    number = SECTION_NUMERALS.index(m.group(1)) + 1
+    number = _NUMERALS.index(m.group(1)) + 1
     title = m.group(2)
     if "数量" in title or "结果" in title or "结转" in title:  # rows of table 三 look like headings
         return None
-    spec = SECTIONS[number - 1]
-    if any(k in title for k in spec.keywords):
+    if number <= len(SECTIONS) and any(k in title for k in SECTIONS[number - 1].keywords):
         return number
     for other, pattern in _STRONG_TITLES.items():  # "一、主动公开政府信息情况" numbered wrongly
         if re.search(pattern, title):
@@ -47,20 +49,20 @@ _STRONG_TITLES = {
     3: r"^收到和处理政府信息公开申请(?:的)?情况",
     4: r"行政复议[、和及]行政诉讼(?:的)?情况$|被申请行政复议、提起行政诉讼",
     5: r"^(?:政府信息公开工作)?存在的主要问题",
-    6: r"^其他需要报告的事项",
+    6: r"^其他需要报告的事项|^需要说明的其他事项|^其他需要说明的事项",
 }
 
 
 def heading_numeral(text: str) -> int | None:
     """The numeral a heading line is written with (一 → 1), for S009."""
     m = _HEADING.match(text.replace("\t", " ").strip())
-    return SECTION_NUMERALS.index(m.group(1)) + 1 if m else None
+    return _NUMERALS.index(m.group(1)) + 1 if m else None
 
 
 def _title_as_written(raw: str) -> str:
     """The heading's title as written, without its numeral ("一、总体情况" → "总体情况"; CLI.md)."""
     t = raw.strip().strip("#* ")
-    return re.sub(r"^[一二三四五六]\s*[、.．,，]\s*", "", t).strip("* ") or raw.strip()
+    return re.sub(r"^[一二三四五六七八]\s*[、.．,，]\s*", "", t).strip("* ") or raw.strip()
 
 
 def find_sections(doc: Document) -> list[Section]:
@@ -87,7 +89,8 @@ def _inline_sections(doc: Document, found: list[Section], seen: set[int]) -> lis
         for number, pattern in _INLINE_TITLES.items():
             if number in seen:
                 continue
-            m = re.search(rf"([{SECTION_NUMERALS}])、({pattern})", ln.text)
+            # the separator is sometimes lost in scraping ("一总体情况"); the title then must follow at once
+            m = re.search(rf"([{SECTION_NUMERALS}])\s*[、.．]?\s*({pattern})", ln.text)
             if m and SECTION_NUMERALS.index(m.group(1)) + 1 == number:
                 seen.add(number)
                 found.append(Section(number=number, title=doc.quote(ln.no, m.start(2), m.end()), line=ln.no,

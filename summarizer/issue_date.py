@@ -21,9 +21,17 @@ _AFTER_DATE = re.compile(r"^\s*(?:[（(][^）)]*[）)]|附件(?:下载)?[:：]?|
                          r"[\u4e00-\u9fff]{2,30}\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年[^。]{2,12}日\s*印发|\s)*$")
 
 
+# page furniture a flattened page runs on with after the signature ("…二〇二〇年二月二十日分享到：…")
+_WIDGETS = re.compile(r"【[^】]{1,8}】|分享到|相关链接|【\s*打印|【\s*关闭|打印本页|关闭窗口|扫一扫|网站标识码|备案号|版权所有|"
+                      r"主办单位|承办单位|技术支持|联系我们|网站地图|【\s*字体")
+
+
 def _signature_date(text: str):
     """The date of issue on this line: the whole line, or the line's last date with nothing but
     furniture after it and a sentence end, a space or an agency name before it."""
+    widget = _WIDGETS.search(text, max(0, len(text) - 400))
+    if widget:
+        text = text[:widget.start()]
     dates = [d for d in find_dates(text) if d.year]
     for d in reversed(dates[-3:]):
         if len(text) - d.end <= _TAIL_CHARS and _AFTER_DATE.match(text[d.end:]) and _before_ok(text, d):

@@ -35,6 +35,7 @@ class Evidence(BaseModel):
     line: int
     quote: str
     page: int | None = None  # page of paged inputs (PDF / OCR), set when the finding is verified
+    place: str | None = None  # where in the source file: "第2个表格第5行" (Word tables)
 
 
 class Finding(BaseModel):
@@ -44,6 +45,7 @@ class Finding(BaseModel):
     line: int | None
     quote: str
     page: int | None = None  # page of paged inputs (PDF / OCR), set when the finding is verified
+    place: str | None = None  # where in the source file: "第2个表格第5行" (Word tables)
     cells: dict[str, float | int | None] = Field(default_factory=dict)
     related: list[Evidence] = Field(default_factory=list)
     source: Literal["rule", "llm"] = "rule"
@@ -107,6 +109,9 @@ class LLMStatus(BaseModel):
     completion_tokens: int = 0
     dropped: int = 0
     notes: list[str] = Field(default_factory=list)
+    # per request: {call, kind (first / reask-…), prompt_tokens, completion_tokens, estimated, seconds}
+    usage: list[dict] = Field(default_factory=list)
+    seconds: float = 0.0  # wall time of the report's LLM work (what --llm-budget bounds)
 
 
 class AuditResult(BaseModel):

@@ -48,8 +48,13 @@ def is_placeholder(text: str) -> bool:
 # tests/test_prose_numbers.py checks this parser against cn2an over a range of values.
 
 _CN_DIGIT_CHARS = "零〇○一二两三四五六七八九"
-_ARABIC = r"(?:\d{1,3}(?:[,，]\d{3})+(?![\d.])|\d{1,3}(?: \d{3})+(?![\d.])|\d+(?:\.\d+)?)(?:\s*[万亿])?"
-_CHINESE = r"[零〇○一二两三四五六七八九十][零〇○一二两三四五六七八九十百千万亿]*"
+# Repetition is bounded and a number starts only where a run of digits or numerals starts, so the
+# search stays linear on any text (a 400-digit "number" is not a count: it is not read at all).
+MAX_PROSE_DIGITS = 15
+_ARABIC = (r"(?:\d{1,3}(?:[,，]\d{3}){1,4}(?![\d.])|\d{1,3}(?: \d{3}){1,4}(?![\d.])|"
+           r"\d{1,15}(?:\.\d{1,6})?(?![\d]))(?:\s*[万亿])?")
+_CN_CHARS = "零〇○一二两三四五六七八九十百千万亿"
+_CHINESE = rf"(?<![{_CN_CHARS}])[零〇○一二两三四五六七八九十][{_CN_CHARS}]{{0,15}}(?![{_CN_CHARS}])"
 NUM_TOKEN = rf"(?:(?<![\d.]){_ARABIC}|{_CHINESE})"
 # between a count and its unit: nothing, a space, or an opening bracket ("3（件）")
 UNIT_GAP = r"\s*[（(]?\s*"

@@ -15,6 +15,8 @@ from .document import Document, clause_bounds
 from .headings import heading_number
 
 _SENTENCE_END = tuple("。！？；：!?;:")
+_COUNT_END = frozenset("0123456789零〇○一二两三四五六七八九十百千万")
+_UNIT_START = frozenset("件条个项次人元万亿篇份家户余")
 
 
 @dataclass
@@ -73,11 +75,14 @@ def paragraphs(doc: Document, line_numbers: Iterable[int]) -> list[Paragraph]:
             cur = None
             prev_no = no
             continue
+        prev = doc.line(prev_no).text.strip() if cur is not None else ""
+        # a count cut from its unit by the wrap ("…第四季度12800" / "条。…") always continues
+        cut_count = bool(prev) and prev[-1] in _COUNT_END and stripped[0] in _UNIT_START
         joinable = (
             cur is not None
             and no == prev_no + 1
             and not cur.text.rstrip().endswith(_SENTENCE_END)
-            and len(doc.line(prev_no).text.strip()) >= 15
+            and (len(prev) >= 15 or cut_count)
             and heading_number(stripped) is None
             and "\t" not in text
         )

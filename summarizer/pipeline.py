@@ -24,7 +24,8 @@ _ADVICE = {
     "legacy": "旧版 Word/WPS/RTF 文件：请用 Word 或 WPS 另存为 .docx 或 PDF 后再审查"
               "（安装 LibreOffice 并使 soffice 在 PATH 中时会自动转换）",
     ".ofd": "OFD 版式文件：请用 OFD 阅读器另存（打印）为 PDF 后再审查",
-    "image": "图片：请提供文字版（.docx 或 PDF），或安装 ocr 扩展后再审查",
+    "image": "图片：请提供文字版（.docx 或 PDF），或安装 OCR 扩展后再审查：pip install -e '.[ocr]'",
+    "image_no_ocr": "图片：使用了 --no-ocr，未识别；请提供文字版（.docx 或 PDF），或不加 --no-ocr 再审查",
     "sheet": "电子表格不是年度报告正文：请提供报告的 .docx 或 PDF",
     "archive": "压缩包：请先解压，再审查解压出的文件夹",
 }
@@ -65,7 +66,7 @@ def ocr_available() -> bool:
     return bool(ready()) if callable(ready) else False
 
 
-def why_not_auditable(name: str, in_folder: bool) -> str | None:
+def why_not_auditable(name: str, in_folder: bool, ocr: str = "auto") -> str | None:
     """None when a file of this name can be audited; else the reason with what to do.
 
     A file named on the command line with an unknown extension is still tried (it may be text);
@@ -78,7 +79,9 @@ def why_not_auditable(name: str, in_folder: bool) -> str | None:
         from .readers.legacy import soffice_path
 
         return None if soffice_path() else _ADVICE["legacy"]
-    if suffix in OCR_IMAGE_SUFFIXES:
+    if suffix in OCR_IMAGE_SUFFIXES:  # `ocr` is Options.ocr: with --no-ocr an image cannot be read
+        if ocr == "off":
+            return _ADVICE["image_no_ocr"]
         return None if ocr_available() else _ADVICE["image"]
     if suffix in OTHER_IMAGE_SUFFIXES:
         return _ADVICE["image"]
@@ -118,7 +121,7 @@ def _stat_problem(path: Path) -> tuple[os.stat_result | None, str | None]:
         return None, f"无法读取（{exc.strerror}）"
 
 
-def collect_inputs(args: list[str], out_dir: Path | None = None) -> Inputs:
+def collect_inputs(args: list[str], out_dir: Path | None = None, ocr: str = "auto") -> Inputs:
     """Files as given; folders become every report file inside them (sorted, recursive).
 
     Left out of folders: hidden files and folders, operating-system clutter, and output folders
@@ -139,12 +142,12 @@ def collect_inputs(args: list[str], out_dir: Path | None = None) -> Inputs:
             res.skipped.append(Skipped(arg, path.name, problem))
             continue
         if st is not None and stat.S_ISDIR(st.st_mode):
-            _walk(path, res, out_resolved)
+            _walk(path, res, out_resolved, ocr)
             continue
         if st is not None and not stat.S_ISREG(st.st_mode):
             res.skipped.append(Skipped(arg, path.name, "不是普通文件（管道、设备等），未读取"))
             continue
-        reason = why_not_auditable(path.name, in_folder=False)
+        reason = why_not_auditable(path.name, in_folder=False, ocr=ocr)
         if reason:
             res.skipped.append(Skipped(arg, path.name, reason))
         else:
@@ -153,7 +156,7 @@ def collect_inputs(args: list[str], out_dir: Path | None = None) -> Inputs:
     return res
 
 
-def _walk(root: Path, res: Inputs, out_resolved: Path | None) -> None:
+def _walk(root: Path, res: Inputs, out_resolved: Path | None, ocr: str = "auto") -> None:
     if _is_output_folder(root, out_resolved):
         res.notes.append(f"{root} 是审查输出文件夹，未作为输入审查")
         return
@@ -172,6 +175,8 @@ def _walk(root: Path, res: Inputs, out_resolved: Path | None) -> None:
         for name in sorted(files):
             if name.startswith((".", "~$")) or name.lower() in _JUNK:
                 continue  # hidden, Office lock files, OS clutter
+            if Path(name).suffix.lower() in OCR_IMAGE_SUFFIXES and here.name.lower().endswith(("_files", ".files")):
+                continue  # the pictures of a browser-saved web page ("报告_files/image001.png"), not scans
             full = here / name
             rel = full.relative_to(root).as_posix()
             st, problem = _stat_problem(full)
@@ -183,7 +188,7 @@ def _walk(root: Path, res: Inputs, out_resolved: Path | None) -> None:
             if not stat.S_ISREG(st.st_mode):
                 res.skipped.append(Skipped(str(full), rel, "不是普通文件（管道、设备等），未读取"))
                 continue
-            reason = why_not_auditable(name, in_folder=True)
+            reason = why_not_auditable(name, in_folder=True, ocr=ocr)
             if reason:
                 res.skipped.append(Skipped(str(full), rel, reason))
             else:
@@ -201,6 +206,7 @@ class Options:
     cache_dir: Path | None = None
     llm_budget: float = 120.0
     json_schema: bool = False
+    ocr: str = "auto"  # "auto" (scanned pages when the extra is installed) / "force" (--ocr) / "off" (--no-ocr)
     extra: dict = field(default_factory=dict)
 
 
@@ -215,7 +221,7 @@ def llm_config(opts: Options):
 
 
 def audit_one(path: str, opts: Options, config=None) -> AuditResult:
-    result, doc = audit_path(path, opts.select, opts.ignore)
+    result, doc = audit_path(path, opts.select, opts.ignore, ocr=opts.ocr)
     if result.error or doc is None:
         return result
     if config is not None and getattr(config, "enabled", False):
@@ -230,5 +236,5 @@ def audit_one(path: str, opts: Options, config=None) -> AuditResult:
         result.llm.skipped_reason = "使用了 --no-llm"
     else:
         result.llm.skipped_reason = getattr(config, "disabled_reason", "") or "未配置 OPENAI_API_KEY / AUDIT_MODEL"
-    result.rubric = score_rubric(result)
+    result.rubric = score_rubric(result, inputs={"select": opts.select, "ignore": opts.ignore})
     return result

@@ -23,7 +23,12 @@ def should_show(stream=None) -> bool:
 
 
 class Progress:
-    """`advance(n, note)` from the main thread; a no-op when disabled."""
+    """`advance(n, note)` from the main thread; a no-op when disabled.
+
+    A Progress opened while another is showing (the OCR pages of one report inside a batch)
+    adds its own line to the bar already on screen: rich allows one live display at a time."""
+
+    _live = None  # the rich bar on screen, shared by nested Progress objects
 
     def __init__(self, total: int, enabled: bool | None = None, label: str = "审查"):
         self.total = total
@@ -34,6 +39,11 @@ class Progress:
         self.label = label
 
     def __enter__(self) -> "Progress":
+        if self.enabled and Progress._live is not None:
+            self._bar, self._nested = Progress._live, True
+            self._task = self._bar.add_task(self.label, total=self.total, note="")
+            return self
+        self._nested = False
         if self.enabled:
             from rich.progress import (BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn,
                                        TimeElapsedColumn, TimeRemainingColumn)
@@ -43,6 +53,7 @@ class Progress:
                                      transient=False, redirect_stdout=False, redirect_stderr=False)
             self._bar.start()
             self._task = self._bar.add_task(self.label, total=self.total, note="")
+            Progress._live = self._bar
         return self
 
     def advance(self, n: int = 1, note: str | None = None) -> None:
@@ -54,6 +65,9 @@ class Progress:
             self._bar.update(self._task, **kwargs)
 
     def __exit__(self, *exc) -> None:
-        if self._bar is not None:
+        if self._bar is not None and self._nested:
+            self._bar.remove_task(self._task)
+        elif self._bar is not None:
             self._bar.stop()
-            self._bar = None
+            Progress._live = None
+        self._bar = None

@@ -21,7 +21,9 @@ def segment(doc: Document) -> Facts:
     facts = Facts()
     facts.sections = find_sections(doc)
     first = facts.sections[0].line if facts.sections else 0
-    title, title_line, agency, agency_line, year = find_title(doc, first)
+    # a heading inside a long line (flattened web text): the title may open that same line
+    title_limit = first + 1 if facts.sections and facts.sections[0].col else first
+    title, title_line, agency, agency_line, year = find_title(doc, title_limit)
     facts.title, facts.title_line = title, title_line
     facts.agency, facts.agency_line = agency, agency_line
     second = next((s.line for s in facts.sections if s.number == 2), None)

@@ -24,6 +24,8 @@ AGENCY_TAIL = re.compile(r"(人民政府|政府办公室|办公厅|办公室|委
 NAVIGATION = re.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
                         r"发布时间|发布日期|网站|门户|栏目|来源|链接")
 _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
+# the year that opens a title ("2023年度政府信息公开…", "二〇二二年政府信息公开…")
+_TITLE_YEAR = re.compile(rf"(?:{_YEAR})\s*年\s*度?[^，。,]{{0,40}}?信息公开")
 _TITLE_FULL = re.compile(rf"^(?P<pre>.*?)(?P<year>{_YEAR})\s*年\s*度?\s*(?P<mid>[^，。,]{{0,40}}?)\s*(?:政府)?\s*信息公开\s*"
                          r"(?:工作)?\s*年\s*度?\s*(?:报\s*告|年\s*报)|^(?P<pre2>.*?)(?P<year2>" + _YEAR + r")\s*年\s*度?\s*"
                          r"(?P<mid2>[^，。,]{0,40}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*报\s*告")
@@ -54,6 +56,21 @@ def plausible_agency(name: str | None) -> str | None:
     return name
 
 
+# a page's metadata fields above a report (the title field 标题/题目 is cleaned off elsewhere)
+_META_FIELD = re.compile(r"\s*(?:成文日期|发布日期|发文日期|索引号|发文机关|发布机构|主题分类|发文字号|文号|有效性|"
+                         r"来源|时间|名称|分类|信息来源|生成日期|公开日期)\s*[:：]")
+
+
+def _agency_suffix(pre: str) -> str | None:
+    """The agency at the end of what precedes a title's year when page text runs into it."""
+    pre = pre.strip()
+    for k in range(min(40, len(pre)), 3, -1):
+        name = plausible_agency(pre[-k:])
+        if name:
+            return name
+    return None
+
+
 def _year(text: str) -> int | None:
     return int(text) if text.isdigit() else cn_to_int(text)
 
@@ -65,10 +82,20 @@ def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int 
     for i, ln in enumerate(lines):
         text = clean_title_line(ln.text)
         if len(text) > 80 or "。" in text:  # flattened page: the title opens the one long line
-            cut = text.find("报告", 0, 80)
+            cut = text.find("报告", 0, 160)
             text = text[: cut + 2] if cut > 0 and "。" not in text[:cut] else ""
-        if not text or NAVIGATION.search(text):
-            continue
+            # page widgets run into it ("标题公开方式：主动公开【字体：大 中 小】二〇二二年政府…"): the
+            # title starts at its year, or at the agency name just before it
+            y = _TITLE_YEAR.search(text)
+            if y:
+                start = y.start()
+                for k in range(min(40, y.start()), 3, -1):
+                    if plausible_agency(text[y.start() - k:y.start()]):
+                        start = y.start() - k
+                        break
+                text = text[start:]
+        if not text or NAVIGATION.search(text) or _META_FIELD.match(text):
+            continue  # navigation, or a page metadata field (成文日期：…, 发文机关：…) — never a title's start
         joined, nxt = text, None
         if "报告" not in text and "年报" not in text and i + 1 < len(lines):
             nxt = clean_title_line(lines[i + 1].text)
@@ -81,7 +108,8 @@ def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int 
         year = _year(m.group("year") or m.group("year2"))
         if len(pre) > 40 or year is None or not 1990 <= year <= 2100:
             continue
-        agency = plausible_agency(re.sub(r"关于$", "", pre.strip())) or plausible_agency(mid)
+        agency = plausible_agency(re.sub(r"关于$", "", pre.strip())) or plausible_agency(mid) \
+            or _agency_suffix(pre)
         agency_line = ln.no if agency else None
         if not agency and i >= 1:  # the agency on the line above, or on the two lines above
             above = clean_title_line(lines[i - 1].text)

@@ -65,11 +65,13 @@ def _die_with_parent() -> None:
 READY = "ready"
 
 
-def _worker(conn, fn: Callable, context: Any) -> None:
+def _worker(conn, fn: Callable, context: Any, init: Callable | None = None) -> None:
     """A worker's loop: say it is ready, then receive (item_id, arg) and send back
     (item_id, fn(context, arg), None) or (item_id, None, error)."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if init is not None:
+        init()
     try:
         conn.send(READY)
     except (EOFError, OSError):
@@ -93,10 +95,10 @@ def _worker(conn, fn: Callable, context: Any) -> None:
 
 
 class _Slot:
-    def __init__(self, ctx, fn, context):
+    def __init__(self, ctx, fn, context, init=None):
         parent_end, child_end = ctx.Pipe(duplex=True)
         self.conn = parent_end
-        self.proc = ctx.Process(target=_worker, args=(child_end, fn, context), daemon=True)
+        self.proc = ctx.Process(target=_worker, args=(child_end, fn, context, init), daemon=True)
         self.proc.start()
         child_end.close()
         self.queue: deque = deque()  # (item_id, arg) sent, oldest first
@@ -131,18 +133,30 @@ MAX_START_FAILURES = 3
 
 
 def run_pool(fn: Callable, context: Any, items: Iterable[tuple[Any, Any]], procs: int,
-             timeout: float | None = None, ctx=None) -> Iterator[Outcome]:
+             timeout: float | None = None, ctx=None, init: Callable | None = None,
+             limits: dict | None = None) -> Iterator[Outcome]:
     """Run fn(context, arg) for every (item_id, arg) in `procs` worker processes; yield an
-    Outcome per item as it finishes (any order). fn and context must be picklable; context is
-    sent once per worker. timeout: seconds one item may run (None or 0 = no limit).
-    Raises PoolBroken when workers keep dying before they start."""
+    Outcome per item as it finishes (any order). fn, context and init must be picklable;
+    context is sent once per worker, init() runs in each worker before its first item.
+    timeout: seconds one item may run (None or 0 = no limit); limits: per-item seconds that
+    replace it (None: no limit for that item). Raises PoolBroken when workers keep dying
+    before they start."""
     from multiprocessing.connection import wait
 
     if ctx is None:
         ctx = default_context()
     pending: deque = deque(items)
-    slots = [_Slot(ctx, fn, context) for _ in range(max(1, min(procs, len(pending))))]
-    limit = timeout if timeout and timeout > 0 else None
+    slots = [_Slot(ctx, fn, context, init) for _ in range(max(1, min(procs, len(pending))))]
+    default = timeout if timeout and timeout > 0 else None
+    limits = limits or {}
+
+    def limit_of(slot: _Slot) -> float | None:
+        item_id = slot.queue[0][0]
+        return limits[item_id] if item_id in limits else default
+
+    def deadline(slot: _Slot) -> float | None:
+        lim = limit_of(slot)
+        return None if lim is None else slot.started + lim
     start_failures = 0
     try:
         while True:
@@ -152,10 +166,8 @@ def run_pool(fn: Callable, context: Any, items: Iterable[tuple[Any, Any]], procs
             busy = [s for s in slots if s.queue or not s.ready]
             if not busy:
                 return
-            wait_for = None
-            if limit is not None and any(s.queue for s in busy):
-                now = time.monotonic()
-                wait_for = max(0.0, min(s.started + limit for s in busy if s.queue) - now)
+            deadlines = [d for d in (deadline(s) for s in busy if s.queue) if d is not None]
+            wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
             ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=wait_for)
             for i, slot in enumerate(list(slots)):
                 if slot.conn in ready:
@@ -167,7 +179,7 @@ def run_pool(fn: Callable, context: Any, items: Iterable[tuple[Any, Any]], procs
                         slot.ready, start_failures = True, 0
                         continue
                     if msg is None:  # the worker is gone
-                        slots[i] = yield from _lost(slot, pending, ctx, fn, context, "crashed: worker exited")
+                        slots[i] = yield from _lost(slot, pending, ctx, fn, context, "crashed: worker exited", init)
                         start_failures = start_failures + 1 if not slot.ready else 0
                         continue
                     item_id, value, error = msg
@@ -177,9 +189,9 @@ def run_pool(fn: Callable, context: Any, items: Iterable[tuple[Any, Any]], procs
                 elif slot.proc.sentinel in ready:
                     reason = f"crashed: worker exited with status {slot.proc.exitcode}"
                     start_failures = start_failures + 1 if not slot.ready else 0
-                    slots[i] = yield from _lost(slot, pending, ctx, fn, context, reason)
-                elif slot.queue and limit is not None and time.monotonic() - slot.started >= limit:
-                    slots[i] = yield from _lost(slot, pending, ctx, fn, context, "timeout")
+                    slots[i] = yield from _lost(slot, pending, ctx, fn, context, reason, init)
+                elif slot.queue and (d := deadline(slot)) is not None and time.monotonic() >= d:
+                    slots[i] = yield from _lost(slot, pending, ctx, fn, context, "timeout", init)
                 if start_failures >= MAX_START_FAILURES:
                     remaining = [item for s in slots for item in s.queue] + list(pending)
                     raise PoolBroken(remaining)
@@ -195,7 +207,7 @@ def run_pool(fn: Callable, context: Any, items: Iterable[tuple[Any, Any]], procs
                 slot.kill()
 
 
-def _lost(slot: _Slot, pending: deque, ctx, fn, context, reason: str):
+def _lost(slot: _Slot, pending: deque, ctx, fn, context, reason: str, init=None):
     """Kill a stuck or dead worker and start a fresh one in its place. The item it was running
     gets `reason`; the items queued behind it go back to the front of the queue. A worker that
     died before it was ready was running nothing: all its items go back."""
@@ -208,7 +220,7 @@ def _lost(slot: _Slot, pending: deque, ctx, fn, context, reason: str):
     else:
         for item in reversed(slot.queue):
             pending.appendleft(item)
-    return _Slot(ctx, fn, context)
+    return _Slot(ctx, fn, context, init)
 
 
 def default_context():

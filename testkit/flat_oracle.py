@@ -21,7 +21,9 @@ def _number(part: str, col: str):
         if len(part) == 1:
             return None
         v = _number(part[1:], "")
-        return None if v is None else (-v if part[0] == "-" else v)
+        if v in (None, 0):
+            return None  # "-0" is a dash and a zero, never a number
+        return -v if part[0] == "-" else v
     if "." in part:
         whole, _, frac = part.partition(".")
         if col != "amount" or not whole.isdigit() or not frac.isdigit() or (len(whole) > 1 and whole[0] == "0"):

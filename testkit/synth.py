@@ -1108,6 +1108,26 @@ def _as_file(layout: str, text: str, grids: dict, nz, rng: random.Random) -> tup
     return documents.to_pdf(blocks, font), ".pdf"
 
 
+def table_rows_from_cells(cells: dict, fmt: str, rng: random.Random, subrows: list[str] | None = None
+                          ) -> dict[str, list[str]]:
+    """The three tables of `cells` (FORMAT.md keys) written one row per line ("tabs" layout).
+
+    For re-typesetting a report whose own tables came in another layout (testkit/scan.py); a
+    cell not in `cells` is left blank; `subrows` are the labels of 其他对外管理服务事项's sub-rows."""
+    style = _Style(fullwidth=False, plus="", amount_unit=False, spaced_dates=False, para_blank=False,
+                   indent="", halfwidth_punct=False)
+
+    def vt(key: str) -> str:
+        return _value_text(key, cells[key], style, rng) if key in cells else ""
+
+    rows = {
+        "active": _active_rows(fmt, cells, subrows or [], vt, False, rng),
+        "applications": _application_rows(fmt, vt, set()),
+        "litigation": [_litigation_values_row(vt)],
+    }
+    return {name: _render_tabs(name, rows[name], rng) for name in TABLE_NAMES}
+
+
 def _apply_narrative_defect(rng: random.Random, defect: str | None, fmt: str, cells: dict, nar: _Narrative,
                             year: int) -> None:
     if defect == "n001_received":

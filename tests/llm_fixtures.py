@@ -93,7 +93,6 @@ def good_judge() -> dict:
         ],
         "scores": [
             {"criterion": "L1", "level": "A", "reason": "问题具体，有更新次数4次等数据", "line": 16, "quote": "栏目全年仅更新4次"},
-            {"criterion": "L2", "level": "A", "reason": "措施与问题一一对应", "line": 18, "quote": "建立栏目更新月度检查机制"},
             {"criterion": "L3", "level": "B", "reason": "提到上年问题已整改，但较笼统", "line": 15, "quote": "已通过建立周报制度整改完成"},
             {"criterion": "L4", "level": "B", "reason": "有数字，但平台建设较简略", "line": 4, "quote": "我局主动公开政府信息126条"},
         ],

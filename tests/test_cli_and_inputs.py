@@ -171,6 +171,7 @@ def test_catalogue_and_registry_agree():
 
     import summarizer.checks.arithmetic  # noqa: F401  (registers)
     import summarizer.checks.narrative  # noqa: F401
+    import summarizer.checks.ocr_cells  # noqa: F401
     import summarizer.checks.period  # noqa: F401
     import summarizer.checks.structure  # noqa: F401
 

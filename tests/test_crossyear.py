@@ -160,3 +160,52 @@ def test_pairs_settled_in_worker_processes_match_the_single_process_run(tmp_path
     stats: dict = {}
     run_batch(paths, Options(no_llm=True), out_dir=tmp_path / "out2", procs=2, progress=False, stats=stats)
     assert stats["cached"] == len(paths) and stats["rewritten"] == 0
+
+
+# ---------------------------------------------------------------- X005 / R6: 雷同 with last year's report
+
+
+def _row(r, cid):
+    return next(c for c in r.rubric["criteria"] if c["id"] == cid)
+
+
+def test_a_report_copied_from_last_year_is_flagged_and_scored_down(tmp_path):
+    a, b, _ = pair_files(tmp_path, "2021", 5)  # this year's text is last year's with the years shifted
+    results = run_batch([a, b], Options(no_llm=True), progress=False)
+    x5 = [f for f in results[1].findings if f.code == "X005"]
+    assert len(x5) == 1 and "100%" in x5[0].message and Path(a).name in x5[0].message
+    doc = read_document(b)
+    assert verified(doc, Finding(**{**x5[0].model_dump(), "related": []}))
+    assert x5[0].related and x5[0].related[0].line
+    assert not [f for f in results[0].findings if f.code == "X005"]  # last year's report copied nothing
+    r6 = _row(results[1], "R6")
+    assert r6["status"] == "scored" and r6["score"] == 0 and "重复约 100%" in r6["reason"]
+    assert _row(results[0], "R6")["status"] == "not assessable"  # no report of the year before in the batch
+
+
+def test_rewritten_sections_are_not_flagged_and_keep_r6(tmp_path):
+    a, b, _ = pair_files(tmp_path, "2021", 6)
+    text = Path(b).read_text(encoding="utf-8").split("\n")
+    starts = [i for i, ln in enumerate(text) if ln.startswith(("一、", "五、"))]
+    ends = [i for i, ln in enumerate(text) if ln.startswith(("二、", "六、"))]
+    fresh = ["本年度围绕营商环境优化，编制公开目录并逐月核对栏目，收集群众留言后当月答复。",
+             "围绕重点领域公开要求，组织街道和部门对照清单自查，形成问题台账并按季度销号。",
+             "依申请公开答复文书统一模板，法律顾问逐件审核，答复期限全部压缩到十五个工作日内。",
+             "政务新媒体账号完成备案复核，关停两个长期未更新账号，网站栏目重新分类以便检索。",
+             "存在的不足是基层公开人员流动较大，部分乡镇专栏的解读材料数量偏少、形式单一。",
+             "计划明年上半年完成乡镇专栏标准化改造，邀请群众代表参与公开质量评议并公布结果。"]
+    for s, e in sorted(zip(starts, ends), reverse=True):
+        text[s + 1:e] = fresh[:3] if text[s].startswith("一、") else fresh[3:]
+    Path(b).write_text("\n".join(text), encoding="utf-8")
+    results = run_batch([a, b], Options(no_llm=True), progress=False)
+    assert not [f for f in results[1].findings if f.code == "X005"]
+    r6 = _row(results[1], "R6")
+    assert r6["status"] == "scored" and r6["score"] == 6
+
+
+def test_x005_can_be_ignored_and_r6_then_says_it_was_not_run(tmp_path):
+    a, b, _ = pair_files(tmp_path, "2021", 5)
+    results = run_batch([a, b], Options(no_llm=True, ignore=["X005"]), progress=False)
+    assert not [f for f in results[1].findings if f.code == "X005"]
+    r6 = _row(results[1], "R6")
+    assert r6["status"] == "not assessable" and r6["score"] is None

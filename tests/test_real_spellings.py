@@ -152,3 +152,17 @@ def test_stale_year_only_in_statistics_sentences():
     assert "P005" in codes(generate(4, "2021", "tabs", "stale_stat_year"))
     for seed in range(4):
         assert "P005" not in codes(generate(seed, "2021", "tabs", noise={"year_comparisons"}))
+
+
+def test_metadata_field_before_the_title_is_not_part_of_it():
+    """A page's metadata table printed as field lines: "发文机关:区公安局" is a short form, the title
+    names the body in full; "成文日期:…" must not be read as the start of the title."""
+    from summarizer.audit import audit_text
+
+    text = ("索引号: PZ00106-2500-2025-00085\n发文机关:区公安局\n成文日期:2025-01-20\n"
+            "标题:某某市某某区公安局2024年政府信息公开工作年度报告\n发布日期:2025-01-20\n"
+            "某某市某某区公安局2024年政府信息公开工作年度报告\n本报告统计期限为2024年1月1日至2024年12月31日。\n"
+            "一、总体情况\n本局主动公开政府信息。\n")
+    result = audit_text(text)
+    assert result.facts.agency == "某某市某某区公安局"
+    assert result.facts.title.startswith("某某市某某区公安局2024年")

@@ -143,7 +143,7 @@ def _selected(code: str, select: Iterable[str] | None, ignore: Iterable[str] | N
 
 def run_checks(ctx: Context, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None
                ) -> Iterator[Finding]:
-    from . import arithmetic, input_repair, narrative, period, structure  # noqa: F401  (registers the checks)
+    from . import arithmetic, input_repair, narrative, ocr_cells, period, structure  # noqa: F401  (registers the checks)
 
     select = [s.upper() for s in select] if select else None
     ignore = [s.upper() for s in ignore] if ignore else None

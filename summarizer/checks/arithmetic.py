@@ -13,8 +13,18 @@ def _fmt(v) -> str:
 
 
 def _all(ctx: Context, keys: list[str]) -> list | None:
-    vals = [ctx.cells.get(k) for k in keys]
-    if any(k not in ctx.cells for k in keys) or any(v is None for v in vals):
+    """The values of `keys`, or None when any is absent or blank (the relation is then not checked)."""
+    cells = ctx.cells
+    vals = []
+    for k in keys:
+        v = cells.get(k)
+        if v is None:
+            return None
+        vals.append(v)
+    # OCR: a relation that needs a cell read below the confidence threshold is not checked, so a
+    # misread digit never becomes an arithmetic error; S012 (checks/ocr_cells.py) lists the cell.
+    low = ctx.facts.low_confidence_cells
+    if low and any(k in low for k in keys):
         return None
     return vals
 
@@ -125,6 +135,8 @@ def cumulative_below_year(ctx: Context):
 def negative_counts(ctx: Context):
     for key, value in ctx.cells.items():
         if value is None or value >= 0 or key.endswith(".change"):
+            continue
+        if key in ctx.facts.low_confidence_cells:  # OCR, low confidence: S012 instead (see _all)
             continue
         ev = ctx.cell_evidence(key)
         line, quote = (ev.line, ev.quote) if ev else ctx.anchor()

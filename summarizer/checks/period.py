@@ -66,8 +66,7 @@ def narrative_year(ctx: Context):
         matches = list(_YEAR_AS_REPORT_YEAR.finditer(text, a, b))
         if sec1 is not None and no == sec1.line and sec1.col:
             # flattened text: the body runs on right after the heading ("一、总体情况2023年，我局…")
-            body = text.find(sec1.title, a, b)
-            head = _YEAR_OPENING.match(text, body + len(sec1.title)) if body >= 0 else None
+            head = _YEAR_OPENING.search(text, a, min(b, a + 24))
             matches = ([head] if head else []) + matches
         for m in matches:
             y = int(m.group(1))

@@ -84,9 +84,11 @@ def tables_present(ctx: Context):
             # one finding per table for all its rows whose values could not be placed in columns
             keys = list(res.unreadable_rows)
             line = res.row_lines.get(keys[0]) or res.first_line or ctx.anchor()[0]
+            # the first such row's label with its numbers (a flattened line is too long to quote whole)
+            quote = res.row_quotes.get(keys[0]) or ctx.doc.full_quote(line)
             shown = "；".join(res.unreadable_rows[k] for k in keys[:6]) + (f"；等{len(keys)}行" if len(keys) > 6 else "")
             yield ctx.finding("S008", f"“{TABLE_TITLES[name]}”有{len(keys)}行的数值无法对应到列，未提取（不推测、不按空格处理，"
-                                      f"相关勾稽核算已跳过）：{shown}。", line, ctx.doc.full_quote(line))
+                                      f"相关勾稽核算已跳过）：{shown}。", line, quote)
 
 
 @check("S005")
@@ -115,14 +117,30 @@ def missing_rows(ctx: Context):
 
 @check("S009")
 def section_numbering(ctx: Context):
-    from ..segment import heading_numeral
+    from ..headings import heading_numeral
 
-    for sec in ctx.facts.sections:
-        written = heading_numeral(ctx.doc.line(sec.line).text)
-        if written and written != sec.number:
-            num = "一二三四五六"
-            yield ctx.finding("S009", f"“{sec.title}”编号为“{num[written - 1]}、”，按官方格式应为第{num[sec.number - 1]}部分。",
-                              sec.line, ctx.doc.full_quote(sec.line))
+    num = "一二三四五六七八"
+    # one cause, one finding: consecutive headings off by the same amount (one section inserted or
+    # dropped shifts every heading after it) are one S009
+    runs: list[list[tuple]] = []
+    current: list[tuple] = []
+    for sec in sorted(ctx.facts.sections, key=lambda s: (s.line, s.col)):
+        written = heading_numeral(ctx.doc.line(sec.line).text) if not sec.col else None
+        shift = (written - sec.number) if written else 0
+        if shift and current and current[-1][2] == shift:
+            current.append((sec, written, shift))
+            continue
+        if current:
+            runs.append(current)
+        current = [(sec, written, shift)] if shift else []
+    if current:
+        runs.append(current)
+    for run in runs:
+        first = run[0][0]
+        parts = "、".join(f"“{sec.title}”编号为“{num[w - 1]}、”" for sec, w, _ in run)
+        should = "、".join(f"第{num[sec.number - 1]}部分" for sec, _, _ in run)
+        cause = "（同一处编号错位，后续标题随之错位）" if len(run) > 1 else ""
+        yield ctx.finding("S009", f"{parts}，按官方格式应为{should}{cause}。", first.line, ctx.doc.full_quote(first.line))
 
 
 _MAX_S006_ROWS = 3  # more rows with blanks than this in one table: one summary finding
@@ -144,7 +162,9 @@ def empty_cells(ctx: Context):
         keys = [k for r in rows for k in by_row.pop(r)]
         res = ctx.tables[table]
         line = res.row_lines.get(rows[0]) or res.first_line
-        cols = sorted({ctx.label(k).split("·")[-1] for k in keys})
+        order = {c: i for i, c in enumerate(table_spec(table, ctx.fmt).column_labels)}
+        cols = list(dict.fromkeys(ctx.label(k).split("·")[-1]
+                                  for k in sorted(keys, key=lambda k: order.get(k.rsplit(".", 1)[1], 99))))
         yield ctx.finding("S006", f"“{TABLE_TITLES[table]}”有{len(rows)}行共{len(keys)}个空单元格（涉及列：{'、'.join(cols)}；"
                                   f"首个在第{line}行）。空格按“无数据”处理，未当作0参与核算；没有数据时应填0。",
                           line, ctx.doc.full_quote(line), cells={k: None for k in keys})

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, model_validator
 
 
 class _Answer(BaseModel):
@@ -20,7 +20,7 @@ class _Answer(BaseModel):
 
 class Cited(_Answer):
     line: int = Field(description="引文所在行号（数据中每行开头的 L 后面的数字）")
-    quote: str = Field(description="从该行逐字摘录的原文片段（至少4个字，不改写）")
+    quote: str = Field(description="从该行逐字摘录的原文片段（8–40字，不改写）")
 
 
 class KeyPoint(Cited):
@@ -61,22 +61,35 @@ class CriterionScore(Cited):
 class JudgeAnswer(_Answer):
     findings: list[NarrativeFinding] = Field(default_factory=list)
     scores: list[CriterionScore] = Field(default_factory=list)
+    _filtered: int = PrivateAttr(default=0)
 
     @model_validator(mode="after")
     def _known_criteria(self, info: ValidationInfo) -> "JudgeAnswer":
+        """Scores for unknown criteria or levels are left out and counted, not re-asked for.
+
+        Why: a re-ask costs a call, and a model that invents a criterion ("L9", or one a report
+        asked for) has nothing to fix that we would want; the count reaches "dropped".
+        """
         levels: dict[str, set[str]] | None = (info.context or {}).get("levels")
         if levels is None:
             return self
-        for s in self.scores:
-            if s.criterion not in levels:
-                raise ValueError(f"未知评分项 {s.criterion!r}，只能是 {sorted(levels)}")
-            if s.level not in levels[s.criterion]:
-                raise ValueError(f"评分项 {s.criterion} 的档次 {s.level!r} 无效，只能是 {sorted(levels[s.criterion])}")
+        kept = [s for s in self.scores if s.criterion in levels and s.level in levels[s.criterion]]
+        self._filtered = len(self.scores) - len(kept)
+        self.scores = kept
         return self
 
 
 class AnswerError(ValueError):
-    """The reply holds no valid answer; the message is what we tell the model when re-asking."""
+    """The reply holds no valid answer.
+
+    str(error) is what we tell the model when re-asking (it may quote field paths and pydantic's
+    messages); `public` is what a reviewer may see: our words and our field names only, never
+    text from the reply.
+    """
+
+    def __init__(self, message: str, public: str = ""):
+        super().__init__(message)
+        self.public = public or "回答不是有效的 JSON"
 
 
 _THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
@@ -109,15 +122,34 @@ def last_json_object(text: str) -> dict | None:
 def parse_answer(content: str, model: type[_Answer], context: dict | None = None) -> _Answer:
     text = strip_think(content or "")
     if not text.strip():
-        raise AnswerError("回复为空。请只输出一个 JSON 对象。")
+        raise AnswerError("回复为空。请只输出一个 JSON 对象。", "回答为空")
     obj = last_json_object(text)
     if obj is None:
-        raise AnswerError("回复中没有可解析的 JSON 对象。请只输出一个符合 schema 的 JSON 对象。")
+        raise AnswerError("回复中没有可解析的 JSON 对象。请只输出一个 JSON 对象。", "回答中没有可解析的 JSON 对象")
+    if obj and not set(obj) & set(model.model_fields):
+        # e.g. one item of a truncated list, picked up as "the last JSON object"
+        raise AnswerError("回复中的 JSON 对象缺少应有的键（" + "、".join(model.model_fields) + "）。请只输出一个完整的 JSON 对象。",
+                          "回答中的 JSON 对象缺少应有的键")
     try:
         return model.model_validate(obj, context=context)
     except ValidationError as exc:
-        problems = []
+        problems, paths = [], []
         for err in exc.errors(include_url=False, include_input=False)[:10]:
             where = ".".join(str(p) for p in err["loc"]) or "(根)"
             problems.append(f"{where}: {err['msg']}")
-        raise AnswerError("JSON 未通过校验：" + "；".join(problems) + "。请修正后只输出一个 JSON 对象。") from None
+            # Only our own field names and list indexes go into the public note.
+            names = _field_names()
+            paths.append(".".join(str(p) for p in err["loc"] if isinstance(p, int) or p in names) or "(根)")
+        public = f"JSON 结构不符（{len(exc.errors())} 处，如 {'、'.join(dict.fromkeys(paths[:3]))}）"
+        raise AnswerError("JSON 未通过校验：" + "；".join(problems) + "。请修正后只输出一个 JSON 对象。", public) from None
+
+
+def _field_names() -> set[str]:
+    """Every field name of every answer shape (ours, so safe to show)."""
+    names: set[str] = set()
+    todo = [_Answer]
+    while todo:
+        cls = todo.pop()
+        names |= set(cls.model_fields)
+        todo += cls.__subclasses__()
+    return names

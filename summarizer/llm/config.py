@@ -37,7 +37,7 @@ class LLMConfig:
     budget_s: float = DEFAULT_BUDGET_S
     attempt_timeout_s: float = DEFAULT_ATTEMPT_TIMEOUT_S
     use_json_schema: bool = False
-    max_tokens: int = 4096
+    max_tokens: int = 8192  # upper bound; each call asks for what its answer needs (tasks.CallSpec)
     temperature: float = 0.0
     extra_body: dict | None = None  # e.g. {"thinking": {"type": "disabled"}} for DeepSeek
     disabled_reason: str = ""  # set when the caller turned the LLM off (--no-llm)

@@ -11,7 +11,6 @@ carrying a random tag chosen per call, which a report cannot predict and so cann
 from __future__ import annotations
 
 import os
-import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -47,14 +46,12 @@ def new_delimiter() -> str:
     return "DATA-" + secrets.token_hex(6).upper()
 
 
-# Zero-width and bidi controls can hide text from a reviewer while the model reads it.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_DELIM_LIKE = re.compile(r"DATA-[0-9A-F]{12}|<<<|>>>")
-
-
 def clean_untrusted(text: str) -> str:
-    """Report text as it may appear inside the data block: no invisible characters, no look-alike delimiters."""
-    return _DELIM_LIKE.sub("", _INVISIBLE.sub("", text))
+    """Report text as it may appear inside the data block (injection.model_text: the same text
+    N007 is detected on): NFKC, no invisible characters, no look-alike delimiters."""
+    from ..injection import model_text
+
+    return model_text(text)
 
 
 def estimate_tokens(text: str) -> int:

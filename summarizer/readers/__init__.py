@@ -20,6 +20,7 @@ MAX_BYTES = 20 * 1024 * 1024  # larger inputs are refused with a clear message (
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # scans: read through OCR (readers/image.py)
 
 __all__ = ["MAX_BYTES", "Document", "InputError", "decode_bytes", "read_document", "read_input_bytes"]
 
@@ -89,15 +90,22 @@ def _stat_error(path, exc: OSError) -> InputError:
     return InputError(f"无法读取（cannot read: {exc.strerror}）")
 
 
-def read_document(path: str | Path) -> Document:
-    """Read one report file. Raises InputError with a reviewer-readable reason."""
+def read_document(path: str | Path, ocr: str = "auto") -> Document:
+    """Read one report file. Raises InputError with a reviewer-readable reason.
+
+    `ocr`: "auto" reads scanned PDF pages and images through OCR when the `ocr` extra is
+    installed, "force" OCRs every PDF page, "off" never runs OCR (--ocr / --no-ocr)."""
     p = Path(path)
     data = read_input_bytes(p)
     suffix = p.suffix.lower()
     if suffix == ".pdf" or data.startswith(b"%PDF-"):
-        from .pdf import pdf_to_text  # lazy: pdfplumber is heavy and optional
+        from .pdf import read_pdf  # lazy: pdfplumber is heavy and optional
 
-        return to_document(pdf_to_text(data), str(path), "pdf", "pdf")
+        return _paged_document(read_pdf(data, ocr), str(path), "pdf")
+    if suffix in IMAGE_SUFFIXES or _image_magic(data):
+        from .image import read_image  # lazy: OCR only when an image is read
+
+        return _paged_document(read_image(data, ocr), str(path), "image")
     from .legacy import is_legacy  # small module; soffice runs only for .doc / .wps / .rtf
 
     legacy = is_legacy(suffix, data)
@@ -108,9 +116,9 @@ def read_document(path: str | Path) -> Document:
     if legacy or suffix == ".docx" or (data.startswith(b"PK\x03\x04") and b"word/" in data[:4000]):
         from .docx import docx_to_grid_text
 
-        body, covered = docx_to_grid_text(data)
+        body, covered, places = docx_to_grid_text(data)
         doc = to_document(body, str(path), "docx", "legacy" if legacy else "docx")
-        doc.covered, doc.grid_layout = covered, True
+        doc.covered, doc.grid_layout, doc.places = covered, True, places
         if legacy:
             doc.notes.append(f"{suffix or '此文件'} 由 LibreOffice 转换为 .docx 后审查；版式可能与原文略有差异")
         return doc
@@ -126,3 +134,39 @@ def read_document(path: str | Path) -> Document:
     doc = to_document(text, str(path), enc)
     doc.notes.extend(repairs.notes())
     return doc
+
+
+def _image_magic(data: bytes) -> bool:
+    return data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*"))
+
+
+def _paged_document(read, path: str, encoding: str) -> Document:
+    """A Document from a paged reader's ReadText: OCR'd text is source_kind "ocr", with the
+    reader's notes, the low-confidence spans and the merged-cell fields by 1-based line number."""
+    doc = to_document(read.text, path, encoding, "ocr" if read.ocr else "pdf")
+    doc.notes.extend(read.notes)
+    doc.low_confidence = {i + 1: spans for i, spans in read.low.items()}
+    doc.covered = {i + 1: cov for i, cov in read.covered.items()}
+    return doc
+
+
+def likely_scanned(path: str | Path, ocr: str = "auto") -> bool:
+    """A cheap guess, for batch planning: an image, or a PDF whose first page has no text layer."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        return True
+    if suffix != ".pdf":
+        return False
+    if ocr == "force":
+        return True
+    try:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(str(p))
+        try:
+            return len(pdf) > 0 and pdf[0].get_textpage().count_chars() < 20
+        finally:
+            pdf.close()
+    except Exception:
+        return False

@@ -42,11 +42,13 @@ def docx_to_text(data: bytes) -> str:
     return docx_to_grid_text(data)[0]
 
 
-def docx_to_grid_text(data: bytes) -> tuple[str, dict[int, frozenset[int]]]:
+def docx_to_grid_text(data: bytes) -> tuple[str, dict[int, frozenset[int]], dict[int, str]]:
     """.docx bytes → (report text, covered): paragraphs and tables in body order; each table row
     as one tab-separated line on the table's grid. python-docx returns the same cell object for
     every grid position a merged cell covers, so a repeat is written once, its positions left ''
-    and listed in `covered` (line number → fields), so the extractor never reads them as blanks."""
+    and listed in `covered` (line number → fields), so the extractor never reads them as blanks.
+    `places` names where each table line stands in the document ("第2个表格第5行"): a reviewer finds
+    a row of a Word table by its table and row, not by a line number of our text."""
     try:
         import docx  # python-docx; lazy: heavy, and optional for text-only users
         from docx.table import Table
@@ -62,12 +64,16 @@ def docx_to_grid_text(data: bytes) -> tuple[str, dict[int, frozenset[int]]]:
 
     lines: list[str] = []
     covered: dict[int, frozenset[int]] = {}
+    places: dict[int, str] = {}
+    tables_seen = [0]
 
     def emit_table(table) -> None:
+        tables_seen[0] += 1
+        number = tables_seen[0]
         # <w:tc> elements already written, keyed by id; the dict keeps the lxml proxies alive so
         # an id cannot be reused by another element while the table is being read.
         seen: dict[int, object] = {}
-        for row in table.rows:
+        for row_no, row in enumerate(table.rows, start=1):
             out: list[str] = [""] * int(getattr(row, "grid_cols_before", 0) or 0)
             merged: set[int] = set()
             nested = []
@@ -82,6 +88,7 @@ def docx_to_grid_text(data: bytes) -> tuple[str, dict[int, frozenset[int]]]:
                 nested.extend(cell.tables)
             if any(out):
                 lines.append(row_line(out))
+                places[len(lines)] = f"第{number}个表格第{row_no}行"
                 if merged:
                     covered[len(lines)] = frozenset(merged)
             for inner in nested:  # rare; keep their rows rather than lose them
@@ -104,4 +111,4 @@ def docx_to_grid_text(data: bytes) -> tuple[str, dict[int, frozenset[int]]]:
                 walk(child)  # content controls and tracked insertions wrap real paragraphs
 
     walk(document.element.body)
-    return "\n".join(lines) + "\n", covered
+    return "\n".join(lines) + "\n", covered, places

@@ -8,10 +8,10 @@ one pdfplumber's own pdfminer parse would give (50–80 ms a page). A page that 
 cannot model faithfully (rotated text, shapes inside form XObjects, an offset page box) is
 read by pdfplumber itself, as is a file pypdfium2 cannot open.
 
-Pages: `read_pages` returns each page's lines and whether the page has a text layer at all
-(`has_text_layer` decides; a scanned page has none: OCR hooks in there). `pdf_to_text` joins
-them, marking each new page with a form feed at the start of its first line
-(document.to_document counts them).
+Pages: `read_pages` returns each page's lines, or marks the page as a scan to OCR
+(`_is_scanned` decides: almost no text layer, a page-sized image). `read_pdf` OCRs those
+(readers/ocr.py) and joins the pages, marking each new page with a form feed at the start of its
+first line (document.to_document counts them).
 """
 
 from __future__ import annotations
@@ -29,11 +29,12 @@ ENCRYPTED = "PDF 已加密，需要密码才能打开（encrypted PDF: a passwor
 
 @dataclass
 class PdfPage:
-    """One page as read: its lines in reading order (tables as tab-separated rows)."""
+    """One page as read: its lines in reading order (tables as tab-separated rows), footers
+    dropped; lines None for a scanned page left to OCR."""
 
     number: int  # 1-based
-    lines: list[str]
-    has_text_layer: bool = True
+    lines: list[str] | None
+    scanned: bool = False
     reader: str = "pdfium"  # "pdfium" (fast description) or "pdfminer" (pdfplumber's own parse)
 
 
@@ -158,18 +159,30 @@ def _page_lines(page) -> list[str]:
     return [ln for _, _, chunk in items for ln in chunk]
 
 
-def has_text_layer(chars: list[dict]) -> bool:
-    """Where "this page has no text layer" is decided: no character other than white space
-    (a scanned page, or a blank one)."""
-    return any(c["text"].strip() for c in chars)
+# A page with fewer visible characters than this in its text layer, and an image covering
+# much of it, is a scanned page (a CMS stamp or page number may still be text).
+_SCANNED_MAX_CHARS = 20
+_SCANNED_MIN_IMAGE_AREA = 0.3
+
+
+def _is_scanned(page) -> bool:
+    """Where "this page has no text layer" is decided: no (or almost no) text, but a page-sized
+    image — a scan to OCR. `page` is a pdfplumber page or a pdfium_layout.Layout."""
+    chars = sum(1 for c in page.chars if c.get("text", "").strip())
+    if chars >= _SCANNED_MAX_CHARS:
+        return False
+    area = float(page.width) * float(page.height) or 1.0
+    return any((float(im["x1"]) - float(im["x0"])) * (float(im["bottom"]) - float(im["top"])) >= _SCANNED_MIN_IMAGE_AREA * area
+               for im in page.images)
 
 
 # ---------------------------------------------------------------- reading a document
 
 
-def read_pages(data: bytes) -> list[PdfPage]:
-    """Every page's lines, in page order. Raises InputError for a file that is not a readable
-    PDF or needs a password."""
+def read_pages(data: bytes, ocr: str = "off") -> list[PdfPage]:
+    """Every page's lines, in page order; with `ocr` "auto" a scanned page (or with "force"
+    every page) comes back as lines None, to OCR. Raises InputError for a file that is not a
+    readable PDF or needs a password."""
     try:
         import pdfplumber  # noqa: F401  (its table finder runs on either description)
     except ImportError as exc:
@@ -178,7 +191,7 @@ def read_pages(data: bytes) -> list[PdfPage]:
         import pypdfium2 as pdfium
         import pypdfium2.raw as raw
     except ImportError:  # pragma: no cover - installed with pdfplumber
-        return _plumber_document(data)
+        return _plumber_document(data, ocr)
     from .pdfium_layout import Unmodelled, page_layout
 
     try:
@@ -186,13 +199,16 @@ def read_pages(data: bytes) -> list[PdfPage]:
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == raw.FPDF_ERR_PASSWORD:
             raise InputError(ENCRYPTED) from exc
-        return _plumber_document(data)  # pdfminer is more forgiving of some damaged files
+        return _plumber_document(data, ocr)  # pdfminer is more forgiving of some damaged files
     plumber = _LazyPlumber(data)
     pages: list[PdfPage] = []
     try:
         for index in range(len(pdf)):
-            page = _fast_page(pdf, index, raw, page_layout, Unmodelled)
-            pages.append(page if page is not None else _plumber_page(plumber.page(index), index + 1))
+            if ocr == "force":
+                pages.append(PdfPage(index + 1, None, scanned=True))
+                continue
+            page = _fast_page(pdf, index, raw, page_layout, Unmodelled, ocr)
+            pages.append(page if page is not None else _plumber_page(plumber.page(index), index + 1, ocr))
     except InputError:
         raise
     except Exception as exc:  # pdfminer raises many kinds of errors on damaged files
@@ -203,7 +219,7 @@ def read_pages(data: bytes) -> list[PdfPage]:
     return pages
 
 
-def _fast_page(pdf, index: int, raw, page_layout, unmodelled) -> PdfPage | None:
+def _fast_page(pdf, index: int, raw, page_layout, unmodelled, ocr: str) -> PdfPage | None:
     """One page from pypdfium2's description; None when pdfplumber must read it instead (a page
     the description does not model, or any error on this path: pdfminer may still read it)."""
     try:
@@ -212,13 +228,19 @@ def _fast_page(pdf, index: int, raw, page_layout, unmodelled) -> PdfPage | None:
             layout = page_layout(page, raw)
         finally:
             page.close()
-        if not has_text_layer(layout.chars):
-            return PdfPage(index + 1, [], has_text_layer=False)
-        return PdfPage(index + 1, _page_lines(layout))
+        return _page(layout, index + 1, ocr, "pdfium")
     except unmodelled:
         return None
     except Exception:  # a damaged page: let pdfminer try it
         return None
+
+
+def _page(page, number: int, ocr: str, reader: str) -> PdfPage:
+    scanned = _is_scanned(page)
+    if scanned and ocr != "off":
+        return PdfPage(number, None, scanned=True, reader=reader)
+    lines = [ln for ln in _page_lines(page) if not FOOTER.match(ln)]
+    return PdfPage(number, lines, scanned=scanned, reader=reader)
 
 
 class _LazyPlumber:
@@ -240,19 +262,19 @@ class _LazyPlumber:
             self.pdf.close()
 
 
-def _plumber_page(page, number: int) -> PdfPage:
-    if not has_text_layer(page.chars):
-        return PdfPage(number, [], has_text_layer=False, reader="pdfminer")
-    return PdfPage(number, _page_lines(page), reader="pdfminer")
+def _plumber_page(page, number: int, ocr: str = "off") -> PdfPage:
+    return _page(page, number, ocr, "pdfminer")
 
 
-def _plumber_document(data: bytes) -> list[PdfPage]:
+def _plumber_document(data: bytes, ocr: str = "off") -> list[PdfPage]:
     """Every page through pdfplumber (pdfminer): for a file pypdfium2 cannot open."""
     import pdfplumber
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return [_plumber_page(page, n) for n, page in enumerate(pdf.pages, start=1)]
+            if ocr == "force":
+                return [PdfPage(n, None, scanned=True, reader="pdfminer") for n in range(1, len(pdf.pages) + 1)]
+            return [_plumber_page(page, n, ocr) for n, page in enumerate(pdf.pages, start=1)]
     except Exception as exc:
         name = type(exc).__name__
         if "Password" in name or "Encrypt" in name:
@@ -261,17 +283,52 @@ def _plumber_document(data: bytes) -> list[PdfPage]:
 
 
 def pdf_to_text(data: bytes) -> str:
-    """PDF bytes → report text, page by page in reading order: text lines outside tables as
+    """PDF bytes → report text from the text layer only (no OCR); see `read_pdf`."""
+    return read_pdf(data, "off").text
+
+
+def read_pdf(data: bytes, ocr: str = "auto"):
+    """PDF bytes → ReadText, page by page in reading order: text lines outside tables as
     lines, each table row as one tab-separated line (None cells → ""). Page footers such as
     "- 3 -" are dropped; a table continued on the next page simply continues there. Pages are
-    separated by a form feed at the start of a page's first line, so findings can cite the page."""
-    pages = read_pages(data)
-    lines: list[str] = []
-    for p in pages:
-        page_lines = [ln for ln in p.lines if not FOOTER.match(ln)] or [""]
-        if p.number > 1:
-            page_lines[0] = "\f" + page_lines[0]  # a new page (document.to_document counts them)
-        lines.extend(page_lines)
-    if not any(ln.strip() for ln in lines):
+    separated by a form feed at the start of a page's first line, so findings can cite the page.
+
+    Scanned pages (no text layer, a page-sized image) go through OCR (readers/ocr.py) when
+    `ocr` is "auto" and the extra is installed; "force" OCRs every page, "off" never."""
+    from .ocr_layout import PageText, ReadText
+
+    pages = read_pages(data, ocr)
+    per_page: list[list[str] | None] = [p.lines for p in pages]  # None: a page to OCR
+    scanned = [p.number - 1 for p in pages if p.scanned]
+    out = ReadText()
+    ocr_result = None
+    if any(p is None for p in per_page):
+        from . import ocr as ocr_mod
+
+        if ocr == "force" or ocr_mod.available():
+            ocr_result = ocr_mod.ocr_pdf(data, [i for i, p in enumerate(per_page) if p is None])
+        else:  # auto without the extra: read what has a text layer, say what was left out
+            per_page = [p if p is not None else [] for p in per_page]
+    for number, page_lines in enumerate(per_page):
+        # a new page starts with a form feed (document.to_document counts them)
+        out.add_page(ocr_result.pages[number] if page_lines is None else PageText(page_lines), first=number == 0)
+    if ocr_result is not None:
+        out.ocr = True
+        out.notes.append(ocr_result.note(len(per_page), forced=ocr == "force"))
+        if not any(ln.strip() for ln in out.lines):
+            raise InputError("PDF 是扫描件，OCR 未识别出文字（scanned PDF: OCR found no text）")
+    elif scanned:
+        why = "已使用 --no-ocr" if ocr == "off" else f"需要 OCR 扩展：{_install_hint()}"
+        if not any(ln.strip() for ln in out.lines):
+            raise InputError(f"PDF 没有文字层（扫描件），未识别（{why}）（PDF has no text layer: scanned）")
+        numbers = "、".join(str(i + 1) for i in scanned)
+        out.notes.append(f"第 {numbers} 页是扫描图像、没有文字层，未识别（{why}）；这些页的内容未审查")
+    if not any(ln.strip() for ln in out.lines):
         raise InputError(NO_TEXT_LAYER)
-    return "\n".join(lines) + "\n"
+    return out
+
+
+def _install_hint() -> str:
+    from .ocr_layout import INSTALL_HINT
+
+    return INSTALL_HINT

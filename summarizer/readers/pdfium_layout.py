@@ -40,6 +40,7 @@ class Layout:
         self.bbox = (0, 0, width, height)
         self.objects = objects
         self.chars = [o for o in objects if o["object_type"] == "char"]
+        self.images = [o for o in objects if o["object_type"] == "image"]
         self._edges: list[dict] | None = None
 
     @property
@@ -131,7 +132,8 @@ def _chars(textpage, raw, height: float) -> list[dict]:
 
 
 def _shapes(page, raw, height: float) -> list[dict]:
-    """The page's painted paths as pdfminer's lines, rects and curves."""
+    """The page's painted paths as pdfminer's lines, rects and curves, and its images (their
+    page boxes: what tells a scanned page)."""
     out: list[dict] = []
     handle = page.raw
     for k in range(raw.FPDFPage_CountObjects(handle)):
@@ -139,19 +141,34 @@ def _shapes(page, raw, height: float) -> list[dict]:
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == raw.FPDF_PAGEOBJ_PATH:
             out += _path_shapes(obj, raw, height)
-        elif kind == raw.FPDF_PAGEOBJ_FORM and _form_has_paths(obj, raw):
-            raise Unmodelled("shapes inside a form XObject")
+        elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+            out.append(_image(obj, raw, height))
+        elif kind == raw.FPDF_PAGEOBJ_FORM:
+            has = _form_has(obj, raw)
+            if raw.FPDF_PAGEOBJ_PATH in has:
+                raise Unmodelled("shapes inside a form XObject")
+            if raw.FPDF_PAGEOBJ_IMAGE in has:
+                out.append(_image(obj, raw, height))  # a scan wrapped in a form: the form's box
     return out
 
 
-def _form_has_paths(form, raw, depth: int = 0) -> bool:
+def _image(obj, raw, height: float) -> dict:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+    return {"object_type": "image", "x0": left.value, "x1": right.value,
+            "top": height - top.value, "bottom": height - bottom.value}
+
+
+def _form_has(form, raw, depth: int = 0) -> set[int]:
+    """The kinds of object a form XObject holds, nested forms included."""
+    kinds: set[int] = set()
     for k in range(raw.FPDFFormObj_CountObjects(form)):
-        kind = raw.FPDFPageObj_GetType(raw.FPDFFormObj_GetObject(form, k))
-        if kind == raw.FPDF_PAGEOBJ_PATH:
-            return True
-        if kind == raw.FPDF_PAGEOBJ_FORM and (depth > 8 or _form_has_paths(raw.FPDFFormObj_GetObject(form, k), raw, depth + 1)):
-            return True
-    return False
+        obj = raw.FPDFFormObj_GetObject(form, k)
+        kind = raw.FPDFPageObj_GetType(obj)
+        kinds.add(kind)
+        if kind == raw.FPDF_PAGEOBJ_FORM and depth < 8:
+            kinds |= _form_has(obj, raw, depth + 1)
+    return kinds
 
 
 def _path_shapes(obj, raw, height: float) -> list[dict]:

@@ -17,7 +17,7 @@ SEV_TITLE = {"error": "错误（error）", "warning": "警告（warning）", "in
 TABLE_STATUS = {"parsed": "已完整解析", "partial": "部分解析（缺行）", "unparsed": "无法解析", "missing": "缺失"}
 FORMAT_ZH = {"2019": "2019（国办公开办函〔2019〕60号）", "2021": "2021（国办公开办函〔2021〕30号）"}
 CRITERION_STATUS = {"not scored": "未评分", "not assessable": "无法评估", "partial": "部分评估",
-                    "partially assessable": "部分评估"}
+                    "partially assessable": "部分评估", "not applicable": "不适用"}
 
 
 def num(x) -> str:
@@ -73,8 +73,11 @@ def location(f: Finding | object) -> str:
     """"第2页第14行", "第14行", or "—" when the finding has no line."""
     line = getattr(f, "line", None)
     page = getattr(f, "page", None)
+    place = getattr(f, "place", None)
     if line is None:
         return "—"
+    if place:
+        return place  # a Word table row: "第2个表格第5行"
     return (f"第{page}页" if page else "") + f"第{line}行"
 
 

@@ -1,23 +1,35 @@
 """Markdown for the LLM-assisted parts of a report: summary, rubric table, LLM status.
 
 Why separate from the main renderer: these parts may be absent (no LLM) and must then say so
-plainly; every summary item carries the line and the report's own quote it was verified on.
+plainly; every summary item carries the line and the report's own quote it was verified on;
+ids (P1, I1) and criterion names are ours. The rubric shows each criterion's score over what
+was assessable, with its status (已评分 / 部分评估 / 无法评估 / 未评分 / 不适用), and the total as
+"x / y（满分 100）" — never full marks for what could not be checked.
 """
 
 from __future__ import annotations
 
 from ..models import AuditResult
-from .common import CRITERION_STATUS
 from .escape import md
 
-# summary texts and quotes come from the report (through the model): shown as text, never markup
-_cell = md
+CALL_ZH = {"summary": "摘要", "judge": "评审", "followup": "上年整改"}
+# texts, quotes and notes come from the report or the model: every one goes through md() (shown as text, never markup)
 
 
 def _num(x: float | None) -> str:
     if x is None:
-        return "未评分"
+        return "—"
     return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+def _usage(result: AuditResult) -> str:
+    """Tokens per request, e.g. "摘要 2,410+512、评审 2,980+390"."""
+    parts = []
+    for u in result.llm.usage:
+        name = CALL_ZH.get(u.get("call"), u.get("call", ""))
+        kind = "（重问）" if str(u.get("kind", "")).startswith("reask") else ""
+        parts.append(f"{name}{kind} {u.get('prompt_tokens', 0):,}+{u.get('completion_tokens', 0):,}")
+    return "、".join(parts)
 
 
 def _status_line(result: AuditResult) -> str:
@@ -25,8 +37,14 @@ def _status_line(result: AuditResult) -> str:
     if not llm.ran:
         return (f"> 大模型部分未运行（{llm.skipped_reason or '未配置'}）：总体情况与问题改进摘要、N005 叙述矛盾、"
                 f"Q001–Q003 质量判断和评分中的判断类指标均未生成；以上发现全部来自确定性规则。")
-    return (f"> LLM：{llm.calls} 次请求，token 用量 输入 {llm.prompt_tokens} / 输出 {llm.completion_tokens}；"
+    per = _usage(result)
+    return (f"> LLM：{llm.calls} 次请求，用时 {llm.seconds:g} 秒，token 用量 输入 {llm.prompt_tokens:,} / "
+            f"输出 {llm.completion_tokens:,}{f'（每次请求 输入+输出：{per}）' if per else ''}；"
             f"{llm.dropped} items dropped as unverifiable（无法核验的条目已剔除）。")
+
+
+def _cited(item: dict) -> str:
+    return f"（第{item['line']}行：“{md(item['quote'])}”）"
 
 
 def _summary(result: AuditResult) -> list[str]:
@@ -35,16 +53,20 @@ def _summary(result: AuditResult) -> list[str]:
     if s is None:
         out.append("未生成摘要（LLM 未运行或调用失败）。")
         return out + [""]
+    for note in s.get("cut", []):
+        out.append(f"_注：{md(note)}，摘要据压缩后的文字生成。_")
+    if s.get("cut"):
+        out.append("")
     out += ["### 总体情况", ""]
-    out += [f"- {md(p['text'])}（第{p['line']}行：“{md(p['quote'])}”）" for p in s.get("overall", [])] or ["- （无可核验的要点）"]
+    out += [f"- {md(p['text'])}{_cited(p)}" for p in s.get("overall", [])] or ["- （无可核验的要点）"]
     out += ["", "### 存在的主要问题及改进情况", ""]
     problems = s.get("problems", [])
     improvements = s.get("improvements", [])
-    out += [f"- **{md(p['id'])}** {md(p['text'])}（第{p['line']}行：“{md(p['quote'])}”）" for p in problems] or ["- （无可核验的问题）"]
+    out += [f"- **{md(p['id'])}** {md(p['text'])}{_cited(p)}" for p in problems] or ["- （无可核验的问题）"]
     out.append("")
     for m in improvements:
         answers = md("、".join(m.get("answers", [])) or "未对应任何问题")
-        out.append(f"- **{md(m['id'])}** → {answers}：{md(m['text'])}（第{m['line']}行：“{md(m['quote'])}”）")
+        out.append(f"- **{md(m['id'])}** → {answers}：{md(m['text'])}{_cited(m)}")
     if not improvements:
         out.append("- （无可核验的改进措施）")
     answered = {a for m in improvements for a in m.get("answers", [])}
@@ -60,11 +82,19 @@ def _rubric(result: AuditResult) -> list[str]:
     r = result.rubric
     if not r:
         return []
-    zh = ("满分100，全部指标已评分" if r.get("complete") else
-          f"已评分指标满分{_num(r.get('scored_max'))}；判断类指标未评分，不给出总分，也不猜测")
-    out = ["## 评分", "", f"**得分 {_num(r.get('scored_total'))} / {_num(r.get('scored_max'))}**（{zh}）  ",
+    score, assessable = r.get("score", r.get("scored_total")), r.get("assessable", r.get("scored_max"))
+    full = r.get("max", 100)
+    if r.get("complete"):
+        zh = f"全部适用指标均已评分（适用 {_num(r.get('applicable', full))} 分）"
+    else:
+        kinds = {}
+        for c in r["criteria"]:
+            if c["status"] not in ("scored", "not applicable"):
+                kinds.setdefault(c.get("status_zh") or c["status"], []).append(c["id"])
+        zh = "；".join(f"{k}：{'、'.join(v)}" for k, v in kinds.items()) + "；未评分或无法评估的指标不计入，也不猜测"
+    out = ["## 评分", "", f"**得分 {_num(score)} / {_num(assessable)}**（满分 {_num(full)}；{zh}）  ",
            f"{md(r['statement'])}", "",
-           "| 编号 | 指标 | 方式 | 得分 | 满分 | 说明 |", "|---|---|---|---|---|---|"]
+           "| 编号 | 指标 | 方式 | 状态 | 得分 / 可评 | 满分 | 说明 |", "|---|---|---|---|---|---|---|"]
     for c in r["criteria"]:
         kind = "规则" if c["kind"] == "rule" else "LLM"
         reason = c.get("reason", "")
@@ -72,11 +102,9 @@ def _rubric(result: AuditResult) -> list[str]:
             reason = f"{c['level']} 档（{c.get('level_text', '')}）：{reason}"
         for ev in c.get("evidence", [])[:1]:
             reason += f"（第{ev['line']}行：“{ev['quote']}”）"
-        status = CRITERION_STATUS.get(c.get("status", ""))
-        score = _num(c["score"]) if c["score"] is not None else (status or "未评分")
-        if c["score"] is not None and status and c.get("status") != "not scored":
-            score += f"（{status}）"
-        out.append(f"| {c['id']} | {_cell(c['name'])} | {kind} | {score} | {_num(c['max'])} | {_cell(reason)} |")
+        status = c.get("status_zh") or c["status"]
+        got = "—" if c.get("score") is None else f"{_num(c['score'])} / {_num(c.get('assessable', c['max']))}"
+        out.append(f"| {c['id']} | {md(c['name'])} | {kind} | {status} | {got} | {_num(c['max'])} | {md(reason)} |")
     return out + [""]
 
 

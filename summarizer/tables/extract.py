@@ -35,6 +35,8 @@ def _litigation_group(text: str) -> str | None:
     if "行政复议" in t and "诉讼" not in t and "结果" not in t:
         return "review"
     return None
+# Text inside a table that is not a row: remarks, units, column and group headers.
+_REMARK = re.compile(r"[（(]?\s*(?:其中|注|说明|备注|单位|数据来源|第二十条|信息内容|申请人情况|本列数据|合计数|含)")
 _FMT_2019_HEADERS = re.compile(r"新制作|新公开|对外公开总数|上一年项目数|采购项目|采购总金额")
 _FMT_2021_HEADERS = re.compile(r"制发件数|废止件数|现行有效|收费金额")
 
@@ -64,6 +66,7 @@ class Extraction:
     format_version: str | None
     format_evidence: str = ""
     recovered: list[str] = field(default_factory=list)  # cells split from run-together digits by arithmetic
+    low_confidence: list[str] = field(default_factory=list)  # cells whose token OCR read below the threshold
 
 
 def fit(values: list[Token], n: int) -> tuple[list[Token | None], str]:
@@ -108,6 +111,15 @@ class _Walker:
         self.grid_text: dict[str, list[Token]] = {"active": [], "applications": [], "litigation": []}
         self.first_line: dict[str, int] = {}
         self.last_line: dict[str, int] = {}
+
+    def names_a_row(self, text: str) -> bool:
+        """Whether `text` names a template row here (slips accepted where the row is expected;
+        weak labels only with their numbering)."""
+        if _WEAK_NUMBERED.search(text):
+            return True
+        tables = [self.mode] if self.mode in ("active", "applications") else ["active", "applications"]
+        return any(match_row(text, t, self.last_index(t), allow_weak=False, done=self.done(t)) is not None
+                   for t in tables)
 
     def done(self, table: str) -> set[int]:
         return {h.index for h in self.hits[table] if h.index is not None}
@@ -281,6 +293,21 @@ class _Walker:
             per_line.setdefault(tok.line, []).append(tok.kind)
         lone = {ln for ln, kinds in per_line.items() if kinds.count(NUM) == 1 and TEXT not in kinds
                 and EMPTY not in kinds}
+        # column-header lines (自然人 … 总计, repeated after a page break): several short text cells,
+        # no numbers, no row numbering
+        texts: dict[int, list[str]] = {}
+        for tok in tokens:
+            if tok.kind == TEXT:
+                texts.setdefault(tok.line, []).append(tok.raw)
+        header_lines = {ln for ln, ts in texts.items() if len(ts) >= 2 and NUM not in per_line[ln]
+                        and all(len(t) <= 7 and not _ROW_NUMBERING.match(t) for t in ts)}
+        num_lines = {ln for ln, kinds in per_line.items() if NUM in kinds}
+        first_text: dict[int, int] = {}
+        last_text_at: dict[int, int] = {}
+        for i, tok in enumerate(tokens):
+            if tok.kind == TEXT:
+                first_text.setdefault(tok.line, i)
+                last_text_at[tok.line] = i
         fragment: Token | None = None  # a label alone on its line: maybe the first part of the next one
         for i, tok in enumerate(tokens):
             if tok.kind == NUM and self.fifo and self.mode == "applications" and tok.line in lone:
@@ -294,15 +321,23 @@ class _Walker:
                 follow = next((t for t in tokens[i + 1:i + 4] if t.kind != BREAK), None)
                 # a header cell: another text cell follows on its line, or precedes it on a line of no numbers
                 header = (nxt is not None and nxt.kind == TEXT and nxt.line == tok.line) or (
-                    NUM not in per_line[tok.line] and i > 0 and any(
-                        t.kind == TEXT and t.line == tok.line for t in tokens[max(0, i - 12):i]))
-                if fragment is not None and inline and 0 < tok.line - fragment.line <= 2:
-                    tok = _joined_label(fragment, tok)
-                last_text = not any(t.kind == TEXT and t.line == tok.line for t in tokens[i + 1:i + 12])
-                fragment = tok if last_text and NUM not in per_line[tok.line] else None
+                    tok.line not in num_lines and first_text[tok.line] < i)
+                if (fragment is not None and inline and 0 < tok.line - fragment.line <= 8
+                        and (fragment.col is None or tok.col is None or fragment.col == tok.col)):
+                    # only blank lines, page furniture or a repeated column header between the two parts
+                    joined = _joined_label(fragment, tok, self.names_a_row)
+                    if joined is not tok:
+                        tok, fragment = joined, None
+                last_text = last_text_at[tok.line] == i
+                if tok.line in header_lines:
+                    pass  # a repeated column header between the parts of a wrapped label
+                elif last_text and tok.line not in num_lines:
+                    fragment = tok
+                elif fragment is not None and tok.line != fragment.line and inline:
+                    fragment = None
                 self.text(tok, inline, follow is not None and follow.kind in (NUM, EMPTY), header)
             elif tok.kind in (NUM, EMPTY):
-                if tok.kind == NUM:
+                if tok.kind == NUM and fragment is not None and tok.line != fragment.line:
                     fragment = None
                 self.value(tok)
             elif tok.kind == BREAK:
@@ -311,15 +346,16 @@ class _Walker:
         self.flush_pending()
 
 
-def _names_a_row(text: str) -> bool:
-    return any(match_row(text, table, -1, allow_weak=False) is not None for table in ("active", "applications"))
+_ROW_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七]、|[(（][一二三四五六七][)）]|\d+[.、．])")
+# weak labels ("总计", "其他") count only with their numbering
+_WEAK_NUMBERED = re.compile(r"[(（]\s*七\s*[)）]\s*总\s*计|[(（]\s*六\s*[)）]\s*其他处理|^\s*3\s*[.、．]\s*其他\s*$")
 
 
-def _joined_label(fragment: Token, tok: Token) -> Token:
+def _joined_label(fragment: Token, tok: Token, names) -> Token:
     """A row label wrapped over two lines ("（一）予以" / "公开\t3\t0…", "其他" / "对外管理服务事项 0 0 0"):
     the part with the values is read with the part before it when only the two together name a row."""
     joined = fragment.raw + tok.raw
-    if _names_a_row(tok.raw) or not _names_a_row(joined):
+    if names(tok.raw) or not names(joined):
         return tok
     return Token(TEXT, tok.line, joined, None, tok.start, tok.end, tok.col)
 
@@ -412,7 +448,7 @@ def fit_by_column(values: list[Token], columns: tuple[str, ...], colmap: dict[in
 
 
 def _cells_of_row(table: str, key_prefix: str, hit: RowHit, columns: tuple[str, ...],
-                  cells: dict, sources: dict, colmap: dict[int, str] | None = None) -> str:
+                  cells: dict, sources: dict, low: set[str], colmap: dict[int, str] | None = None) -> str:
     """Write one row's cells; a row that cannot be assigned to its columns writes no cells at
     all (its values are unknown, not blank) and returns the reason."""
     by_column = fit_by_column(hit.values, columns, colmap) if colmap else None
@@ -427,10 +463,12 @@ def _cells_of_row(table: str, key_prefix: str, hit: RowHit, columns: tuple[str, 
         else:
             cells[key] = tok.value
             sources[key] = (tok.line, tok.raw)
+        if tok is not None and tok.low_confidence:
+            low.add(key)
     return note
 
 
-def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cells: dict,
+def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cells: dict, low: set[str],
                      colmap: dict[int, str] | None = None) -> None:
     spec = table_spec(table, fmt)
     spec_ids = [r.id for r in spec.rows]
@@ -449,7 +487,7 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
         if hit.subrows and hit.nums() == 0:
             unreadable = False
             for n, sub in enumerate(hit.subrows, start=1):
-                note = _cells_of_row(table, f"{prefix}.{n}", sub, columns, cells, result.sources, colmap)
+                note = _cells_of_row(table, f"{prefix}.{n}", sub, columns, cells, result.sources, low, colmap)
                 result.row_labels[f"{prefix}.{n}"] = sub.label
                 result.row_lines[f"{prefix}.{n}"] = sub.line
                 if note:
@@ -458,21 +496,25 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
             if unreadable:
                 continue  # the parent's sum would be partial
             for col in columns:
+                if any(f"{prefix}.{n}.{col}" in low for n in range(1, len(hit.subrows) + 1)):
+                    low.add(f"{prefix}.{col}")  # a sum of sub-rows is as uncertain as its parts
                 vals = [cells.get(f"{prefix}.{n}.{col}") for n in range(1, len(hit.subrows) + 1)]
                 nums = [v for v in vals if v is not None]
                 cells[f"{prefix}.{col}"] = sum(nums) if nums else None
                 result.sources[f"{prefix}.{col}"] = (hit.line, hit.label)
         else:
-            note = _cells_of_row(table, prefix, hit, columns, cells, result.sources, colmap)
+            note = _cells_of_row(table, prefix, hit, columns, cells, result.sources, low, colmap)
             if note:
                 result.unreadable_rows[prefix] = f"{hit.label}（第{hit.line}行）：{note}"
     for extra in w.extra[table]:
+        if _REMARK.match(extra.label.strip()):
+            continue  # a remark or header inside the table ("（其中修订16件）", "注：…", "第二十条第（一）项")
         result.extra_rows.append({"label": extra.label, "line": extra.line, "nearest": nearest_label(extra.label, table)})
     other_hit = next((h for h in w.hits[table] if h.row_id == "other" and h.nums()), None)
     if table == "applications" and fmt == "2021" and other_hit and not found & {"other_1", "other_2", "other_3"}:
         # the 2019 single row （六）其他处理 kept in a 2021 report: keep its values, say so (S007)
         note = _cells_of_row(table, "applications.other", other_hit, spec.row("other_1").columns, cells,
-                             result.sources, colmap)
+                             result.sources, low, colmap)
         if note:
             result.unreadable_rows["applications.other"] = f"{other_hit.label}（第{other_hit.line}行）：{note}"
         result.row_lines["applications.other"] = other_hit.line
@@ -484,7 +526,7 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
     result.format_version = fmt
 
 
-def _build_litigation(w: _Walker, result: TableResult, cells: dict) -> None:
+def _build_litigation(w: _Walker, result: TableResult, cells: dict, low: set[str]) -> None:
     values = w.lit_values
     n = len(LITIGATION_GROUPS) * len(LITIGATION_COLUMNS)
     per_group = [w.lit_groups.get(g, []) for g in LITIGATION_GROUPS]
@@ -501,6 +543,8 @@ def _build_litigation(w: _Walker, result: TableResult, cells: dict) -> None:
             key = f"litigation.{g}.{c}"
             cells[key] = None if tok is None or tok.kind == EMPTY else tok.value
             result.sources[key] = (tok.line, tok.raw) if tok else (values[-1].line, "")
+            if tok is not None and tok.low_confidence:
+                low.add(key)
             i += 1
     result.reason = note
     result.status = "parsed" if not note else "partial"
@@ -528,6 +572,7 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
     fmt, evidence = _decide_format(w)
     layout = max(layouts, key=layouts.get) if layouts else None
     cells: dict[str, int | float | None] = {}
+    low: set[str] = set()  # OCR: cells read below the confidence threshold
     tables: dict[str, TableResult] = {}
     flat = _flattened_spans(doc, sections)
     recovered: list[str] = []
@@ -540,10 +585,10 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
         if name in flat:
             _build_flat(doc, name, flat[name], fmt or "2021", res, cells, recovered)
         elif name == "litigation":
-            _build_litigation(w, res, cells)
+            _build_litigation(w, res, cells, low)
         elif w.hits[name] or w.extra[name]:
             colmap = _application_column_map(w, num_lines) if name == "applications" and doc.grid_layout else None
-            _build_row_table(w, name, fmt or "2021", res, cells, colmap)
+            _build_row_table(w, name, fmt or "2021", res, cells, low, colmap)
             res.status = "partial" if res.missing_rows else "parsed"
         tables[name] = res
     _explain_unparsed(doc, sections, tables)
@@ -555,7 +600,8 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
             fmt, evidence = "2021", "二表列名（本年制发件数/现行有效件数），表格数值未能提取"
         elif old and not new:
             fmt, evidence = "2019", "二表列名（本年新制作数量/对外公开总数量），表格数值未能提取"
-    return Extraction(tables=tables, cells=cells, format_version=fmt, format_evidence=evidence, recovered=recovered)
+    return Extraction(tables=tables, cells=cells, format_version=fmt, format_evidence=evidence, recovered=recovered,
+                      low_confidence=sorted(k for k in low if k in cells))
 
 
 def _flattened_spans(doc: Document, sections: list[Section]) -> dict[str, tuple[int, int, int]]:

@@ -33,6 +33,7 @@ MAX_COMBINATIONS = 200_000  # ambiguous rows tried together against the column s
 
 _VALUE_CHARS = re.compile(r"[0-9.,\-+\s/—]{0,400}")
 _BLANKS = ("-", "—", "/", "--", "——")
+_LABEL_TAIL = re.compile(r"[^\d\s.,+\-—/]{1,40}")
 # The numbering printed before a row's label (text as document.py folds it: （一） → (一)).
 _NUMBERING = {"new": "一、", "carried_over": "二、", "granted": "(一)", "partial": "(二)", "total": "(七)",
               "carried_forward": "四、"}
@@ -90,25 +91,81 @@ def _item_number(row_id: str) -> str | None:
     return m.group(1) if m else None
 
 
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff“”()]) +(?=[\u4e00-\u9fff“”()])")
+
+
+def _compact(text: str, start: int, end: int) -> tuple[str, list[int]]:
+    """text[start:end] without the spaces between two Chinese characters (a label wrapped in its
+    cell: "规范 性文件"), and for each kept character its position in `text`."""
+    keep = []
+    last = start
+    out = []
+    for m in _CJK_GAP.finditer(text, start, end):
+        out.append(text[last:m.start()])
+        keep.extend(range(last, m.start()))
+        last = m.end()
+    out.append(text[last:end])
+    keep.extend(range(last, end))
+    return "".join(out), keep
+
+
+def _find_label(compact: str, label: str, pos: int, end: int) -> int:
+    """Where `label` stands in compact[pos:end]: exactly, else with one character slipped (OCR or a
+    typing slip: 行政讦可) within the next few hundred characters; -1 if not there."""
+    q = compact.find(label, pos, end)
+    if q >= 0 or len(label) < 4:
+        return q
+    allowed = 1 if len(label) < 8 else 2  # OCR slips: one in a short label, two in a long one
+    stop = min(end, pos + 400) - len(label)
+    for q in range(pos, stop + 1):
+        misses = 0
+        for a, b in zip(compact[q:q + len(label)], label):
+            if a != b:
+                misses += 1
+                if misses > allowed:
+                    break
+        if 0 < misses <= allowed and (compact[q] == label[0] or compact[q + len(label) - 1] == label[-1]):
+            return q
+    return -1
+
+
 def find_rows(text: str, start: int, end: int, table: str, fmt: str) -> list[FlatRow]:
     """The template rows of `table` found in text[start:end], in order, each with its value run."""
     spec = table_spec(table, fmt)
-    rows: list[FlatRow] = []
-    pos = start
-    for row in spec.rows:
-        found = None
+    compact, where = _compact(text, start, end)
+    n = len(compact)
+    found_rows: list[tuple[RowSpec, int, int]] = []
+    pos = 0
+
+    def exact(row: RowSpec, at: int) -> tuple[int, int] | None:
+        best = None
         for label in _label_patterns(row):
-            q = text.find(label, pos, end)
-            if q >= 0 and (found is None or q < found[0]):
-                found = (q, q + len(label))
+            q = compact.find(label, at, n)
+            if q >= 0 and (best is None or q < best[0]):
+                best = (q, q + len(label))
+        return best
+
+    for i, row in enumerate(spec.rows):
+        found = exact(row, pos)
+        # a label standing only after the next rows' labels is not this table's row ("规章" in the
+        # narrative that follows a table without a 规章 row)
+        later = [f for f in (exact(r, pos) for r in spec.rows[i + 1:i + 4] if not r.weak) if f]
+        if found is not None and later and found[0] > min(f[0] for f in later):
+            found = None
+        if found is None and row.id != "other_3":  # weak labels only with their numbering ("(六)其他处埋")
+            for label in _label_patterns(row)[:1]:
+                q = _find_label(compact, label, pos, min(f[0] for f in later) if later else n)
+                if q >= 0:
+                    found = (q, q + len(label))
         if found is None:
             continue
         q, e = found
-        if row.id == "partial" and text.startswith("(区分", e):
-            close = text.find(")", e, e + 30)
+        if row.id == "partial" and compact.startswith("(区分", e):
+            close = compact.find(")", e, e + 30)
             e = close + 1 if close > 0 else e
-        rows.append(FlatRow(table, row.id, row.columns, q, e))
+        found_rows.append((row, q, e))
         pos = e
+    rows = [FlatRow(table, row.id, row.columns, where[q], where[e - 1] + 1) for row, q, e in found_rows]
     # each row's values: the value characters after its label, up to the next row's label (and its
     # own numbering, which may be glued to the digits before it: "…00000002.其他法律…")
     for i, r in enumerate(rows):
@@ -116,13 +173,23 @@ def find_rows(text: str, start: int, end: int, table: str, fmt: str) -> list[Fla
         if i + 1 < len(rows):
             nxt = rows[i + 1]
             k = _item_number(nxt.row_id)
+            bare = stop
+            while bare > r.label_end and text[bare - 1] == " ":
+                bare -= 1  # "4. 保护第三方…": the numbering may stand apart from its label
             for mark in ([f"{k}.", f"{k}、"] if k else []) + [_NUMBERING.get(nxt.row_id, "\0")]:
-                if text.startswith(mark, stop - len(mark)):
-                    stop -= len(mark)
+                if text.startswith(mark, bare - len(mark)):
+                    stop = bare - len(mark)
                     break
+        # the rest of a label found by its short form or with a slip ("…缴纳费用、行政机关不再处理…")
+        tail = _LABEL_TAIL.match(text, r.label_end, stop)
+        if tail and text[tail.end():stop].lstrip(" ")[:1].isdigit():
+            r.label_end = tail.end()
         m = _VALUE_CHARS.match(text, r.label_end, stop)
         r.run_start = r.label_end
         r.run = m.group(0).rstrip() if m else ""
+        tail = re.search(r"(?:19|20)\d\d$", r.run)
+        if tail and text.startswith("年", r.run_start + len(r.run)) and len(r.run) > 4:
+            r.run = r.run[:-4]  # the narrative after the table starts with a year: "…2000002" + "2025年，我局…"
     return rows
 
 
@@ -145,8 +212,8 @@ def _valid(part: str, col: str) -> int | float | None:
         if not whole.isdigit() or not frac.isdigit() or (len(whole) > 1 and whole[0] == "0"):
             return None
         return float(body)
-    if not body.isdigit() or (len(body) > 1 and body[0] == "0"):
-        return None
+    if not body.isdigit() or (len(body) > 1 and body[0] == "0") or (signed and body == "0"):
+        return None  # "-0" is never written: that dash is a blank cell
     return -int(body) if neg else int(body)
 
 
@@ -227,6 +294,9 @@ def read_run(row: FlatRow) -> None:
         if all(v is not None or p in _BLANKS for v, p in zip(vals, pieces)):
             row.candidates, row.direct = [tuple(vals)], True
             return
+    if n == 1 and run in _BLANKS:
+        row.candidates, row.direct = [(None,)], True  # a blank written as a dash: S006
+        return
     if any(p in _BLANKS for p in pieces) or any(ch in run for ch in "/—"):
         row.reason = f"“{run[:30]}”中的空格与占位符无法对应到{n}列"
         return

@@ -13,8 +13,10 @@ from functools import lru_cache
 
 from ..schema import ACTIVE_2019, ACTIVE_2021, APPLICATIONS_2019, APPLICATIONS_2021, RowSpec
 
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.,，]|\(?[一二三四五六七八九十]+\)|\d+[.、,，)]|\(\d+\))")
-_INNER_NUMBERING = re.compile(r"(?:\d+[.、,，)]|\([一二三四五六七八九十]+\)|（[一二三四五六七八九十]+）)")
+# bounded repetitions anchored at digit boundaries: linear on any text, even 10,000 digits in a row
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.,，]|\(?[一二三四五六七八九十]{1,3}\)|\d{1,3}[.、,，)]|\(\d{1,3}\))")
+_INNER_NUMBERING = re.compile(r"(?:(?<!\d)\d{1,3}[.、,，)]|\([一二三四五六七八九十]{1,3}\)|（[一二三四五六七八九十]{1,3}）)")
+MAX_LABEL = 120  # longer text is never a row label (and is not compared character by character)
 _DROP_CHARS = str.maketrans("", "", " \t“”\"'‘’「」*")
 _BR = re.compile(r"<\s*br\s*/?\s*>", re.I)
 
@@ -97,6 +99,8 @@ def _score(v: str, label: str) -> float:
 @lru_cache(maxsize=8192)
 def candidates(text: str, table: str) -> tuple[tuple[int, float], ...]:
     """(row index, score) for every template row of `table` this text could be the label of."""
+    if len(text) > MAX_LABEL:
+        return ()
     rows = ROWS[table]
     vs = variants(text)
     out = []
@@ -116,6 +120,7 @@ def candidates(text: str, table: str) -> tuple[tuple[int, float], ...]:
     return tuple(out)
 
 
+_NUMBERED_WEAK = re.compile(r"[(（]\s*七\s*[)）]\s*总\s*计")
 # How far back the last matched row may be for a weak label to count ("其他" only after 1./2.).
 _WEAK_WINDOW = {"other_3": 2, "total": 5}
 
@@ -130,12 +135,13 @@ def match_row(text: str, table: str, last_index: int, allow_weak: bool = True,
     and weak labels only count right after the rows they follow.
     """
     best: tuple[float, int, int] | None = None
+    numbered = bool(_NUMBERED_WEAK.search(text))  # "（七）总计", "（六）其他处理": the numbering names the row
     for i, score in candidates(text, table):
         row = ROWS[table][i]
         forward = i > last_index
         if not forward and (row.weak or done is None or i in done):
             continue
-        if row.weak and (not allow_weak or last_index < i - _WEAK_WINDOW.get(row.id, 5)):
+        if row.weak and not numbered and (not allow_weak or last_index < i - _WEAK_WINDOW.get(row.id, 5)):
             continue
         key = (score, int(forward), -i)
         if best is None or key > best:
@@ -159,6 +165,8 @@ def _slipped_row(text: str, table: str, last_index: int, done) -> int | None:
     """A short label with a one-character slip, accepted only as one of the next two template
     rows: where the row is expected, 行政讦可 can only be 行政许可; elsewhere it is not read."""
     vs = variants(text)
+    if len(text) > MAX_LABEL:
+        return None
     rows = ROWS[table]
     norms = _row_norms(table)
     for i in range(last_index + 1, min(last_index + 3, len(rows))):

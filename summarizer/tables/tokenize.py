@@ -32,10 +32,14 @@ class Token:
     start: int = 0  # span in the normalized line, for quoting
     end: int = 0
     col: int | None = None  # grid column (tab / markdown field index) where the layout has one
+    low_confidence: bool = False  # OCR read it below the threshold (Document.low_confidence)
 
 
 # A running header: the report's title repeated at the top of each page ("…2023年度政府信息公开工作年度报告").
 _RUNNING_HEADER = re.compile(r"(?:政府)?信息公开(?:工作)?年度?报告\s*$")
+# A table row is a few hundred characters; whole tables flattened onto one line are read by
+# flattened.py. Cutting longer lines here bounds the token stream whatever a file holds.
+MAX_ROW_CHARS = 10_000
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _PIECE = re.compile(r"\S+")
 
@@ -104,6 +108,10 @@ def tokenize_line(text: str, line: int, layout: str, covered: frozenset[int] = f
             tokens.append(_cell_token(cell, line, pos, col))
         tokens.append(Token(BREAK, line))
     elif layout == "pipe":
+        if set(text) == {"|"}:
+            # "||", "|||": the marks a scraper leaves for merged cells between rows, not cells (a
+            # blank cell is written " |")
+            return [Token(BREAK, line)]
         parts = _split(text.rstrip(), "|")[:-1]  # the part after the last "|" is nothing
         for cell, pos in parts:
             tokens.append(_cell_token(cell, line, pos))
@@ -154,9 +162,10 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
     """
     tokens: list[Token] = []
     layouts: dict[str, int] = {}
+    prefix: str | None = None
     for no in range(start, end + 1):
         ln = doc.line(no)
-        text = ln.text
+        text = ln.text[:MAX_ROW_CHARS]
         if headings and no in headings:
             tokens.append(Token(SECTION, no, ln.text.strip(), headings[no]))
             continue
@@ -181,6 +190,28 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
                     tokens.pop()
                 tokens[-1].raw += text.strip()
                 continue
+        if layout == "plain" and layouts.get("pipe", 0) > layouts.get("plain", 0) and no < end \
+                and parse_cell(text.strip()) is None and layout_of(doc.line(no + 1).text) == "pipe":
+            # the first part of a pipe cell wrapped before its " |" ("7.属于行" / "政执法案卷 |")
+            prefix = (prefix or "") + text.strip()
+            continue
         layouts[layout] = layouts.get(layout, 0) + 1
-        tokens.extend(tokenize_line(text, no, layout, doc.covered.get(no, frozenset())))
+        line_tokens = tokenize_line(text, no, layout, doc.covered.get(no, frozenset()))
+        if prefix:
+            if line_tokens and line_tokens[0].kind == TEXT:
+                line_tokens[0].raw = prefix + line_tokens[0].raw
+            else:
+                tokens.append(Token(TEXT, no - 1, prefix))
+            prefix = None
+        if no in doc.low_confidence:
+            _mark_low_confidence(line_tokens, ln, doc.low_confidence[no])
+        tokens.extend(line_tokens)
     return tokens, layouts
+
+
+def _mark_low_confidence(tokens: list[Token], ln, spans: list[tuple[int, int, float]]) -> None:
+    """OCR: a token whose text lies in a span read below the confidence threshold is marked."""
+    for tok in tokens:
+        if tok.kind in (NUM, EMPTY, TEXT) and tok.end > tok.start:
+            raw_start, raw_end = ln.idx[tok.start], ln.idx[tok.end - 1] + 1
+            tok.low_confidence = any(s < raw_end and raw_start < e for s, e, _c in spans)

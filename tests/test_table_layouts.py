@@ -1,0 +1,269 @@
+"""Tables as real publishing leaves them (issue 9), one made-up case per phenomenon.
+
+The generator's table noises (testkit/table_noises.py, tests/test_table_noises.py) cover these in
+every layout at random; here each phenomenon has a small, readable case whose expected cells were
+worked out by hand.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.audit import audit_path, audit_text
+
+TITLE = "某某市某区民政局2023年政府信息公开工作年度报告\n本报告统计期限为2023年1月1日至2023年12月31日。\n一、总体情况\n本局主动公开信息。\n"
+END = "五、存在的主要问题及改进情况\n问题。\n六、其他需要报告的事项\n本年度未收取信息处理费。\n某某市某区民政局\n2024年1月10日\n"
+COLS = ("person", "company", "research", "ngo", "law_firm", "org_other", "total")
+
+
+def report(active: str, applications: str, litigation: str) -> str:
+    return (TITLE + "二、主动公开政府信息情况\n" + active + "\n三、收到和处理政府信息公开申请情况\n" + applications
+            + "\n四、政府信息公开行政复议、行政诉讼情况\n" + litigation + "\n" + END)
+
+
+def row(result, key: str) -> list:
+    return [result.facts.cells.get(f"applications.{key}.{c}", "—") for c in COLS]
+
+
+def codes(result) -> set[str]:
+    return {f.code for f in result.findings}
+
+
+# ---------------------------------------------------------------- HTML grids
+
+HTML_APPS = """
+<table border=1>
+<tr><td colspan=3 rowspan=3>&nbsp;</td><td colspan=7>申请人情况</td></tr>
+<tr><td rowspan=2>自然人</td><td colspan=5>法人或其他组织</td><td rowspan=2>总计</td></tr>
+<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>
+<tr><td colspan=3><p>一、本年新收政府信息公开申请数量</p></td><td><span style="font-size:10pt">5</span></td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td><font face=宋体>6</font></td></tr>
+<tr><td colspan=3>二、上年结转政府信息公开申请数量</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>
+<tr><td rowspan=4>三、本年度办理结果</td><td colspan=2>（一）予以<br>公开</td><td>4</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>5</td></tr>
+<tr><td>（二）部分公开（区分处理的，只计这一情形，不计其他情形）</td><td></td><td>1</td><td>0</td><td>&nbsp;</td><td>0</td><td>0</td><td>0</td><td>1</td></tr>
+<tr><td rowspan=1>（三）不予公开</td><td>1.属于国家秘密</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>
+<tr><td colspan=2>（七）总计</td><td>5</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>6</td></tr>
+<tr><td colspan=3>四、结转下年度继续办理</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>
+</table>"""
+
+
+def _html_page(tmp_path, body: str) -> str:
+    page = ("<html><body><div class='nav'>首页 &gt; 政务公开</div><div class='content'>"
+            + "".join(f"<p>{ln}</p>" for ln in TITLE.splitlines())
+            + "<p>二、主动公开政府信息情况</p><p>无</p><p>三、收到和处理政府信息公开申请情况</p>" + body
+            + "<p>四、政府信息公开行政复议、行政诉讼情况</p><p>无</p>"
+            + "".join(f"<p>{ln}</p>" for ln in END.splitlines()) + "</div></body></html>")
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    return str(path)
+
+
+def test_html_merged_cells_stray_cell_and_short_row(tmp_path):
+    result, _ = audit_path(_html_page(tmp_path, HTML_APPS))
+    assert row(result, "new") == [5, 1, 0, 0, 0, 0, 6]  # numbers in <span>/<font>, label in <p>
+    assert row(result, "granted") == [4, 1, 0, 0, 0, 0, 5]  # label broken by <br>, group cell spans down
+    # a stray empty <td> where the label should span two columns, and a blank written &nbsp;: the
+    # values stay under their headers; the blank is a blank of its own column
+    assert row(result, "partial") == [1, 0, None, 0, 0, 0, 1]
+    # a short row (no 总计 cell): a blank in the last column, never a shift
+    assert row(result, "withheld_1") == [0, 0, 0, 0, 0, 0, None]
+    s006 = [f.message for f in result.findings if f.code == "S006"]
+    assert any("部分公开" in m and "科研机构" in m for m in s006)
+    assert not any("申请人情况" in m or "本年度办理结果" in m for m in s006)  # merged headers are not blanks
+
+
+def test_html_row_off_the_header_grid_is_reported_not_shifted(tmp_path):
+    shifted = HTML_APPS.replace(
+        "<tr><td colspan=3>二、上年结转政府信息公开申请数量</td><td>0</td>",
+        "<tr><td colspan=4>二、上年结转政府信息公开申请数量</td><td>0</td>")  # one column too far right
+    result, _ = audit_path(_html_page(tmp_path, shifted))
+    assert "applications.carried_over.person" not in result.facts.cells
+    assert any(f.code == "S008" and "上年结转" in f.message for f in result.findings)
+
+
+# ---------------------------------------------------------------- flattened web text
+
+def _flat(apps: str, lit: str) -> str:
+    return ("某某市某区民政局2023年政府信息公开工作年度报告\n本报告统计期限为2023年1月1日至2023年12月31日。一、总体情况本局主动公开信息。"
+            "二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件2110"
+            "第二十条第（五）项信息内容本年处理决定数量行政许可16第二十条第（六）项信息内容本年处理决定数量行政处罚3行政强制0"
+            "第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费0"
+            "三、收到和处理政府信息公开申请情况申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+            + apps + "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计"
+            "未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计" + lit
+            + "五、存在的主要问题及改进情况问题。六、其他需要报告的事项本年度未收取信息处理费。\n")
+
+
+def _apps(rows: dict[str, str]) -> str:
+    labels = [("new", "一、本年新收政府信息公开申请数量"), ("carried_over", "二、上年结转政府信息公开申请数量"),
+              ("granted", "三、本年度办理结果（一）予以公开"), ("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")]
+    labels += [(f"withheld_{i}", f"{'（三）不予公开' if i == 1 else ''}{i}.{name}") for i, name in enumerate(
+        ("属于国家秘密", "其他法律行政法规禁止公开", "危及“三安全一稳定”", "保护第三方合法权益", "属于三类内部事务信息",
+         "属于四类过程性信息", "属于行政执法案卷", "属于行政查询事项"), start=1)]
+    labels += [(f"unable_{i}", f"{'（四）无法提供' if i == 1 else ''}{i}.{name}") for i, name in enumerate(
+        ("本机关不掌握相关政府信息", "没有现成信息需要另行制作", "补正后申请内容仍不明确"), start=1)]
+    labels += [(f"rejected_{i}", f"{'（五）不予处理' if i == 1 else ''}{i}.{name}") for i, name in enumerate(
+        ("信访举报投诉类申请", "重复申请", "要求提供公开出版物", "无正当理由大量反复申请", "要求行政机关确认或重新出具已获取信息"),
+        start=1)]
+    labels += [("other_1", "（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+               ("other_2", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+               ("other_3", "3.其他"), ("total", "（七）总计"), ("carried_forward", "四、结转下年度继续办理")]
+    return "".join(label + rows.get(key, "0000000") for key, label in labels)
+
+
+def test_flattened_unique_and_arithmetic_unique_splits():
+    apps = _apps({"new": "801000081", "granted": "640020470", "unable_1": "160000016",
+                  "total": "801000081", "partial": "0 0 0 0 0 0 0"})
+    apps = apps.replace("640020470", "640020470")
+    result = audit_text(_flat(apps, "110024001510102"))
+    assert row(result, "new") == [80, 1, 0, 0, 0, 0, 81]  # the only split whose 总计 is the sum
+    assert row(result, "granted") == [64, 0, 0, 2, 0, 4, 70]
+    assert row(result, "partial") == [0] * 7  # separated by spaces: read as written
+    assert row(result, "withheld_2") == [0] * 7  # "00000002.其他法律…": the item number is the next row's
+    # table 四: fifteen digits for fifteen cells, read one by one
+    assert [result.facts.cells[f"litigation.review.{c}"] for c in ("upheld", "corrected", "other", "pending", "total")] \
+        == [1, 1, 0, 0, 2]
+    assert "applications.new.person" in result.facts.recovered_cells
+    assert "applications.partial.person" not in result.facts.recovered_cells
+
+
+def test_flattened_ambiguous_row_is_reported_with_candidates_not_guessed():
+    # "220000022": 22|0|0|0|0|0|22 and 2|20|0|0|0|0|22 both keep the row's sum; the other rows
+    # leave the column sums unable to decide (一 and （七） are unreadable too)
+    apps = _apps({"new": "2200000", "granted": "220000022", "total": "2300000"})
+    result = audit_text(_flat(apps, "000000000000000"))
+    assert "applications.granted.person" not in result.facts.cells
+    s008 = [f for f in result.findings if f.code == "S008" and "三、收到" in f.message]
+    assert len(s008) == 1 and "予以公开" in s008[0].message and "2种" in s008[0].message  # one per table
+    assert s008[0].quote and len(s008[0].quote) < 400  # a quote a viewer's search finds, not the whole line
+
+
+def test_flattened_spaces_are_cell_boundaries_and_all_tables_on_one_line():
+    apps = _apps({"new": "230 000023", "total": "23 0 00 0 023", "granted": "23 0 0 0 0 0 23"})
+    result = audit_text(_flat(apps, "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0"))
+    assert row(result, "new") == [23, 0, 0, 0, 0, 0, 23]
+    assert row(result, "total") == [23, 0, 0, 0, 0, 0, 23]
+
+
+def test_flattened_litigation_split_by_group_sums():
+    result = audit_text(_flat(_apps({}), "21317000001324019"))
+    got = [result.facts.cells[f"litigation.{g}.{c}"] for g in ("review", "direct", "after_review")
+           for c in ("upheld", "corrected", "other", "pending", "total")]
+    assert got == [2, 1, 3, 1, 7, 0, 0, 0, 0, 0, 13, 2, 4, 0, 19]
+
+
+def test_flattened_arithmetic_finding_says_cells_were_recovered():
+    apps = _apps({"new": "200000121", "granted": "6000017", "total": "200000121", "partial": "6000006"})
+    result = audit_text(_flat(apps, "000000000000000"))
+    a003 = [f for f in result.findings if f.code == "A003"]
+    assert a003 and "拆分" in a003[0].message
+
+
+# ---------------------------------------------------------------- labels and cells in text layouts
+
+ACTIVE_TABS = ("第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n行政规范性文件\t1\t0\t5\n"
+               "第二十条第（五）项\n信息内容\t本年处理决定数量\n行政许可\t3\n第二十条第（六）项\n信息内容\t本年处理决定数量\n"
+               "行政处罚\t2\n行政强制\t0\n第二十条第（八）项\n信息内容\t本年收费金额（单位：万元）\n行政事业性收费\t0")
+LIT_TABS = ("行政复议\t\t\t\t\t行政诉讼\n结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t" * 1 + "\n"
+            + "\t".join(["0"] * 15))
+
+
+def _apps_tabs(lines: list[str]) -> str:
+    head = "\t\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\n"
+    return head + "\n".join(lines)
+
+
+BASE_ROWS = ["一、本年新收政府信息公开申请数量\t\t\t3\t0\t0\t0\t0\t0\t3",
+             "二、上年结转政府信息公开申请数量\t\t\t0\t0\t0\t0\t0\t0\t0",
+             "三、本年度办理结果\t（一）予以公开\t\t2\t0\t0\t0\t0\t0\t2",
+             "\t（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t\t1\t0\t0\t0\t0\t0\t1",
+             "\t（七）总计\t\t3\t0\t0\t0\t0\t0\t3",
+             "四、结转下年度继续办理\t\t\t0\t0\t0\t0\t0\t0\t0"]
+
+
+def test_label_broken_over_two_lines_in_tab_rows():
+    rows = list(BASE_ROWS)
+    rows[2:3] = ["三、本年度办理结果\t（一）予以", "\t公开\t\t2\t0\t0\t0\t0\t0\t2"]
+    result = audit_text(report(ACTIVE_TABS, _apps_tabs(rows), LIT_TABS))
+    assert row(result, "granted") == [2, 0, 0, 0, 0, 0, 2]
+
+
+def test_label_broken_in_pipe_and_markdown_layouts():
+    pipe = ("一、本年新收政府信息公开申请数量 |\n3 |\n0 |\n0 |\n0 |\n0 |\n0 |\n3 |\n||\n"
+            "（一）予以\n公开 |\n2 |\n0 |\n0 |\n0 |\n0 |\n0 |\n2 |\n||\n")
+    result = audit_text(report(ACTIVE_TABS, pipe, LIT_TABS))
+    assert row(result, "granted") == [2, 0, 0, 0, 0, 0, 2]
+    md = ("| | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |\n|---|---|---|---|---|---|---|---|\n"
+          "| 一、本年新收政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |\n"
+          "| （一）予以<br>公开 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |\n")
+    result = audit_text(report(ACTIVE_TABS, md, LIT_TABS))
+    assert row(result, "granted") == [2, 0, 0, 0, 0, 0, 2]
+
+
+@pytest.mark.parametrize("slipped,key", [("（一）子以公开", "granted"), ("本年新收政府信自公开申请数量", "new")])
+def test_one_character_slips_in_labels(slipped, key):
+    rows = [r.replace("（一）予以公开", slipped) if key == "granted" else r.replace("本年新收政府信息公开申请数量", slipped)
+            for r in BASE_ROWS]
+    result = audit_text(report(ACTIVE_TABS.replace("行政许可", "行政讦可"), _apps_tabs(rows), LIT_TABS))
+    assert row(result, key)[-1] in (2, 3)
+    assert result.facts.cells["active.licensing.decisions"] == 3  # 行政讦可 where 行政许可 is expected
+    assert "S007" not in codes(result)
+
+
+def test_a_slip_away_from_its_expected_place_is_not_read():
+    """Position restricts slips: a slipped label standing where another row is expected is not read as it."""
+    rows = list(BASE_ROWS)
+    rows.insert(1, "（一）子以公开\t\t\t9\t0\t0\t0\t0\t0\t9")  # before 二、上年结转: not where 予以公开 stands
+    result = audit_text(report(ACTIVE_TABS, _apps_tabs(rows), LIT_TABS))
+    assert row(result, "granted") == [2, 0, 0, 0, 0, 0, 2]
+
+
+@pytest.mark.parametrize("dash", ["—", "-", "－", "/", "无", "／"])
+def test_dashes_are_blanks_in_their_own_column(dash):
+    rows = [r.replace("\t（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t\t1\t0\t0",
+                      f"\t（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t\t1\t0\t{dash}") for r in BASE_ROWS]
+    active = ACTIVE_TABS.replace("规章\t0\t0\t0", f"规章 0 {dash} 0")  # plain, space-separated too
+    result = audit_text(report(active, _apps_tabs(rows), LIT_TABS))
+    assert row(result, "partial") == [1, 0, None, 0, 0, 0, 1]
+    assert [result.facts.cells[f"active.regulations.{c}"] for c in ("issued", "repealed", "in_force")] == [0, None, 0]
+    assert "S006" in codes(result)
+
+
+def test_trailing_tab_is_a_blank_last_cell():
+    rows = [r.replace("四、结转下年度继续办理\t\t\t0\t0\t0\t0\t0\t0\t0", "四、结转下年度继续办理\t\t\t0\t0\t0\t0\t0\t0\t")
+            for r in BASE_ROWS]
+    result = audit_text(report(ACTIVE_TABS, _apps_tabs(rows), LIT_TABS))
+    assert row(result, "carried_forward") == [0, 0, 0, 0, 0, 0, None]
+
+
+def test_page_furniture_between_rows():
+    rows = list(BASE_ROWS)
+    rows[3:3] = ["— 4 —", "第 3 页 共 7 页", "某某市某区民政局2023年政府信息公开工作年度报告",
+                 "\t\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计"]
+    result = audit_text(report(ACTIVE_TABS, _apps_tabs(rows), LIT_TABS))
+    assert row(result, "partial") == [1, 0, 0, 0, 0, 0, 1]
+    assert not {"S007", "S008"} & codes(result)
+
+
+def test_pdf_findings_cite_page_and_line(tmp_path):
+    pytest.importorskip("fpdf")
+    from testkit.documents import cjk_font
+    if cjk_font() is None:
+        pytest.skip("no CJK font (the test extra's justmytype-intl-cjk)")
+    from testkit.synth import generate
+
+    rep = generate(3, "2021", "pdf", defect="a004_litigation_total")
+    result, _ = audit_path(rep.write(tmp_path))
+    a004 = [f for f in result.findings if f.code == "A004"]
+    assert a004 and a004[0].page is not None and a004[0].page >= 1
+
+
+def test_docx_findings_cite_table_and_row(tmp_path):
+    pytest.importorskip("docx")
+    from summarizer.render.common import location
+    from testkit.synth import generate
+
+    rep = generate(3, "2021", "docx", defect="a004_litigation_total")
+    result, _ = audit_path(rep.write(tmp_path))
+    a004 = next(f for f in result.findings if f.code == "A004")
+    assert a004.place == "第3个表格第4行"  # table 四 is the document's third table; its values row is the 4th
+    assert location(a004) == "第3个表格第4行"
