@@ -945,14 +945,17 @@ def _cross_year(final: list[AuditResult], paths, keys, store, full: dict, cache:
     reports the workers wrote again)."""
     from .crossyear import _Quotes, check_pair, match_pairs
     from .models import SEVERITY_ORDER, Finding
+    from .overlap import overlap_on, pair_overlap, rescore_with_overlap
 
     pairs, notes = match_pairs(final)
     quotes = _Quotes()
     touched: set[int] = set()
     new_cache: dict = {}
+    x5_on = overlap_on(opts.select, opts.ignore)
+    overlap: dict[int, dict] = {}  # pair -> this year's R6 input (雷同 share), see overlap.py
     ckeys = [("|".join((keys[p.prev], keys[p.cur], paths[p.prev], paths[p.cur]))
               if keys[p.prev] and keys[p.cur] else None) for p in pairs]
-    misses = [n for n, ck in enumerate(ckeys) if ck is None or ck not in cache]
+    misses = [n for n, ck in enumerate(ckeys) if ck is None or "overlap" not in cache.get(ck, {})]
     by_report: dict[int, list[int]] = {}
     for n, p in enumerate(pairs):
         by_report.setdefault(p.prev, []).append(n)
@@ -970,7 +973,7 @@ def _cross_year(final: list[AuditResult], paths, keys, store, full: dict, cache:
     for n, p in enumerate(pairs):
         ck = ckeys[n]
         sides: dict[str, list] = {"prev": [], "cur": []}
-        hit = cache.get(ck) if ck else None
+        hit = cache.get(ck) if ck and "overlap" in cache.get(ck, {}) else None
         if p.prev in done_by_workers or p.cur in done_by_workers:
             for side, i in (("prev", p.prev), ("cur", p.cur)):
                 if i in done_by_workers:
@@ -980,8 +983,10 @@ def _cross_year(final: list[AuditResult], paths, keys, store, full: dict, cache:
                     final[i].findings.extend(sides[side])
                     touched.add(i)
             p.codes, p.compared = list(pair_info[n][0]), pair_info[n][1]
+            overlap[n] = pair_info[n][2] if pair_info[n][2] is not None else (hit or {}).get("overlap")
         elif hit is not None:
             p.compared = hit["compared"]
+            overlap[n] = hit["overlap"]
             for side, i in (("prev", p.prev), ("cur", p.cur)):
                 sides[side] = [Finding.model_validate(f) for f in hit[side]]
                 final[i].findings.extend(sides[side])
@@ -999,9 +1004,17 @@ def _cross_year(final: list[AuditResult], paths, keys, store, full: dict, cache:
                 sides["prev" if owner is prev else "cur"].append(finding)
                 if finding.code not in p.codes:
                     p.codes.append(finding.code)
+            overlap[n], x5 = pair_overlap(prev, quotes._doc(prev.file), cur, quotes._doc(cur.file), x5_on)
+            if x5 is not None:
+                cur.findings.append(x5)
+                sides["cur"].append(x5)
+                if "X005" not in p.codes:
+                    p.codes.append("X005")
             touched.update((p.prev, p.cur))
-        if ck:
-            new_cache[ck] = {"compared": p.compared, "codes": list(p.codes),
+        if p.cur not in done_by_workers and overlap.get(n) is not None:
+            rescore_with_overlap(final[p.cur], overlap[n])  # R6 (the workers re-scored their own)
+        if ck and overlap.get(n) is not None:
+            new_cache[ck] = {"compared": p.compared, "codes": list(p.codes), "overlap": overlap[n],
                              "prev": [f.model_dump() for f in sides["prev"]],
                              "cur": [f.model_dump() for f in sides["cur"]]}
     for i in touched - done_by_workers:
@@ -1041,8 +1054,10 @@ def _pairs_in_workers(final, pairs, by_report, reports, paths, keys, store, job:
             r.findings.extend(x_by_pair[i][n])
         r.findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line or 0, f.code))
         r.rubric = rubric
-        for n, codes, compared in info:
-            pair_info[n] = (codes, compared)
+        for n, codes, compared, ov in info:  # each side of a pair reports it; X005 comes from this year's side
+            known = pair_info.get(n, ([], compared, None))
+            pair_info[n] = (known[0] + [c for c in codes if c not in known[0]], compared,
+                            ov if ov is not None else known[2])
         written[i] = public
     return written, x_by_pair, pair_info
 
@@ -1066,12 +1081,13 @@ def pair_report(job: Job, item) -> tuple:
     its results.json text, and each pair's codes and comparisons (the same from either side)."""
     from .crossyear import Pair, _Quotes, check_pair
     from .models import SEVERITY_ORDER
+    from .overlap import overlap_on, pair_overlap, rescore_with_overlap
     from .rubric import score_rubric
 
     i, (path, loc), mine = item
     result = read_record(loc).full_result(path)
     quotes = _Quotes()
-    x_by_pair, info = [], []
+    x_by_pair, info, overlaps = [], [], []
     for n, role, (other_path, other_loc) in mine:
         other = read_record(other_loc).full_result(other_path)
         prev, cur = (result, other) if role == "prev" else (other, result)
@@ -1082,11 +1098,22 @@ def pair_report(job: Job, item) -> tuple:
             if f.code not in codes:
                 codes.append(f.code)
         own = [f for owner, f in found if owner is result]
+        ov = None
+        if role == "cur":  # 雷同 (X005, R6) belongs to this year's report
+            ov, x5 = pair_overlap(prev, quotes._doc(prev.file), cur, quotes._doc(cur.file),
+                                  overlap_on(job.opts.select, job.opts.ignore))
+            if x5 is not None:
+                own.append(x5)
+                codes.append("X005")
         result.findings.extend(own)
         x_by_pair.append((n, [f.model_dump() for f in own]))
-        info.append((n, codes, pair.compared))
+        info.append((n, codes, pair.compared, ov))
+        if ov is not None:
+            overlaps.append(ov)
     result.findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line or 0, f.code))
-    if result.rubric is not None and any(f.code.startswith("X") for f in result.findings):
+    if overlaps:
+        rescore_with_overlap(result, overlaps[-1])
+    elif result.rubric is not None and any(f.code.startswith("X") for f in result.findings):
         result.rubric = score_rubric(result)
     error = None
     try:

@@ -97,28 +97,44 @@ def finding(result: dict, prev, prev_doc, cur, cur_doc) -> Finding | None:
         related=[Evidence(line=prev_line, quote=prev_doc.full_quote(prev_line))])
 
 
+def overlap_on(select=None, ignore=None) -> bool:
+    """Whether X005 is selected (--select / --ignore prefixes, as for every code)."""
+    return (not select or any("X005".startswith(s) for s in select)) and \
+        not (ignore and any("X005".startswith(s) for s in ignore))
+
+
+def pair_overlap(prev, prev_doc, cur, cur_doc, on: bool = True) -> tuple[dict, Finding | None]:
+    """One pair: (the rubric's R6 input {share, prev_file, sections, reason}, the X005 finding or None).
+
+    `prev_doc` / `cur_doc` are the re-read Documents, or None when a report could not be read again.
+    """
+    if prev_doc is None or cur_doc is None:
+        return {"prev_file": prev.file, "share": None, "reason": "上一年度或本年度报告未能重新读取，无法比对重复度"}, None
+    info = measure(prev, prev_doc, cur, cur_doc)
+    f = finding(info, prev, prev_doc, cur, cur_doc) if on else None
+    return {k: v for k, v in info.items() if k in ("share", "prev_file", "sections", "reason")}, f
+
+
+def rescore_with_overlap(cur, overlap: dict) -> None:
+    """Give this year's rubric its R6 input (kept in rubric["inputs"] for later re-scoring)."""
+    from .rubric import score_rubric
+
+    if cur.rubric is not None:
+        cur.rubric = score_rubric(cur, inputs={"overlap": overlap})
+
+
 def apply_overlap(pairs, results, read, select=None, ignore=None) -> None:
     """Measure every pair, add X005 to this year's report, and give the rubric its R6 input.
 
     `read(result)` returns the re-read Document or None. Reports without a pair keep R6
     "无法评估" (no previous year in the batch).
     """
-    from .rubric import score_rubric
-
-    on = (not select or any("X005".startswith(s) for s in select)) and \
-        not (ignore and any("X005".startswith(s) for s in ignore))
+    on = overlap_on(select, ignore)
     for p in pairs:
         prev, cur = results[p.prev], results[p.cur]
-        prev_doc, cur_doc = read(prev), read(cur)
-        if prev_doc is None or cur_doc is None:
-            info = {"prev_file": prev.file, "share": None, "reason": "上一年度或本年度报告未能重新读取，无法比对重复度"}
-        else:
-            info = measure(prev, prev_doc, cur, cur_doc)
-            f = finding(info, prev, prev_doc, cur, cur_doc) if on else None
-            if f is not None:
-                cur.findings.append(f)
-                if "X005" not in p.codes:
-                    p.codes.append("X005")
-        if cur.rubric is not None:
-            cur.rubric = score_rubric(cur, inputs={"overlap": {k: v for k, v in info.items()
-                                                                if k in ("share", "prev_file", "sections", "reason")}})
+        info, f = pair_overlap(prev, read(prev), cur, read(cur), on)
+        if f is not None:
+            cur.findings.append(f)
+            if "X005" not in p.codes:
+                p.codes.append("X005")
+        rescore_with_overlap(cur, info)

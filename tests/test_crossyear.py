@@ -129,6 +129,7 @@ def test_rerun_reuses_the_pairs_findings_and_writes_the_same_files(tmp_path, mon
     stats: dict = {}
     again = run_batch([a, b], Options(no_llm=True), out_dir=out, progress=False, stats=stats)
     assert stats["cached"] == 2 and stats["rewritten"] == 0
+    assert [f.code for f in again[1].findings if f.code == "X005"] == ["X005"]  # kept from the last run
     assert [f.model_dump() for f in again[0].findings] == [f.model_dump() for f in first[0].findings]
     assert [r.rubric for r in again] == [r.rubric for r in first]  # re-scored alike
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.suffix != ".xlsx"} == files
@@ -153,6 +154,9 @@ def test_pairs_settled_in_worker_processes_match_the_single_process_run(tmp_path
         stats = {}
         results = run_batch(paths, Options(no_llm=True), out_dir=out, procs=procs, progress=False, stats=stats)
         assert sum(any(f.code == "X001" for f in r.findings) for r in results) == len(paths)
+        # 雷同 (X005) on this year's side of every pair (the texts are last year's with the years shifted)
+        assert [any(f.code == "X005" for f in r.findings) for r in results] == [False, True] * len(seeds)
+        assert {_row(r, "R6")["status"] for r in results[1::2]} == {"scored"}
         assert stats["paired_in_workers"] == (len(paths) if procs == 2 else 0)
         outs[procs] = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
                        if p.is_file() and ".audit-state" not in p.parts and p.suffix != ".xlsx"}
