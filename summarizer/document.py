@@ -163,12 +163,13 @@ def to_document(text: str, path: str, encoding: str, source_kind: str = "text") 
         if paged and raw.startswith("\f"):
             page += len(raw) - len(raw.lstrip("\f"))
             raw = raw.lstrip("\f")
-        norm, idx = normalize_line(raw)
-        if len(norm) > MAX_LINE_CHARS:
-            # no report has a line this long; reading only its start keeps every search linear and
-            # quick whatever a broken export or a hostile file holds
-            norm, idx = norm[:MAX_LINE_CHARS], idx[:MAX_LINE_CHARS]
+        if len(raw) > MAX_LINE_CHARS:
+            # no report has a line this long; reading only its start (normalizing only that, too)
+            # keeps every search linear and quick whatever a broken export or a hostile file holds
+            norm, idx = normalize_line(raw[:MAX_LINE_CHARS])
             long_lines.append(no)
+        else:
+            norm, idx = normalize_line(raw)
         # keep tabs: a lone tab is an empty table cell in the one-cell-per-line layout
         kept = norm.rstrip(" \r\n")
         lines.append(Line(no, raw, kept, idx[: len(kept)], False, page))

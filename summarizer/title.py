@@ -51,7 +51,7 @@ def plausible_agency(name: str | None) -> str | None:
     name = name.strip(" ：:，,#*|")
     if not (4 <= len(name) <= 40) or not AGENCY_TAIL.search(name) or NAVIGATION.search(name):
         return None  # 4+: a bare 办公室 / 财政局 names no body; a field value must say whose
-    if re.search(r"[。，；、:：|\d]|发布机构|发文机关", name):
+    if re.search(r"[。，；、:：|\d_/\\]|发布机构|发文机关", name):  # "_" "/": a file name or a path
         return None
     return name
 
@@ -80,6 +80,8 @@ def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int 
     limit = min(first_section_line - 1 if first_section_line else 15, 40)
     lines = [ln for ln in doc.lines[:limit] if ln.text.strip()]
     for i, ln in enumerate(lines):
+        if ln.text.count("\t") >= 3:
+            continue  # a record of a tab-separated table (a list of reports, a metadata row), never a title
         text = clean_title_line(ln.text)
         if len(text) > 80 or "。" in text:  # flattened page: the title opens the one long line
             cut = text.find("报告", 0, 160)

@@ -74,6 +74,19 @@ def test_bad_inputs_named_and_batch_continues(reports, tmp_path):
     assert (out / "index.md").read_text(encoding="utf-8").count("|") > 10
 
 
+def test_a_list_of_reports_is_not_a_report(tmp_path):
+    """A table listing reports (file, path, agency, year…) carries report titles inside paths and
+    cells; none of them is the title of a report in this file, so it is refused, not audited."""
+    rows = ["file\tsource\tpath\tagency\tyear\tnotes"]
+    for y in (2021, 2022, 2023):
+        rows.append(f"{y}_a.txt\tarchive\tsite/gk/{y}/1_某某县人民政府{y}年度政府信息公开工作年度报告/page.txt"
+                    f"\t某某县人民政府\t{y}\t网页正文，表格单元格连在一起；第二十条第（九）项")
+    path = tmp_path / "list.tsv"
+    path.write_text("\n".join(rows), encoding="utf-8")
+    p = run([str(path), "--no-llm"])
+    assert p.returncode == 2 and "list.tsv" in p.stderr and "不是政府信息公开工作年度报告" in p.stderr
+
+
 def test_encodings_are_detected(reports):
     ref = audit_text(reports["clean"].read_text(encoding="utf-8"))
     for key in ("gbk", "utf16"):
