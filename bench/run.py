@@ -144,7 +144,9 @@ def per_format(n: int, work: Path) -> dict:
 
 def _run(cmd: list[str], timeout: float | None = None) -> tuple[float, int]:
     env = {**os.environ, "AUDIT_NO_PROGRESS": "1"}
-    for k in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "AUDIT_MODEL"):
+    # PYTHONDONTWRITEBYTECODE (set on some build machines) makes every start compile every module
+    # again: a user's install has its bytecode cached, so the commands are timed with it cached
+    for k in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "AUDIT_MODEL", "PYTHONDONTWRITEBYTECODE"):
         env.pop(k, None)
     t0 = time.perf_counter()
     try:
@@ -214,13 +216,52 @@ def inprocess_loop(folder: Path, out: Path | None = None) -> None:
             write_report(plan, i, r)
 
 
-def startup(runs: int, work: Path) -> dict:
+def _audit_cmd(checkout: Path | None) -> list[str]:
+    """The audit command of this checkout, or of another one (--baseline) run by this Python."""
+    if checkout is None:
+        return AUDIT
+    code = f"import sys; sys.path.insert(0, {str(checkout)!r}); from summarizer.cli import main; sys.exit(main())"
+    return [sys.executable, "-c", code]
+
+
+def startup(runs: int, work: Path, baseline: Path | None = None) -> dict:
+    """Median wall time of `audit --no-llm` on one report; with a baseline checkout, the two
+    commands run in turn (A B A B …) so both see the same machine."""
     path = work / "one.txt"
     path.write_text(synth.generate(1, fmt="2021", layout="cells").text, encoding="utf-8")
-    times = [_run(AUDIT + [str(path), "--no-llm", "--format", "json"])[0] for _ in range(runs)]
+    args = [str(path), "--no-llm", "--format", "json"]
+    kinds = {"main": _audit_cmd(None)} | ({"baseline": _audit_cmd(baseline)} if baseline else {})
+    for cmd in kinds.values():
+        _run(cmd + args)  # warm-up: bytecode written, files in the page cache
+    times: dict[str, list[float]] = {k: [] for k in kinds}
+    for _ in range(runs):
+        for k, cmd in kinds.items():
+            times[k].append(_run(cmd + args)[0])
     bare = [_run([sys.executable, "-c", "pass"])[0] for _ in range(runs)]
-    return {"runs": runs, "median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3),
-            "python_bare_median_s": round(statistics.median(bare), 3)}
+    out = {"runs": runs, "median_s": round(statistics.median(times["main"]), 3), "min_s": round(min(times["main"]), 3),
+           "python_bare_median_s": round(statistics.median(bare), 3)}
+    if baseline:
+        out["baseline_median_s"] = round(statistics.median(times["baseline"]), 3)
+    return out
+
+
+def baseline_throughput(texts: list[str], checkout: Path, work: Path, rounds: int = 2) -> dict:
+    """In-process throughput of this checkout and of a baseline checkout on the same texts, each in
+    a fresh process, in turn; the ratio is this one's rate over the baseline's (median of rounds)."""
+    data = work / "texts.json"
+    data.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    code = ("import json, sys, time; sys.path.insert(0, sys.argv[1]); from summarizer.audit import audit_text; "
+            "t = json.load(open(sys.argv[2], encoding='utf-8')); audit_text(t[0]); s = time.perf_counter(); "
+            "[audit_text(x, name=f'r{i}') for i, x in enumerate(t)]; print(len(t) / (time.perf_counter() - s))")
+    rates: dict[str, list[float]] = {"main": [], "baseline": []}
+    for _ in range(rounds):
+        for k, where in (("baseline", checkout), ("main", ROOT)):
+            p = subprocess.run([sys.executable, "-c", code, str(where), str(data)], capture_output=True, text=True,
+                               cwd=work)
+            rates[k].append(float(p.stdout.strip().splitlines()[-1]))
+    main_rate, base_rate = statistics.median(rates["main"]), statistics.median(rates["baseline"])
+    return {"checkout": str(checkout), "reports": len(texts), "reports_per_s": round(main_rate, 1),
+            "baseline_reports_per_s": round(base_rate, 1), "ratio": round(main_rate / base_rate, 2)}
 
 
 def long_line_shapes(mb: float) -> dict[str, str]:
@@ -264,6 +305,8 @@ def main() -> None:
     ap.add_argument("--shape-mb", type=float, default=5.0)
     ap.add_argument("--shape-cap", type=float, default=30.0, help="seconds after which a long-line run is stopped")
     ap.add_argument("--quick", action="store_true", help="smaller samples (a minute or two)")
+    ap.add_argument("--baseline", type=Path, help="another checkout of the package (e.g. `git worktree add "
+                    "/tmp/base <commit>`): its throughput and start-up are measured beside this one's")
     ap.add_argument("--inprocess-loop", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--loop-out", type=Path, help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -278,8 +321,10 @@ def main() -> None:
         result = {"python": platform.python_version(), "cpus": os.cpu_count(), "load_avg": os.getloadavg()[0],
                   "throughput": throughput(texts), "pdf": pdf_figures(a.pdf_runs, work),
                   "formats": per_format(a.format_n, work), "batch": batch_figures(a.batch_n, a.pairs, work),
-                  "startup": startup(a.startup_runs, work), "shapes": shapes_figures(a.shape_mb, a.shape_cap, work),
-                  "targets": TARGETS}
+                  "startup": startup(a.startup_runs, work, a.baseline),
+                  "shapes": shapes_figures(a.shape_mb, a.shape_cap, work), "targets": TARGETS}
+        if a.baseline:
+            result["baseline"] = baseline_throughput(texts, a.baseline.resolve(), work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     out = ROOT / "bench" / "results"
@@ -311,6 +356,12 @@ def table(r: dict) -> str:
              f"| re-run from saved state / fresh --procs 2 run | {b['rerun_ratio']}× | ≤ 0.2× |",
              f"| `audit --no-llm` start-up, one report (median of {st['runs']}) | {st['median_s']} s "
              f"(bare python {st['python_bare_median_s']} s) | ≤ 0.2 s |"]
+    if "baseline_median_s" in st:
+        rows.append(f"| start-up of the baseline checkout, same runs in turn | {st['baseline_median_s']} s | |")
+    if "baseline" in r:
+        bl = r["baseline"]
+        rows.append(f"| in-process throughput / baseline checkout's, same texts, in turn | {bl['ratio']}× "
+                    f"({bl['reports_per_s']} vs {bl['baseline_reports_per_s']} reports/s) | |")
     for name, s in r["shapes"].items():
         value = f"> {s['seconds']} s (stopped)" if s["stopped"] else f"{s['seconds']} s"
         rows.append(f"| long line: {name} (whole command) | {value} | ≤ 1 s |")
