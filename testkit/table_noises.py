@@ -224,6 +224,52 @@ def page_furniture_grid(name: str, grid: Grid, rng: random.Random) -> Grid:
     return grid
 
 
+# ---------------------------------------------------------------- padding cells
+
+
+def _pipe_value(line: str) -> bool:
+    """A pipe-layout cell line holding a value or a blank ("3 |", " |", "— |", "|")."""
+    if not line.endswith("|") or line.count("|") != 1:
+        return False
+    body = line[:-1].strip()
+    return body == "" or _is_value(body) or body in _DASHES
+
+
+def padding_cells(name: str, layout: str, lines: list[str], rng: random.Random) -> list[str]:
+    """Empty cells after each row's values, as web pages and exports leave them (a label spanning
+    two columns of the grid, a ragged HTML table). In the one-cell-per-line layouts each is a cell
+    line of its own ("|", a lone tab); in the pipe layout the export also drops the space before
+    a blank cell's "|" (" |" → "|"), so a blank cell and padding look alike."""
+    out: list[str] = []
+    if layout == "pipe":
+        for i, ln in enumerate(lines):
+            value = _pipe_value(ln)
+            out.append("|" if value and ln.strip() == "|" else ln)
+            if value and not (i + 1 < len(lines) and _pipe_value(lines[i + 1])):
+                out.append("|")
+    elif layout == "cells":
+        for i, ln in enumerate(lines):
+            out.append(ln)
+            value = ln.startswith("\t") and (_is_value(ln) or ln[1:].strip() in _DASHES or ln == "\t")
+            if value and _is_value(ln) and (i + 1 == len(lines) or lines[i + 1] == ""):
+                out.append("\t")
+    elif layout == "tabs":
+        out = [ln + "\t" if _is_value(ln.rsplit("\t", 1)[-1]) else ln for ln in lines]
+    elif layout == "markdown":
+        out = [ln + " |" if ln.endswith("|") and _is_value(ln[:-1].rsplit("|", 1)[-1]) else ln for ln in lines]
+    else:
+        out = list(lines)
+    return out
+
+
+def padding_cells_grid(name: str, grid: Grid, rng: random.Random) -> Grid:
+    """An empty cell after the values of every value row (a ragged HTML / Word table)."""
+    for row in grid.rows:
+        if row and row[-1].kind == "value":
+            row.append(Cell("", kind="value"))
+    return grid
+
+
 # ---------------------------------------------------------------- HTML grids
 
 

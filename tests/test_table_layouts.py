@@ -199,6 +199,17 @@ def test_label_broken_in_pipe_and_markdown_layouts():
     assert row(result, "granted") == [2, 0, 0, 0, 0, 0, 2]
 
 
+def test_pipe_export_with_bare_bars_for_blank_cells_and_padding():
+    """A web page exported one cell per line with " |" after each cell, whose blank cells lost
+    their space ("|") and whose rows end in padding cells: the blanks keep their columns."""
+    pipe = ("一、本年新收政府信息公开申请数量 |\n|\n|\n|\n|\n|\n|\n3 |\n||\n"
+            "二、上年结转政府信息公开申请数量 |\n1 |\n0 |\n0 |\n0 |\n0 |\n0 |\n1 |\n|\n||\n")
+    result = audit_text(report(ACTIVE_TABS, pipe, LIT_TABS))
+    assert row(result, "new") == [None, None, None, None, None, None, 3]
+    assert row(result, "carried_over") == [1, 0, 0, 0, 0, 0, 1]  # the padding "|" after 总计 is no cell
+    assert "S006" in codes(result) and "S008" not in codes(result)
+
+
 @pytest.mark.parametrize("slipped,key", [("（一）子以公开", "granted"), ("本年新收政府信自公开申请数量", "new")])
 def test_one_character_slips_in_labels(slipped, key):
     rows = [r.replace("（一）予以公开", slipped) if key == "granted" else r.replace("本年新收政府信息公开申请数量", slipped)

@@ -108,6 +108,9 @@ def tokenize_line(text: str, line: int, layout: str, covered: frozenset[int] = f
             tokens.append(_cell_token(cell, line, pos, col))
         tokens.append(Token(BREAK, line))
     elif layout == "pipe":
+        if text.strip() == "|":
+            # a bare "|": an empty cell whose leading space was stripped by the export
+            return [Token(EMPTY, line, "", None, text.index("|"), text.index("|"))]
         if set(text) == {"|"}:
             # "||", "|||": the marks a scraper leaves for merged cells between rows, not cells (a
             # blank cell is written " |")
