@@ -316,6 +316,9 @@ def to_pdf(blocks: list, font: Path) -> bytes:
         grid: Grid = body
         pdf.set_x(pdf.l_margin)
         widths = {"active": (34, 22, 22, 22), "applications": (16, 16, 40) + (12,) * 7}.get(grid.name)
+        if widths:  # rows padded with empty cells (noise padding_cells) are wider than the template
+            ncols = max(sum(c.colspan for c in row) for row in grid.rows)
+            widths = widths + (8,) * max(0, ncols - len(widths))
         with pdf.table(text_align="CENTER", line_height=4.5, first_row_as_headings=False, col_widths=widths) as table:
             for row in grid.rows:
                 r = table.row()
