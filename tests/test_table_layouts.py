@@ -199,6 +199,16 @@ def test_label_broken_in_pipe_and_markdown_layouts():
     assert row(result, "granted") == [2, 0, 0, 0, 0, 0, 2]
 
 
+@pytest.mark.parametrize("written", ["规章 22 3 235\n（其中修订 16 件）", "规章 22 （其中修订 16 件） 3 235",
+                                     "规章 22（其中修订16件） 3 235", "规章\t22（其中修订16件）\t3\t235",
+                                     "规章\t22\t3(含自然失效2件)\t235"])
+def test_bracketed_remarks_with_counts_are_not_cells_or_rows(written):
+    """"（其中修订 16 件）" annotates the cell before it: its count is no cell, its words no row (S007)."""
+    result = audit_text(report(ACTIVE_TABS.replace("规章\t0\t0\t0", written), _apps_tabs(BASE_ROWS), LIT_TABS))
+    assert [result.facts.cells.get(f"active.regulations.{c}") for c in ("issued", "repealed", "in_force")] == [22, 3, 235]
+    assert not codes(result) & {"S007", "S008"}
+
+
 def test_pipe_export_with_bare_bars_for_blank_cells_and_padding():
     """A web page exported one cell per line with " |" after each cell, whose blank cells lost
     their space ("|") and whose rows end in padding cells: the blanks keep their columns."""

@@ -42,9 +42,29 @@ _RUNNING_HEADER = re.compile(r"(?:政府)?信息公开(?:工作)?年度?报告\s
 MAX_ROW_CHARS = 10_000
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _PIECE = re.compile(r"\S+")
+_REMARK_SPAN = re.compile(r"[（(][^（）()\n]{1,40}[）)]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def without_remarks(text: str) -> str:
+    """The text with each bracketed remark that holds a count ("（其中修订 16 件）", "(含自然失效29件)")
+    blanked out, offsets kept: the remark annotates the cell before it, and its number is never a
+    cell of the row (nor its words a row label)."""
+    if "（" not in text and "(" not in text:
+        return text
+    out = text
+    for r in _REMARK_SPAN.finditer(text):
+        body = r.group(0)
+        if _CJK.search(body) and any(c.isdigit() for c in body):
+            out = out[:r.start()] + " " * len(body) + out[r.end():]
+    return out
 
 
 def _cell_token(cell: str, line: int, start: int, col: int | None = None) -> Token:
+    if "（" in cell or "(" in cell:
+        bare = without_remarks(cell)
+        if bare.strip():  # "22（其中修订16件）" is the cell 22; a cell that is only a remark stays text
+            cell = bare
     stripped = cell.strip()
     offset = start + (len(cell) - len(cell.lstrip()))
     end = offset + len(stripped)
@@ -135,6 +155,7 @@ def _plain_tokens(text: str, line: int) -> list[Token]:
     """
     tokens: list[Token] = []
     label_start = label_end = -1
+    text = without_remarks(text)
     for m in _PIECE.finditer(text):
         piece = m.group(0)
         if len(piece) <= 24 and (is_placeholder(piece) or parse_cell(piece) is not None):
