@@ -52,12 +52,13 @@ def without_remarks(text: str) -> str:
     cell of the row (nor its words a row label)."""
     if "（" not in text and "(" not in text:
         return text
-    out = text
+    parts, pos = [], 0
     for r in _REMARK_SPAN.finditer(text):
         body = r.group(0)
         if _CJK.search(body) and any(c.isdigit() for c in body):
-            out = out[:r.start()] + " " * len(body) + out[r.end():]
-    return out
+            parts += [text[pos:r.start()], " " * len(body)]
+            pos = r.end()
+    return "".join(parts) + text[pos:] if parts else text
 
 
 def _cell_token(cell: str, line: int, start: int, col: int | None = None) -> Token:
