@@ -112,12 +112,14 @@ NOISES.update({
                             grid=_t.page_furniture_grid),
     "stray_cells": Noise("table", "HTML/Word tables with an empty cell where a label should span two columns",
                          grid=_t.stray_cells_grid),
+    "cell_remarks": Noise("table", "a count annotated in its cell: 22（其中修订16件）, 55 (含自然失效 29 件)",
+                          cell=_t.cell_remarks),
     "padding_cells": Noise("table", "an empty cell after each row's values (ragged web / Word tables); the pipe "
                            "layout's blank cells written '|' without their space",
                            table=_t.padding_cells, grid=_t.padding_cells_grid),
 })
 TABLE_NOISE_NAMES = ("dash_blanks", "blank_last_cell", "cell_number_formats", "broken_labels", "label_slips",
-                     "page_furniture", "stray_cells", "padding_cells")
+                     "page_furniture", "stray_cells", "padding_cells", "cell_remarks")
 
 
 def check_names(names) -> frozenset[str]:

@@ -67,6 +67,21 @@ def number_formats(key: str, text: str, rng: random.Random) -> str:
     return text
 
 
+_REMARK_COLUMNS = (".issued", ".repealed", ".new_made", ".new_published")
+
+
+def cell_remarks(key: str, text: str, rng: random.Random) -> str:
+    """A count annotated inside its cell, as offices write 规章/规范性文件 figures:
+    "22（其中修订16件）", "55 (含自然失效 29 件)"; the cell is still 22 / 55."""
+    if not key.startswith("active.") or not key.endswith(_REMARK_COLUMNS) or not text.isdigit() or int(text) < 2:
+        return text
+    if rng.random() < 0.5:
+        return text
+    k = rng.randint(1, int(text) - 1)
+    words = "其中修订" if key.endswith((".issued", ".new_made")) else rng.choice(("含自然失效", "其中废止"))
+    return rng.choice((f"{text}（{words}{k}件）", f"{text} ({words} {k} 件)", f"{text}（{words} {k} 件）"))
+
+
 # ---------------------------------------------------------------- labels
 
 
