@@ -12,6 +12,7 @@ column, never shift the cells after it.
 from __future__ import annotations
 
 import random
+import re
 
 from testkit.documents import Cell, Grid
 
@@ -101,8 +102,13 @@ def _long_label_rows(lines: list[str], sep: str) -> list[int]:
     return out
 
 
+_TRAILING_REMARK = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
+
+
 def _is_value(text: str) -> bool:
-    t = text.strip().replace(",", "").replace("，", "").translate({ord(c): None for c in "件万元+-.．＋－"})
+    """A count as the noises write it, with or without a remark after it (5（其中修订2件）)."""
+    t = _TRAILING_REMARK.sub("", text.strip())
+    t = t.strip().replace(",", "").replace("，", "").translate({ord(c): None for c in "件万元+-.．＋－"})
     t = t.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     return t.isdigit()
 
