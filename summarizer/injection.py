@@ -40,14 +40,58 @@ _DELIM_LIKE = re.compile(r"DATA-[0-9A-Fa-f]{6,}|<{3,}|>{3,}")
 _WS = re.compile(r"\s+")
 
 
+def _drop_delims(text: str) -> str:
+    """`text` without delimiter look-alikes; the substring tests skip a regex pass over text that
+    cannot hold one (nearly every report)."""
+    if "DATA-" in text or "<<<" in text or ">>>" in text:
+        return _DELIM_LIKE.sub("", text)
+    return text
+
+
 def strip_hidden(text: str) -> str:
     """`text` without invisible characters and delimiter look-alikes (its spelling otherwise kept)."""
-    return _DELIM_LIKE.sub("", _INVISIBLE.sub("", text))
+    return _drop_delims(_INVISIBLE.sub("", text))
+
+
+# Full-width ASCII and the ideographic space, each mapped exactly as NFKC maps it (tested).
+_NFKC_WIDE = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)} | {0x3000: " "}
+
+
+def nfkc(text: str) -> str:
+    """`unicodedata.normalize("NFKC", text)`, faster on Chinese text.
+
+    Why not NFKC directly: full-width punctuation (，：（）) is in every line of a report, so a
+    report is never NFKC-normal and a full normalization costs a tenth of the whole audit.
+    Replacing those characters by their NFKC forms first gives the same NFKD (each is a
+    one-character compatibility mapping to an ASCII starter), hence the same NFKC; after that
+    the text is almost always normal already, which `is_normalized` confirms quickly.
+    """
+    pre = text.translate(_NFKC_WIDE)
+    return pre if unicodedata.is_normalized("NFKC", pre) else unicodedata.normalize("NFKC", pre)
 
 
 def model_text(text: str) -> str:
     """Report text as the model is shown it: NFKC, no invisible characters, no look-alike delimiters."""
-    return strip_hidden(unicodedata.normalize("NFKC", text))
+    return strip_hidden(nfkc(text))
+
+
+class _Patterns:
+    """A family of regular expressions, compiled together the first time it is used.
+
+    Why: compiling these costs about a tenth of `audit --no-llm`'s start-up, and most reports
+    never need them — the Chinese families run only near an anchor word, the English ones only
+    where there are Latin letters, the delimiter ones only where there is markup.
+    Each entry is a pattern string or a (pattern, flags) pair.
+    """
+
+    def __init__(self, *specs: str | tuple[str, int]):
+        self._specs = specs
+        self._compiled: tuple[re.Pattern, ...] | None = None
+
+    def __iter__(self):
+        if self._compiled is None:
+            self._compiled = tuple(re.compile(*s) if isinstance(s, tuple) else re.compile(s) for s in self._specs)
+        return iter(self._compiled)
 
 
 # ---------------------------------------------------------------- patterns (on whitespace-free text)
@@ -61,64 +105,64 @@ _GIVE = r"(?:评为|评定为|评级为|定为|定级为|判为|判定为|打分
 # Words before a grade that show the agency *received* it (a fact, not a request).
 _RECEIVED = re.compile(r"(?:被|获|荣获|考核|考评|评估|评议|测评|评比|检查|绩效|排名|位列|连续|年度|全省|全市|全国|第三方)")
 
-_CJK_PATTERNS = [
+_CJK_PATTERNS = _Patterns(
     # overriding the task
-    re.compile(rf"(?:忽略|忽视|无视|不要理会|不必理会|不用理会|别理会?|忘记|忘掉|跳过|抛开|撇开|放弃|不再遵守|不用遵守|不必遵守|无需遵守|"
-               rf"停止遵守|不要遵守|绕过|覆盖|推翻)(?:掉)?{_PRIOR}(?:的)?(?:所有|全部|一切)?(?:的)?{_RULE_WORDS}"),
-    re.compile(rf"(?:忽略|无视|不要理会|忘记|忘掉){_PRIOR}?(?:的)?(?:所有|全部|一切)?(?:指令|指示|提示词|设定|命令|系统消息|评分标准)"),
-    re.compile(rf"{_PRIOR}(?:的)?{_RULE_WORDS}(?:均|全部|一律|都|已)?(?:作废|无效|失效|不再适用|不适用|取消)"),
-    re.compile(r"(?:你|您)的?(?:新|真正的?|唯一的?)?(?:任务|职责|角色|指令)(?:是|为|变为|改为|如下)"),
-    re.compile(r"(?:新的?|最新|更新后的?|以下是新的?)(?:指令|任务|规则|系统提示)[:：是为如]"),
-    re.compile(r"(?:接下来|从现在起|现在起|从现在开始)(?:你|您)(?:要|需要|应|应当|必须|只需|只能|将)"),
-    re.compile(r"(?:系统提示词|系统指令|提示词|systemprompt|越狱模式|开发者模式)"),
+    rf"(?:忽略|忽视|无视|不要理会|不必理会|不用理会|别理会?|忘记|忘掉|跳过|抛开|撇开|放弃|不再遵守|不用遵守|不必遵守|无需遵守|"
+    rf"停止遵守|不要遵守|绕过|覆盖|推翻)(?:掉)?{_PRIOR}(?:的)?(?:所有|全部|一切)?(?:的)?{_RULE_WORDS}",
+    rf"(?:忽略|无视|不要理会|忘记|忘掉){_PRIOR}?(?:的)?(?:所有|全部|一切)?(?:指令|指示|提示词|设定|命令|系统消息|评分标准)",
+    rf"{_PRIOR}(?:的)?{_RULE_WORDS}(?:均|全部|一律|都|已)?(?:作废|无效|失效|不再适用|不适用|取消)",
+    r"(?:你|您)的?(?:新|真正的?|唯一的?)?(?:任务|职责|角色|指令)(?:是|为|变为|改为|如下)",
+    r"(?:新的?|最新|更新后的?|以下是新的?)(?:指令|任务|规则|系统提示)[:：是为如]",
+    r"(?:接下来|从现在起|现在起|从现在开始)(?:你|您)(?:要|需要|应|应当|必须|只需|只能|将)",
+    r"(?:系统提示词|系统指令|提示词|systemprompt|越狱模式|开发者模式)",
     # assigning a role
-    re.compile(r"(?:你|您)(?:现在|此刻|目前)?(?:是|扮演|充当|作为)(?:一[个名位])?.{0,8}(?:AI|人工智能|模型|助手|评审|评分|审核|审查|专家|系统|机器人)"),
-    re.compile(r"(?:请|请你|请您)?(?:扮演|充当)(?:一[个名位])?.{0,8}(?:角色|助手|专家|评审|审核员)"),
-    re.compile(r"作为(?:一[个名位])?(?:AI|人工智能|大模型|语言模型|AI助手|审核助手|评分助手)(?:助手|模型)?[,，:：]"),
+    r"(?:你|您)(?:现在|此刻|目前)?(?:是|扮演|充当|作为)(?:一[个名位])?.{0,8}(?:AI|人工智能|模型|助手|评审|评分|审核|审查|专家|系统|机器人)",
+    r"(?:请|请你|请您)?(?:扮演|充当)(?:一[个名位])?.{0,8}(?:角色|助手|专家|评审|审核员)",
+    r"作为(?:一[个名位])?(?:AI|人工智能|大模型|语言模型|AI助手|审核助手|评分助手)(?:助手|模型)?[,，:：]",
     # addressed to the reviewing system
-    re.compile(rf"(?:致|告|提醒|通知){_MODEL}"),
-    re.compile(rf"{_MODEL}(?:请注意|注意|你好|您好)?[:：,，](?:请|务必|必须|应当|应该|不要|勿|切勿|忽略|直接|输出|打分|评分|判定|给予?|评为)"),
-    re.compile(rf"{_MODEL}(?:请|务必|必须|应当|应该)(?:给|将|把|评|打|输出|判定|忽略|不要|直接)"),
-    re.compile(rf"(?:请|提示|要求){_MODEL}(?:给|将|把|评|打|输出|判定|忽略|不要|直接|按|对本报告)"),
+    rf"(?:致|告|提醒|通知){_MODEL}",
+    rf"{_MODEL}(?:请注意|注意|你好|您好)?[:：,，](?:请|务必|必须|应当|应该|不要|勿|切勿|忽略|直接|输出|打分|评分|判定|给予?|评为)",
+    rf"{_MODEL}(?:请|务必|必须|应当|应该)(?:给|将|把|评|打|输出|判定|忽略|不要|直接)",
+    rf"(?:请|提示|要求){_MODEL}(?:给|将|把|评|打|输出|判定|忽略|不要|直接|按|对本报告)",
     # asking to suppress findings
-    re.compile(r"(?:不要|无需|不必|不用|请勿|切勿|别|禁止)(?:再)?(?:报告|指出|列出|提示|标记|输出|提及|记录)(?:任何|本报告的?|其|它的?)?.{0,4}(?:问题|错误|不足|发现|缺陷|违规)"),
-    re.compile(r"(?:不要|无需|不必|不用|请勿|切勿|别)(?:再)?扣分"),
+    r"(?:不要|无需|不必|不用|请勿|切勿|别|禁止)(?:再)?(?:报告|指出|列出|提示|标记|输出|提及|记录)(?:任何|本报告的?|其|它的?)?.{0,4}(?:问题|错误|不足|发现|缺陷|违规)",
+    r"(?:不要|无需|不必|不用|请勿|切勿|别)(?:再)?扣分",
     # fake delimiters
-    re.compile(r"【?(?:报告)?(?:数据|正文|内容|文本)(?:到此|已|至此)?(?:结束|终止|完毕)】|(?:报告|数据)(?:内容)?(?:到此|至此)(?:结束|为止)[。,，]?(?:以下|下面|接下来)"),
-    re.compile(r"(?:以上|上述)(?:是|为)?(?:报告)?数据(?:到此|至此)?(?:结束|完毕)"),
-]
+    r"【?(?:报告)?(?:数据|正文|内容|文本)(?:到此|已|至此)?(?:结束|终止|完毕)】|(?:报告|数据)(?:内容)?(?:到此|至此)(?:结束|为止)[。,，]?(?:以下|下面|接下来)",
+    r"(?:以上|上述)(?:是|为)?(?:报告)?数据(?:到此|至此)?(?:结束|完毕)",
+)
 
 # Asking for a grade or score for this report — unless the grade is one the agency received.
-_GRADE_CJK = [
-    re.compile(rf"(?:本|该|此|这份|这篇|这一)(?:年度)?(?:报告|年报)(?:的?(?:评分|得分|等次|档次|评级))?.{{0,10}}?(?:应当?|应该|须|必须|请|可以?|理应|值得|建议|务必)?(?:被)?{_GIVE}{_GRADE}"),
-    re.compile(rf"(?:应当?|应该|请|务必|必须|建议|直接|理应|一律|须)(?:将|把|对|给)?(?:其|它|本报告|该报告|此报告|这份报告)?{_GIVE}{_GRADE}"),
-    re.compile(r"(?:评分|得分|打分|总分)(?:应|应当|必须|请|直接)?(?:为|给|是|:|：)(?:满分|100分?|一百分|最高分)"),
-    re.compile(r"满分评价|给予?满分|打满分|评满分"),
-]
+_GRADE_CJK = _Patterns(
+    rf"(?:本|该|此|这份|这篇|这一)(?:年度)?(?:报告|年报)(?:的?(?:评分|得分|等次|档次|评级))?.{{0,10}}?(?:应当?|应该|须|必须|请|可以?|理应|值得|建议|务必)?(?:被)?{_GIVE}{_GRADE}",
+    rf"(?:应当?|应该|请|务必|必须|建议|直接|理应|一律|须)(?:将|把|对|给)?(?:其|它|本报告|该报告|此报告|这份报告)?{_GIVE}{_GRADE}",
+    r"(?:评分|得分|打分|总分)(?:应|应当|必须|请|直接)?(?:为|给|是|:|：)(?:满分|100分?|一百分|最高分)",
+    r"满分评价|给予?满分|打满分|评满分",
+)
 
-_EN_PATTERNS = [
-    re.compile(r"\b(?:ignore|disregard|forget|override|bypass|skip)\b.{0,30}\b(?:instructions?|prompts?|rules?|directions?|guidelines?|system message)\b"),
-    re.compile(r"\byou are (?:now |actually |an? |the |my |no longer )"),
-    re.compile(r"\b(?:act|behave|respond) as (?:an? |the )"),
-    re.compile(r"\bnew (?:instructions?|task|rules?)\b"),
-    re.compile(r"\bsystem ?prompt\b|\bjailbreak\b|\bdeveloper mode\b"),
-    re.compile(r"\b(?:rate|grade|score|mark|rank) (?:this|the) (?:report|document|submission)\b"),
-    re.compile(r"\b(?:full|maximum|perfect|top|highest) (?:marks|score|rating|grade|points)\b"),
-    re.compile(r"\b(?:give|assign|award) (?:it|this|the report)? ?(?:an? )?(?:a|a\+|100|full|top)\b.{0,12}\b(?:grade|score|marks|rating|points)\b"),
-    re.compile(r"\bdo ?n[o']t (?:report|flag|list|mention|output) (?:any )?(?:issues?|problems?|errors?|findings?)\b"),
-    re.compile(r"\bas an? (?:ai|language model|assistant)\b"),
-    re.compile(r"^[^\w\n]*(?:system|assistant|user|human)[ \t]*:", re.MULTILINE),
-]
+_EN_PATTERNS = _Patterns(
+    r"\b(?:ignore|disregard|forget|override|bypass|skip)\b.{0,30}\b(?:instructions?|prompts?|rules?|directions?|guidelines?|system message)\b",
+    r"\byou are (?:now |actually |an? |the |my |no longer )",
+    r"\b(?:act|behave|respond) as (?:an? |the )",
+    r"\bnew (?:instructions?|task|rules?)\b",
+    r"\bsystem ?prompt\b|\bjailbreak\b|\bdeveloper mode\b",
+    r"\b(?:rate|grade|score|mark|rank) (?:this|the) (?:report|document|submission)\b",
+    r"\b(?:full|maximum|perfect|top|highest) (?:marks|score|rating|grade|points)\b",
+    r"\b(?:give|assign|award) (?:it|this|the report)? ?(?:an? )?(?:a|a\+|100|full|top)\b.{0,12}\b(?:grade|score|marks|rating|points)\b",
+    r"\bdo ?n[o']t (?:report|flag|list|mention|output) (?:any )?(?:issues?|problems?|errors?|findings?)\b",
+    r"\bas an? (?:ai|language model|assistant)\b",
+    (r"^[^\w\n]*(?:system|assistant|user|human)[ \t]*:", re.MULTILINE),
+)
 
 # Delimiter look-alikes and chat-role tags, checked on the NFKC text before delimiters are removed.
-_DELIM_PATTERNS = [
-    re.compile(r"<{3,}|>{3,}|DATA-[0-9A-Fa-f]{6,}"),
-    re.compile(r"</?\s*(?:data|system|user|assistant|instructions?|report|prompt|context|document)\s*>", re.IGNORECASE),
-    re.compile(r"\[/?INST\]|<\|[a-z_]{2,20}\|>|<s>|</s>|\bBEGIN (?:SYSTEM|INSTRUCTIONS?)\b|\bEND (?:OF )?(?:DATA|REPORT|INPUT)\b", re.IGNORECASE),
-    re.compile(r"^[ \t]*#{2,}[ \t]*(?:system|instructions?|指令|系统)\b", re.IGNORECASE | re.MULTILINE),
-    re.compile(r"^[ \t]*[=\-—_*#]{3,}.{0,12}(?:结束|END|以上|开始|BEGIN).{0,12}[=\-—_*#]{3,}[ \t]*$",
-               re.IGNORECASE | re.MULTILINE),
-]
+_DELIM_PATTERNS = _Patterns(
+    r"<{3,}|>{3,}|DATA-[0-9A-Fa-f]{6,}",
+    (r"</?\s*(?:data|system|user|assistant|instructions?|report|prompt|context|document)\s*>", re.IGNORECASE),
+    (r"\[/?INST\]|<\|[a-z_]{2,20}\|>|<s>|</s>|\bBEGIN (?:SYSTEM|INSTRUCTIONS?)\b|\bEND (?:OF )?(?:DATA|REPORT|INPUT)\b", re.IGNORECASE),
+    (r"^[ \t]*#{2,}[ \t]*(?:system|instructions?|指令|系统)\b", re.IGNORECASE | re.MULTILINE),
+    (r"^[ \t]*[=\-—_*#]{3,}.{0,12}(?:结束|END|以上|开始|BEGIN).{0,12}[=\-—_*#]{3,}[ \t]*$",
+     re.IGNORECASE | re.MULTILINE),
+)
 
 # A JSON fragment with the keys of our answers.
 _ANSWER_KEYS = re.compile(
@@ -191,12 +235,12 @@ def is_injection(text: str) -> bool:
 
 
 def _visible(text: str) -> str:
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return _INVISIBLE.sub("", nfkc(text))
 
 
 def _compact(nfkc: str) -> str:
     """The whitespace-free model text of an already NFKC-normalized, visible string."""
-    return _WS.sub("", _DELIM_LIKE.sub("", nfkc))
+    return _WS.sub("", _drop_delims(nfkc))
 
 
 def _drop_spaces(text: str) -> str:
@@ -218,7 +262,7 @@ def _flagged(nfkc: str, compact: str) -> bool:
     if _has_markup(nfkc) and (any(p.search(nfkc) for p in _DELIM_PATTERNS) or _ANSWER_KEYS.search(nfkc)):
         return True
     if _LATIN.search(compact):
-        spaced = _WS.sub(" ", _DELIM_LIKE.sub("", nfkc)).strip().lower()
+        spaced = _WS.sub(" ", _drop_delims(nfkc)).strip().lower()
         if any(p.search(spaced) for p in _EN_PATTERNS):
             return True
     return bool(_cjk_hits(compact))
@@ -248,7 +292,7 @@ def injection_lines(doc: Document) -> list[int]:
         return []
     # each line as far as the rest of the audit reads it (document.MAX_LINE_CHARS)
     raws = [ln.raw[:MAX_LINE_CHARS] for ln in lines]
-    vis = _INVISIBLE.sub("", unicodedata.normalize("NFKC", "\n".join(raws)))
+    vis = _INVISIBLE.sub("", nfkc("\n".join(raws)))
     if vis.count("\n") != len(lines) - 1:  # normalization made a line break: go line by line
         vis = "\n".join(_visible(raw) for raw in raws)
     flagged: set[int] = set()
@@ -259,16 +303,16 @@ def injection_lines(doc: Document) -> list[int]:
 
     if _has_markup(vis):
         starts = _line_starts(vis)
-        for pat in _DELIM_PATTERNS + [_ANSWER_KEYS]:
+        for pat in (*_DELIM_PATTERNS, _ANSWER_KEYS):
             for m in pat.finditer(vis):
                 mark(vis, starts, m.start(), m.start() + 1)
     if _LATIN.search(vis):
-        spaced = _SOFT_WS.sub(" ", _DELIM_LIKE.sub("", vis)).lower()
+        spaced = _SOFT_WS.sub(" ", _drop_delims(vis)).lower()
         starts = _line_starts(spaced)
         for pat in _EN_PATTERNS:
             for m in pat.finditer(spaced):
                 mark(spaced, starts, m.start(), m.start() + 1)
-    comp = _drop_spaces(_DELIM_LIKE.sub("", vis))
+    comp = _drop_spaces(_drop_delims(vis))
     starts = _line_starts(comp)
     done_to = -1
     for m in _ANCHORS.finditer(comp):

@@ -159,3 +159,20 @@ def test_a_planted_instruction_cannot_raise_the_score(tmp_path, name):
     assert [c for c in scores["planted"][2] if c != "N007"] == scores["clean"][2]
     assert scores["planted"][1] == scores["clean"][1]
     assert scores["planted"][0] <= scores["clean"][0]
+
+
+def test_fast_nfkc_is_nfkc():
+    """injection.nfkc pre-maps full-width characters for speed; it must equal NFKC exactly,
+    including where a mapped character combines with a following mark (ｅ + U+0301 → é)."""
+    import random
+    import unicodedata
+
+    from summarizer.injection import _NFKC_WIDE, nfkc
+
+    for o, mapped in _NFKC_WIDE.items():
+        assert unicodedata.normalize("NFKC", chr(o)) == (mapped if isinstance(mapped, str) else chr(mapped))
+    alphabet = ("，：（）ＡＩｅ０１　\u0301\u0308\u3099か𝐢ℌ①㈱ﬁ\u200b报告忽略 a<>" "\uff61\uff76\uff9e")
+    rng = random.Random(7)
+    for _ in range(3000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert nfkc(s) == unicodedata.normalize("NFKC", s), repr(s)

@@ -77,6 +77,15 @@ APPLICATION_ROWS = tuple(_APP_BY_ID[i] for i in _APP_ORDER)
 ROWS = {"active": ACTIVE_ROWS, "applications": APPLICATION_ROWS}
 
 
+@lru_cache(maxsize=1024)
+def _matcher(label: str) -> SequenceMatcher:
+    """A SequenceMatcher holding `label` as its second sequence: the index it builds of the label
+    is made once, not once per candidate text (set_seq1 keeps it)."""
+    sm = SequenceMatcher(None)
+    sm.set_seq2(label)
+    return sm
+
+
 def _score(v: str, label: str) -> float:
     if not v:
         return 0.0
@@ -89,11 +98,20 @@ def _score(v: str, label: str) -> float:
         return 0.9  # truncated label ("部分公开(区分处理的,只计这一情形,不")
     if short or abs(len(v) - len(label)) > max(3, len(label) // 3):
         return 0.0
-    sm = SequenceMatcher(None, v, label)
-    if sm.real_quick_ratio() < 0.8 or sm.quick_ratio() < 0.8:
+    if 2.0 * min(len(v), len(label)) / (len(v) + len(label)) < 0.8:  # SequenceMatcher.real_quick_ratio
+        return 0.0
+    sm = _matcher(label)
+    sm.set_seq1(v)
+    if sm.quick_ratio() < 0.8:
         return 0.0
     r = sm.ratio()
     return r if r >= 0.8 else 0.0
+
+
+@lru_cache(maxsize=4)
+def _row_norms(table: str) -> tuple[tuple[str, ...], ...]:
+    """Each template row's label and aliases, normalized once (not on every candidate lookup)."""
+    return tuple(tuple(norm(label) for label in (row.label,) + row.aliases) for row in ROWS[table])
 
 
 @lru_cache(maxsize=8192)
@@ -104,11 +122,9 @@ def candidates(text: str, table: str) -> tuple[tuple[int, float], ...]:
     rows = ROWS[table]
     vs = variants(text)
     out = []
-    for i, row in enumerate(rows):
-        labels = (row.label,) + row.aliases
+    for i, (row, nls) in enumerate(zip(rows, _row_norms(table))):
         best = 0.0
-        for label in labels:
-            nl = norm(label)
+        for nl in nls:
             for v in vs:
                 if row.weak:
                     s = 1.0 if v == nl else 0.0
@@ -154,11 +170,6 @@ def match_row(text: str, table: str, last_index: int, allow_weak: bool = True,
 def _one_slip(a: str, b: str) -> bool:
     """Same length, exactly one character different (an OCR or typing slip: 子以公开 / 予以公开)."""
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
-
-
-@lru_cache(maxsize=4)
-def _row_norms(table: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(norm(label) for label in (row.label,) + row.aliases) for row in ROWS[table])
 
 
 def _slipped_row(text: str, table: str, last_index: int, done) -> int | None:

@@ -92,7 +92,7 @@ def layout_of(text: str) -> str:
     """The layout one line of a table region is written in."""
     body = text.lstrip("\t")
     stripped = text.strip()
-    if set(stripped) <= {"|", " ", "\t"}:
+    if not stripped.strip("| \t"):  # only bars, spaces and tabs (no set built over a long line)
         return "pipe"  # " |  |  |": empty cells of the pipe layout, not a markdown row
     if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 2:
         return "markdown"
