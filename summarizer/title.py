@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from .document import Document
 from .models import Facts
@@ -31,11 +32,31 @@ _TITLE_FULL = re.compile(rf"^(?P<pre>.*?)(?P<year>{_YEAR})\s*年\s*度?\s*(?P<mi
                          r"(?P<mid2>[^，。,]{0,40}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*报\s*告")
 _FIELD = re.compile(r"(?:^|\|)\s*(?:发布机构|发文机关|发文单位|发布单位|公开主体|信息公开主体|名\s*称)\s*(?:[:：|]\s*)(?P<v>[^|:：]+?)\s*(?=\||$)")
 _PREAMBLE = (
-    re.compile(r"本(?:年度)?报告由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|编制|负责|制作|发布|编写)"),
-    re.compile(r"^(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|严格按照|认真贯彻)[^。]{0,12}《"),
-    re.compile(r"(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:编制|编写)(?:了|完成)?(?:本|该)报告"),
+    r"本(?:年度)?报告由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|编制|负责|制作|发布|编写)",
+    r"^(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|严格按照|认真贯彻)[^。]{0,12}《",
+    r"(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:编制|编写)(?:了|完成)?(?:本|该)报告",
 )
-_PLACE = re.compile(r"[\u4e00-\u9fff]{2,12}(?:省|市|区|县|州|盟|旗|自治区)")
+
+
+@lru_cache(maxsize=1)
+def _preamble_patterns() -> tuple[re.Pattern, ...]:
+    """Compiled on first use: only reports whose title names no agency need them, and `re` takes
+    ~2 ms to compile each class spanning the CJK block (it expands the range character by character)."""
+    return tuple(re.compile(p) for p in _PREAMBLE)
+
+
+_PLACE_SUFFIXES = "省市区县州盟旗"
+
+
+def _is_place(text: str) -> bool:
+    """A place name: 2–12 CJK characters and 省/市/区/县/州/盟/旗/自治区 ("某某市", "某某自治区").
+
+    The same test as the regex `[\u4e00-\u9fff]{2,12}(?:省|…|自治区)` (fullmatch), without
+    compiling a CJK-block class at start-up."""
+    if not all("\u4e00" <= c <= "\u9fff" for c in text):
+        return False
+    return (text[-1:] in _PLACE_SUFFIXES and 2 <= len(text) - 1 <= 12) or \
+        (text.endswith("自治区") and 2 <= len(text) - 3 <= 12)
 _CRAWLER_LABEL = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*", re.I)
 
 
@@ -117,13 +138,13 @@ def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int 
             above = clean_title_line(lines[i - 1].text)
             agency, agency_line = plausible_agency(above), lines[i - 1].no
             place = clean_title_line(lines[i - 2].text) if i >= 2 else ""
-            if i >= 2 and (not agency or _PLACE.fullmatch(place)):  # "某某市" / "交通运输局"
+            if i >= 2 and (not agency or _is_place(place)):  # "某某市" / "交通运输局"
                 agency, agency_line = plausible_agency(place + above) or agency, lines[i - 2].no
             if not agency:
                 agency_line = None
         if agency and agency_line == ln.no and i >= 1 and not re.search(r"[省市区县州]", agency):
             place = clean_title_line(lines[i - 1].text)  # "某某市" on the line above "交通运输局2021年…"
-            if _PLACE.fullmatch(place) and plausible_agency(place + agency):
+            if _is_place(place) and plausible_agency(place + agency):
                 agency, agency_line = place + agency, lines[i - 1].no
         title = joined[: m.end()]
         if agency and agency not in title:
@@ -150,7 +171,7 @@ def agency_from_preamble(doc: Document, limit: int) -> tuple[str | None, int | N
         text = ln.text.strip()
         if len(text) < 8:
             continue
-        for pat in _PREAMBLE:
+        for pat in _preamble_patterns():
             m = pat.search(text)
             if m:
                 agency = plausible_agency(m.group("a"))

@@ -60,3 +60,16 @@ def test_label_score_equals_fresh_matcher():
     for v in texts:
         for nl in rows:
             assert labels._score(v, nl) == _plain_score(v, nl), (v, nl)
+
+
+def test_place_test_equals_its_regex():
+    import re
+
+    from summarizer.title import _is_place
+
+    place = re.compile(r"[\u4e00-\u9fff]{2,12}(?:省|市|区|县|州|盟|旗|自治区)")
+    alphabet = "某市区县州自治省盟旗江苏a1（"
+    rng = random.Random(3)
+    for _ in range(20000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        assert _is_place(s) == bool(place.fullmatch(s)), s

@@ -43,7 +43,6 @@ MAX_ROW_CHARS = 10_000
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _PIECE = re.compile(r"\S+")
 _REMARK_SPAN = re.compile(r"[（(][^（）()\n]{1,40}[）)]")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def without_remarks(text: str) -> str:
@@ -55,7 +54,7 @@ def without_remarks(text: str) -> str:
     parts, pos = [], 0
     for r in _REMARK_SPAN.finditer(text):
         body = r.group(0)
-        if _CJK.search(body) and any(c.isdigit() for c in body):
+        if any("\u4e00" <= c <= "\u9fff" for c in body) and any(c.isdigit() for c in body):
             parts += [text[pos:r.start()], " " * len(body)]
             pos = r.end()
     return "".join(parts) + text[pos:] if parts else text
