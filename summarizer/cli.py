@@ -4,9 +4,10 @@ explain checks.
 Exit status: 0 no error finding; 1 some report has an error finding; 2 bad usage, an output that
 could not be written, or an input that could not be read or audited (named on stderr; the rest of
 the batch is still audited). Every message is one line; never a traceback.
-"""
 
-from __future__ import annotations
+No `from __future__ import annotations`: typer reads the options' annotations at every start, and
+real annotations spare it evaluating strings (typing.get_type_hints).
+"""
 
 import sys
 from pathlib import Path
