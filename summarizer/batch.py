@@ -736,10 +736,17 @@ class OutFolder:
 
 
 def _x_signature(result: AuditResult) -> str:
-    """The cross-year part of a report (X findings): it is not in the saved state, so a file on
-    disk is current only if it was written with the same X findings."""
+    """The cross-year part of a report (X findings, and the 雷同 share its rubric's R6 was scored
+    with): it is not in the saved state, so a file on disk is current only if it was written with
+    the same cross-year part. The R6 input counts too: a paired report without any X finding
+    still gets its R6 score from the pair, and its file, written before pairing, must be
+    written again (else --procs 1, which pairs in this process, wrote a stale R6 that --procs 2,
+    which pairs in the workers, did not)."""
     xs = [f.model_dump() for f in result.findings if f.code.startswith("X")]
-    return hashlib.sha256(_dumps(xs).encode("utf-8")).hexdigest()[:16] if xs else ""
+    overlap = ((result.rubric or {}).get("inputs") or {}).get("overlap")
+    if not xs and not overlap:
+        return ""
+    return hashlib.sha256(_dumps([xs, overlap] if overlap else xs).encode("utf-8")).hexdigest()[:16]
 
 
 # ---------------------------------------------------------------- the batch
