@@ -736,10 +736,17 @@ class OutFolder:
 
 
 def _x_signature(result: AuditResult) -> str:
-    """The cross-year part of a report (X findings): it is not in the saved state, so a file on
-    disk is current only if it was written with the same X findings."""
+    """The cross-year part of a report (X findings, and the 雷同 share its rubric's R6 was scored
+    with): it is not in the saved state, so a file on disk is current only if it was written with
+    the same cross-year part. The R6 input counts too: a paired report without any X finding
+    still gets its R6 score from the pair, and its file, written before pairing, must be
+    written again (else --procs 1, which pairs in this process, wrote a stale R6 that --procs 2,
+    which pairs in the workers, did not)."""
     xs = [f.model_dump() for f in result.findings if f.code.startswith("X")]
-    return hashlib.sha256(_dumps(xs).encode("utf-8")).hexdigest()[:16] if xs else ""
+    overlap = ((result.rubric or {}).get("inputs") or {}).get("overlap")
+    if not xs and not overlap:
+        return ""
+    return hashlib.sha256(_dumps([xs, overlap] if overlap else xs).encode("utf-8")).hexdigest()[:16]
 
 
 # ---------------------------------------------------------------- the batch
@@ -940,7 +947,7 @@ def _cross_year(final: list[AuditResult], paths, keys, store, full: dict, cache:
     the two reports whole nor their text read again.
     Workers: with many reports to pair and a pool at hand (`job` with an output plan), each such
     report is loaded whole, paired, re-scored and written again in a worker process
-    (pair_report), not one after another here.
+    (pair_group), not one after another here.
     Returns (pairs, notes, the cache for the next run, {index: results.json text} of the
     reports the workers wrote again)."""
     from .crossyear import _Quotes, check_pair, match_pairs
@@ -1023,43 +1030,69 @@ def _cross_year(final: list[AuditResult], paths, keys, store, full: dict, cache:
 
 
 def _pairs_in_workers(final, pairs, by_report, reports, paths, keys, store, job: Job, procs: int, timeout):
-    """Run pair_report for `reports` in worker processes and fold what comes back into the light
+    """Run pair_group for `reports` in worker processes and fold what comes back into the light
     results (their X findings in pair order, their re-scored rubric). Returns ({report: its
-    results.json text}, {report: {pair: its X findings}}, {pair: (codes, comparisons)}); all
-    empty if any worker failed (the caller then pairs every report itself)."""
+    results.json text}, {report: {pair: its X findings}}, {pair: (codes, comparisons, overlap)});
+    all empty if any worker failed (the caller then pairs every report itself).
+
+    One item per group of reports linked by pairs (an agency's consecutive years), not per
+    report: each report of the group is then loaded and re-read once, and each pair checked
+    once, instead of once from each side (half the work of the stage)."""
     from .models import SEVERITY_ORDER, Finding
     from .workpool import run_pool
 
     items = []
-    for i in reports:
-        mine = []
-        for n in by_report[i]:
-            p = pairs[n]
-            other = p.cur if p.prev == i else p.prev
-            mine.append((n, "prev" if p.prev == i else "cur", (paths[other], store.index[keys[other]])))
-        items.append((i, (i, (paths[i], store.index[keys[i]]), mine)))
-    outcomes = list(run_pool(pair_report, job, items, procs, timeout, init=_quiet_worker))
+    for group in _pair_groups(pairs, by_report, reports):
+        own = [i for i in group if i in reports]
+        members = [(i, paths[i], store.index[keys[i]]) for i in group]
+        group_pairs = sorted({n for i in own for n in by_report[i]})
+        items.append((own[0], (own, members, [(n, pairs[n].prev, pairs[n].cur) for n in group_pairs])))
+    outcomes = list(run_pool(pair_group, job, items, procs, timeout, init=_quiet_worker))
     written: dict[int, str] = {}
     x_by_pair: dict[int, dict[int, list]] = {}
     pair_info: dict[int, tuple[list, int]] = {}
     if any(o.reason is not None for o in outcomes):
         return written, x_by_pair, pair_info  # a worker failed: every pair is settled here instead
     for outcome in outcomes:
-        i, found_by_pair, rubric, public, info, error = outcome.value
-        if error:
-            raise OutputError(error)
-        r = final[i]
-        x_by_pair[i] = {n: [Finding.model_validate(f) for f in found] for n, found in found_by_pair}
-        for n in sorted(x_by_pair[i]):
-            r.findings.extend(x_by_pair[i][n])
-        r.findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line or 0, f.code))
-        r.rubric = rubric
-        for n, codes, compared, ov in info:  # each side of a pair reports it; X005 comes from this year's side
-            known = pair_info.get(n, ([], compared, None))
-            pair_info[n] = (known[0] + [c for c in codes if c not in known[0]], compared,
-                            ov if ov is not None else known[2])
-        written[i] = public
+        done, info = outcome.value
+        for i, found_by_pair, rubric, public, error in done:
+            if error:
+                raise OutputError(error)
+            r = final[i]
+            x_by_pair[i] = {n: [Finding.model_validate(f) for f in found] for n, found in found_by_pair}
+            for n in sorted(x_by_pair[i]):
+                r.findings.extend(x_by_pair[i][n])
+            r.findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line or 0, f.code))
+            r.rubric = rubric
+            written[i] = public
+        for n, codes, compared, ov in info:
+            pair_info[n] = (codes, compared, ov)
     return written, x_by_pair, pair_info
+
+
+def _pair_groups(pairs, by_report, reports) -> list[list[int]]:
+    """The reports linked to `reports` by pairs, in groups joined by a pair (union-find), each
+    group in report order and the groups by their first report. A group may hold a report not in
+    `reports` (paired with one of them by a pair whose findings were reused): it is loaded for
+    the pair, not written."""
+    parent: dict[int, int] = {}
+
+    def root(i: int) -> int:
+        while parent.setdefault(i, i) != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in reports:
+        root(i)
+        for n in by_report[i]:
+            a, b = root(pairs[n].prev), root(pairs[n].cur)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = {}
+    for i in sorted(parent):
+        groups.setdefault(root(i), []).append(i)
+    return sorted(groups.values())
 
 
 def read_record(loc: Loc) -> Record:
@@ -1075,52 +1108,62 @@ def read_record(loc: Loc) -> Record:
     return Record(*texts)
 
 
-def pair_report(job: Job, item) -> tuple:
-    """In a worker: one report and the reports it pairs with, loaded whole from the saved state;
-    its X findings (pair by pair, in pair order), its re-scored rubric, its file written again,
-    its results.json text, and each pair's codes and comparisons (the same from either side)."""
+def pair_group(job: Job, item) -> tuple:
+    """In a worker: a group of reports linked by pairs, each loaded whole from the saved state
+    and re-read once; each pair checked once. For each report of `own`: its X findings (pair by
+    pair, in pair order), its re-scored rubric, its file written again and its results.json
+    text; and each pair's codes, comparisons and 雷同 measure (R6 input)."""
     from .crossyear import Pair, _Quotes, check_pair
     from .models import SEVERITY_ORDER
     from .overlap import overlap_on, pair_overlap, rescore_with_overlap
     from .rubric import score_rubric
 
-    i, (path, loc), mine = item
-    result = read_record(loc).full_result(path)
+    own, members, group_pairs = item
+    results = {i: read_record(loc).full_result(path) for i, path, loc in members}
     quotes = _Quotes()
-    x_by_pair, info, overlaps = [], [], []
-    for n, role, (other_path, other_loc) in mine:
-        other = read_record(other_loc).full_result(other_path)
-        prev, cur = (result, other) if role == "prev" else (other, result)
+    found_by: dict[int, list] = {i: [] for i in own}  # report -> [(pair, its findings)] in pair order
+    overlaps: dict[int, list] = {i: [] for i in own}
+    info = []
+    x5_on = overlap_on(job.opts.select, job.opts.ignore)
+    for n, prev_i, cur_i in group_pairs:
+        prev, cur = results[prev_i], results[cur_i]
         pair = Pair(-1, -1)
         found = check_pair(prev, cur, quotes, job.opts.select, job.opts.ignore, pair)
         codes: list[str] = []
         for _, f in found:
             if f.code not in codes:
                 codes.append(f.code)
-        own = [f for owner, f in found if owner is result]
+        mine = {prev_i: [f for owner, f in found if owner is prev], cur_i: [f for owner, f in found if owner is cur]}
         ov = None
-        if role == "cur":  # 雷同 (X005, R6) belongs to this year's report
-            ov, x5 = pair_overlap(prev, quotes._doc(prev.file), cur, quotes._doc(cur.file),
-                                  overlap_on(job.opts.select, job.opts.ignore))
+        if cur_i in own:  # 雷同 (X005, R6) belongs to this year's report
+            ov, x5 = pair_overlap(prev, quotes._doc(prev.file), cur, quotes._doc(cur.file), x5_on)
             if x5 is not None:
-                own.append(x5)
+                mine[cur_i].append(x5)
                 codes.append("X005")
-        result.findings.extend(own)
-        x_by_pair.append((n, [f.model_dump() for f in own]))
+            if ov is not None:
+                overlaps[cur_i].append(ov)
+        for i in (prev_i, cur_i):
+            if i in found_by:
+                found_by[i].append((n, mine[i]))
         info.append((n, codes, pair.compared, ov))
-        if ov is not None:
-            overlaps.append(ov)
-    result.findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line or 0, f.code))
-    if overlaps:
-        rescore_with_overlap(result, overlaps[-1])
-    elif result.rubric is not None and any(f.code.startswith("X") for f in result.findings):
-        result.rubric = score_rubric(result)
-    error = None
-    try:
-        write_report(job.plan, i, result)
-    except OutputError as exc:
-        error = str(exc)
-    return i, x_by_pair, result.rubric, _dumps(result.to_public()), info, error
+    done = []
+    for i in own:  # the findings are added after every pair is checked: a check reads facts, never findings
+        result = results[i]
+        for _, fs in found_by[i]:
+            result.findings.extend(fs)
+        result.findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line or 0, f.code))
+        if overlaps[i]:
+            rescore_with_overlap(result, overlaps[i][-1])
+        elif result.rubric is not None and any(f.code.startswith("X") for f in result.findings):
+            result.rubric = score_rubric(result)
+        error = None
+        try:
+            write_report(job.plan, i, result)
+        except OutputError as exc:
+            error = str(exc)
+        done.append((i, [(n, [f.model_dump() for f in fs]) for n, fs in found_by[i]], result.rubric,
+                     _dumps(result.to_public()), error))
+    return done, info
 
 
 def _rescore_cross_year(results: list[AuditResult]) -> None:

@@ -187,8 +187,8 @@ def test_a_report_copied_from_last_year_is_flagged_and_scored_down(tmp_path):
     assert _row(results[0], "R6")["status"] == "not assessable"  # no report of the year before in the batch
 
 
-def test_rewritten_sections_are_not_flagged_and_keep_r6(tmp_path):
-    a, b, _ = pair_files(tmp_path, "2021", 6)
+def rewrite_sections(b: str) -> None:
+    """This year's 一 and 五 rewritten: nothing copied from last year (no X005, R6 full marks)."""
     text = Path(b).read_text(encoding="utf-8").split("\n")
     starts = [i for i, ln in enumerate(text) if ln.startswith(("一、", "五、"))]
     ends = [i for i, ln in enumerate(text) if ln.startswith(("二、", "六、"))]
@@ -201,10 +201,32 @@ def test_rewritten_sections_are_not_flagged_and_keep_r6(tmp_path):
     for s, e in sorted(zip(starts, ends), reverse=True):
         text[s + 1:e] = fresh[:3] if text[s].startswith("一、") else fresh[3:]
     Path(b).write_text("\n".join(text), encoding="utf-8")
+
+
+def test_rewritten_sections_are_not_flagged_and_keep_r6(tmp_path):
+    a, b, _ = pair_files(tmp_path, "2021", 6)
+    rewrite_sections(b)
     results = run_batch([a, b], Options(no_llm=True), progress=False)
     assert not [f for f in results[1].findings if f.code == "X005"]
     r6 = _row(results[1], "R6")
     assert r6["status"] == "scored" and r6["score"] == 6
+
+
+def test_report_file_of_a_pair_without_x_findings_shows_its_r6_score(tmp_path):
+    """A pair gives this year's rubric its R6 score even when it adds no X finding: the report
+    file, written before the pairing, is written again (it kept "无法评估" at --procs 1)."""
+    a, b, _ = pair_files(tmp_path, "2021", 6)
+    rewrite_sections(b)
+    out = tmp_path / "out"
+    opts = Options(no_llm=True, ignore=["X001", "X002", "X003"])
+    results = run_batch([a, b], opts, out_dir=out, procs=1, progress=False)
+    assert not [f for f in results[1].findings if f.code.startswith("X")]
+    assert _row(results[1], "R6")["status"] == "scored"
+    md = (out / (Path(b).name + ".md")).read_text(encoding="utf-8")
+    assert "重复约" in md and "无法比对重复度" not in md
+    stats: dict = {}
+    run_batch([a, b], opts, out_dir=out, procs=1, progress=False, stats=stats)  # a re-run keeps it as it is
+    assert stats["rewritten"] == 0 and (out / (Path(b).name + ".md")).read_text(encoding="utf-8") == md
 
 
 def test_x005_can_be_ignored_and_r6_then_says_it_was_not_run(tmp_path):
