@@ -199,6 +199,18 @@ def test_extract_text_and_lines_match_pdfplumber():
         assert [(d["text"], d["top"]) for d in ours] == [(d["text"], d["top"]) for d in theirs]
 
 
+def test_clusters_match_pdfplumber():
+    from pdfplumber.utils import cluster_objects
+
+    rng = random.Random(21)
+    for _ in range(2000):
+        items = [(rng.choice([0.0, 1.5, 3.0, 4.5, 6.0, 10.0, 13.0, 13.0001]) + rng.choice([0, rng.random()]), k)
+                 for k in range(rng.randrange(0, 12))]
+        for preserve in (False, True):
+            assert pdfium_layout.clusters(items, pdfium_layout._first, 3, preserve) == \
+                cluster_objects(items, pdfium_layout._first, 3, preserve_order=preserve)
+
+
 def test_cell_search_matches_pdfplumber():
     from pdfplumber.table import edges_to_intersections, intersections_to_cells
 

@@ -68,10 +68,8 @@ class Layout:
         """Page.extract_text_lines with its defaults (a text map without layout), as text and
         top: the page's words in their order, a new line wherever a word's top falls in another
         3 pt cluster than the word before's; words joined by single spaces."""
-        from pdfplumber.utils import cluster_objects
-
         return [{"text": " ".join(text for _, text in line), "top": min(top for top, _ in line)}
-                for line in cluster_objects(words(self.chars), _first, 3, preserve_order=True)]
+                for line in clusters(words(self.chars), _first, 3, preserve_order=True)]
 
 
 # ---------------------------------------------------------------- from pypdfium2
@@ -366,12 +364,50 @@ def _first(item: tuple) -> float:
     return item[0]
 
 
+def clusters(items: list, key, tolerance: float, preserve_order: bool = False) -> list[list]:
+    """pdfplumber.utils.cluster_objects (tolerance > 0): the same groups in the same order.
+
+    Its values are clustered by chaining (a value within `tolerance` of the previous distinct
+    value joins its cluster); groups are the clusters in value order, items in their order
+    within each, or with `preserve_order` runs of consecutive items of one cluster. Written
+    out because it runs for every table cell twice and pdfplumber's general version (a
+    cluster dict built through itertools, a sort and a groupby each call) was most of a cell's
+    cost; most cells hold one line, which is answered without building anything."""
+    values = sorted(set(map(key, items)))
+    if not values:
+        return []
+    if values[-1] <= values[0] + tolerance:  # one cluster (values sorted: every gap is smaller)
+        return [list(items)]
+    index = {}
+    n = 0
+    last = values[0]
+    for v in values:
+        if v > last + tolerance:
+            n += 1
+        index[v] = n
+        last = v
+    if preserve_order:
+        out: list[list] = []
+        previous = -1
+        for item in items:
+            k = index[key(item)]
+            if k == previous:
+                out[-1].append(item)
+            else:
+                out.append([item])
+                previous = k
+        return out
+    groups: list[list] = [[] for _ in range(n + 1)]
+    for item in items:
+        groups[index[key(item)]].append(item)
+    return groups
+
+
 def words(chars: list[dict]) -> list[tuple[float, str]]:
     """pdfplumber's WordExtractor with its defaults, for upright left-to-right characters, as
     (top, text) pairs in its order: characters clustered into lines by top (3 pt) and sorted by
     x; a word ends at white space, at a gap over 3 pt, or where the next character moves back
     or off the line."""
-    from pdfplumber.utils import cluster_objects
     from pdfplumber.utils.text import LIGATURES
 
     out: list[tuple[float, str]] = []
@@ -380,7 +416,7 @@ def words(chars: list[dict]) -> list[tuple[float, str]]:
         if word:
             out.append((min(c["top"] for c in word), "".join(LIGATURES.get(c["text"], c["text"]) for c in word)))
 
-    for line in cluster_objects(chars, _top, 3):
+    for line in clusters(chars, _top, 3):
         word: list[dict] = []
         for c in sorted(line, key=_x0):
             if c["text"].isspace():
@@ -401,6 +437,4 @@ def extract_text(chars: list[dict]) -> str:
     (3 pt), joined by spaces, lines by newlines."""
     if not chars:
         return ""
-    from pdfplumber.utils import cluster_objects
-
-    return "\n".join(" ".join(text for _, text in line) for line in cluster_objects(words(chars), _first, 3))
+    return "\n".join(" ".join(text for _, text in line) for line in clusters(words(chars), _first, 3))
