@@ -162,21 +162,24 @@ def _round4(v: float) -> float:
 
 def _shapes(page, raw, height: float) -> list[dict]:
     """The page's painted paths as pdfminer's lines, rects and curves, and its images (their
-    page boxes: what tells a scanned page)."""
+    page boxes: what tells a scanned page). Every text run is a page object too (hundreds a
+    page), so the loop binds its two pdfium calls once."""
     out: list[dict] = []
     handle = page.raw
+    get_object, get_type = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType
+    path, image, form = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
     for k in range(raw.FPDFPage_CountObjects(handle)):
-        obj = raw.FPDFPage_GetObject(handle, k)
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_PATH:
+        obj = get_object(handle, k)
+        kind = get_type(obj)
+        if kind == path:
             out += _path_shapes(obj, raw, height)
-        elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+        elif kind == image:
             out.append(_image(obj, raw, height))
-        elif kind == raw.FPDF_PAGEOBJ_FORM:
+        elif kind == form:
             has = _form_has(obj, raw)
-            if raw.FPDF_PAGEOBJ_PATH in has:
+            if path in has:
                 raise Unmodelled("shapes inside a form XObject")
-            if raw.FPDF_PAGEOBJ_IMAGE in has:
+            if image in has:
                 out.append(_image(obj, raw, height))  # a scan wrapped in a form: the form's box
     return out
 
@@ -207,24 +210,27 @@ def _path_shapes(obj, raw, height: float) -> list[dict]:
         return []  # not painted (pdfminer never sees it)
     m = raw.FS_MATRIX()
     raw.FPDFPageObj_GetMatrix(obj, m)
+    ma, mb, mc, md, me, mf = _SIX_FLOATS.unpack_from(m)
     x, y = ctypes.c_float(), ctypes.c_float()
+    get_segment, get_point = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint
+    get_kind, get_close = raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose
+    bezier, moveto = raw.FPDF_SEGMENT_BEZIERTO, raw.FPDF_SEGMENT_MOVETO
     ops: list[tuple[str, tuple[float, float]]] = []  # pdfminer's operators with their end points
     curve_points = 0
     for s in range(raw.FPDFPath_CountSegments(obj)):
-        seg = raw.FPDFPath_GetPathSegment(obj, s)
-        raw.FPDFPathSegment_GetPoint(seg, x, y)
-        px = m.a * x.value + m.c * y.value + m.e
-        py = m.b * x.value + m.d * y.value + m.f
-        point = (round(px, 4), round(height - py, 4))
-        kind = raw.FPDFPathSegment_GetType(seg)
-        if kind == raw.FPDF_SEGMENT_BEZIERTO:
+        seg = get_segment(obj, s)
+        get_point(seg, x, y)
+        px, py = x.value, y.value
+        point = (round(ma * px + mc * py + me, 4), round(height - (mb * px + md * py + mf), 4))
+        kind = get_kind(seg)
+        if kind == bezier:
             curve_points += 1
             if curve_points % 3 == 0:  # two control points, then the end point
                 ops.append(("c", point))
         else:
             curve_points = 0
-            ops.append(("m" if kind == raw.FPDF_SEGMENT_MOVETO else "l", point))
-        if raw.FPDFPathSegment_GetClose(seg):
+            ops.append(("m" if kind == moveto else "l", point))
+        if get_close(seg):
             ops.append(("h", point))
     shapes = []
     start = 0
