@@ -33,15 +33,18 @@ class Unmodelled(Exception):
 
 
 class Layout:
-    """The part of a pdfplumber page the reader uses, over pdfplumber-shaped object dicts."""
+    """The part of a pdfplumber page the reader uses, over pdfplumber-shaped object dicts:
+    the characters and the other objects (lines, rects, curves, images) kept apart, as the
+    reader's filters work on one kind or the other and a page has a hundred times more
+    characters than shapes."""
 
-    def __init__(self, width: float, height: float, objects: list[dict]):
+    def __init__(self, width: float, height: float, chars: list[dict], shapes: list[dict] = ()):
         self.width = width
         self.height = height
         self.bbox = (0, 0, width, height)
-        self.objects = objects
-        self.chars = [o for o in objects if o["object_type"] == "char"]
-        self.images = [o for o in objects if o["object_type"] == "image"]
+        self.chars = chars
+        self.shapes = list(shapes)
+        self.images = [o for o in self.shapes if o["object_type"] == "image"]
         self._edges: list[dict] | None = None
 
     @property
@@ -50,14 +53,14 @@ class Layout:
         if self._edges is None:
             from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 
-            lines = [line_to_edge(o) for o in self.objects if o["object_type"] == "line"]
-            rects = [e for o in self.objects if o["object_type"] == "rect" for e in rect_to_edges(o)]
-            curves = [e for o in self.objects if o["object_type"] == "curve" for e in curve_to_edges(o)]
+            lines = [line_to_edge(o) for o in self.shapes if o["object_type"] == "line"]
+            rects = [e for o in self.shapes if o["object_type"] == "rect" for e in rect_to_edges(o)]
+            curves = [e for o in self.shapes if o["object_type"] == "curve" for e in curve_to_edges(o)]
             self._edges = lines + rects + curves
         return self._edges
 
     def filter(self, test) -> "Layout":
-        return Layout(self.width, self.height, [o for o in self.objects if test(o)])
+        return Layout(self.width, self.height, [o for o in self.chars if test(o)], [o for o in self.shapes if test(o)])
 
     def find_tables(self, settings=None) -> list["FoundTable"]:
         from pdfplumber.table import TableSettings
@@ -89,7 +92,7 @@ def page_layout(page, raw) -> Layout:
         chars = _chars(textpage, raw, height)
     finally:
         textpage.close()
-    return Layout(width, height, chars + shapes)
+    return Layout(width, height, chars, shapes)
 
 
 def _chars(textpage, raw, height: float) -> list[dict]:
@@ -297,8 +300,16 @@ def intersections_to_cells(intersections: dict) -> list[tuple]:
     rebuilding every point's edge sets for each pair it tests, nor rescanning all later points
     for each point's row and column."""
     points = sorted(intersections)
-    v_sets = {p: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in intersections[p]["v"]} for p in points}
-    h_sets = {p: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in intersections[p]["h"]} for p in points}
+    boxes: dict[int, tuple] = {}  # id(edge) -> its bbox: an edge touches many points, boxed once
+
+    def box(e: dict) -> tuple:
+        b = boxes.get(id(e))
+        if b is None:
+            b = boxes[id(e)] = (e["x0"], e["top"], e["x1"], e["bottom"])
+        return b
+
+    v_sets = {p: set(map(box, intersections[p]["v"])) for p in points}
+    h_sets = {p: set(map(box, intersections[p]["h"])) for p in points}
 
     def connects(p1, p2) -> bool:
         if p1[0] == p2[0] and not v_sets[p1].isdisjoint(v_sets[p2]):
@@ -311,11 +322,15 @@ def intersections_to_cells(intersections: dict) -> list[tuple]:
         columns.setdefault(p[0], []).append(p)
         rows.setdefault(p[1], []).append(p)
 
+    # the points below a point (right of it) are the rest of its column's (row's) list
+    place = {p: k for column in columns.values() for k, p in enumerate(column)}
+    place_in_row = {p: k for row in rows.values() for k, p in enumerate(row)}
+
     def smallest_cell(pt):
-        for below in (q for q in columns[pt[0]] if q > pt):
+        for below in columns[pt[0]][place[pt] + 1:]:
             if not connects(pt, below):
                 continue
-            for right in (q for q in rows[pt[1]] if q > pt):
+            for right in rows[pt[1]][place_in_row[pt] + 1:]:
                 if not connects(pt, right):
                     continue
                 corner = (right[0], below[1])
