@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import re
+from itertools import islice
 from dataclasses import dataclass
 
 from ..document import InputError
@@ -122,12 +123,6 @@ def _pdf_is_table(rows: list[list[str | None]]) -> bool:
     return len(filled) >= 2
 
 
-def _inside(obj: dict, bbox: tuple[float, float, float, float]) -> bool:
-    x = (float(obj["x0"]) + float(obj["x1"])) / 2
-    y = (float(obj["top"]) + float(obj["bottom"])) / 2
-    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
-
-
 def _page_lines(page) -> list[str]:
     """One page's lines in reading order: text lines outside tables, and each table row as one
     tab-separated line; `page` is a pdfplumber page or a pdfium_layout.Layout (same interface)."""
@@ -144,9 +139,16 @@ def _page_lines(page) -> list[str]:
         items.append((float(bbox[1]), 1, out))
 
     def outside(obj: dict) -> bool:
+        """Not a character, or one whose centre is in no table (boxes inclusive); written out
+        with no helper call, as it runs for every character of the page."""
         if obj.get("object_type") != "char":
             return True
-        return not any(_inside(obj, b) for b in boxes)
+        x = (float(obj["x0"]) + float(obj["x1"])) / 2
+        y = (float(obj["top"]) + float(obj["bottom"])) / 2
+        for x0, top, x1, bottom in boxes:
+            if x0 <= x <= x1 and top <= y <= bottom:
+                return False
+        return True
 
     text_page = page.filter(outside) if boxes else page
     for line in text_page.extract_text_lines(return_chars=False, strip=True):
@@ -168,9 +170,9 @@ _SCANNED_MIN_IMAGE_AREA = 0.3
 def _is_scanned(page) -> bool:
     """Where "this page has no text layer" is decided: no (or almost no) text, but a page-sized
     image — a scan to OCR. `page` is a pdfplumber page or a pdfium_layout.Layout."""
-    chars = sum(1 for c in page.chars if c.get("text", "").strip())
-    if chars >= _SCANNED_MAX_CHARS:
-        return False
+    visible = (c for c in page.chars if c.get("text", "").strip())
+    if sum(1 for _ in islice(visible, _SCANNED_MAX_CHARS)) >= _SCANNED_MAX_CHARS:
+        return False  # counted only up to the threshold: a page of text is decided at once
     area = float(page.width) * float(page.height) or 1.0
     return any((float(im["x1"]) - float(im["x0"])) * (float(im["bottom"]) - float(im["top"])) >= _SCANNED_MIN_IMAGE_AREA * area
                for im in page.images)

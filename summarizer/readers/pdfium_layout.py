@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ctypes
 import struct
+from bisect import bisect_left
 
 
 class Unmodelled(Exception):
@@ -357,11 +358,19 @@ class FoundTable:
     def extract(self) -> list[list[str | None]]:
         """Table.extract: a cell holds the characters whose centre is inside it (left and top
         edges included, right and bottom excluded); its text as extract_text gives it. None
-        for a grid position no cell covers."""
+        for a grid position no cell covers.
+
+        A row's characters are found by bisecting the table's characters sorted by vertical
+        centre (not by testing all of them for each row), then put back in page order, which
+        the text of a cell depends on."""
+        placed = self.placed
+        order = sorted(range(len(placed)), key=lambda k: placed[k][1])
+        centres = [placed[k][1] for k in order]
         out = []
         for row in self.table.rows:
             rx0, rtop, rx1, rbottom = row.bbox
-            in_row = [p for p in self.placed if rx0 <= p[0] < rx1 and rtop <= p[1] < rbottom]
+            band = order[bisect_left(centres, rtop):bisect_left(centres, rbottom)]  # rtop <= v < rbottom
+            in_row = [p for p in map(placed.__getitem__, sorted(band)) if rx0 <= p[0] < rx1]
             cells = []
             for cell in row.cells:
                 if cell is None:
