@@ -25,8 +25,10 @@ read that page itself.
 from __future__ import annotations
 
 import ctypes
+import functools
 import struct
 from bisect import bisect_left
+from types import SimpleNamespace
 
 
 class Unmodelled(Exception):
@@ -101,8 +103,8 @@ def _chars(textpage, raw, height: float) -> list[dict]:
     breaks) are not in the PDF and are left out.
 
     Speed matters (thousands of characters a report; this loop was a third of reading a PDF):
-    the text comes in one call and three calls a character give the rest, the C functions are
-    bound once, the two structs are read with one unpack each, and the rounding (float32 noise
+    the text comes in one call and three calls a character give the rest, made as plain calls
+    (`_plain`), the two structs are read with one unpack each, and the rounding (float32 noise
     off) is done the cheap way with the same result as round(v, 4) — see `_round4` — with the
     few distinct baselines of a page rounded once each."""
     tp = textpage.raw
@@ -112,21 +114,23 @@ def _chars(textpage, raw, height: float) -> list[dict]:
         text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
     rect = raw.FS_RECTF()
     matrix = raw.FS_MATRIX()
-    get_matrix, get_size, get_box = raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize, raw.FPDFText_GetLooseCharBox
-    generated = raw.FPDFText_IsGenerated
+    fast = _plain_calls(raw)
+    get_matrix, get_size, get_box, generated = fast.text_matrix, fast.font_size, fast.loose_box, fast.generated
+    at = _address(tp)
+    rect_at, matrix_at = ctypes.addressof(rect), ctypes.addressof(matrix)
     read_matrix, read_rect = _SIX_FLOATS.unpack_from, _FOUR_FLOATS.unpack_from
     ox, oy = ctypes.c_double(), ctypes.c_double()
     baselines = {}  # (float32 bottom, size) -> rounded (bottom, top): a line's characters share them
     out = []
     for i, ch in enumerate(text):
-        if ch in " \r\n\x00" and (ch != " " or generated(tp, i)):
+        if ch in " \r\n\x00" and (ch != " " or generated(at, i)):
             continue
-        get_matrix(tp, i, matrix)
+        get_matrix(at, i, matrix_at)
         a, b, c, d, _, _ = read_matrix(matrix)
         if b or c or a <= 0 or d <= 0:
             raise Unmodelled("rotated, mirrored or skewed text")
-        size = get_size(tp, i) * d
-        get_box(tp, i, rect)
+        size = get_size(at, i) * d
+        get_box(at, i, rect_at)
         x0, _, x1, y = read_rect(rect)  # left, top, right, bottom (float32 values)
         if x1 - x0 > 3 * size > 0:
             # Vertical writing (a vertical CJK font, e.g. a merged row label set top to bottom):
@@ -150,6 +154,39 @@ def _chars(textpage, raw, height: float) -> list[dict]:
     return out
 
 
+def _address(handle) -> int:
+    """The address a pypdfium2 handle (a typed pointer) holds."""
+    return ctypes.cast(handle, ctypes.c_void_p).value
+
+
+def _plain(fn, restype, *argtypes):
+    """`fn`, a pypdfium2.raw function, declared to take and return plain addresses.
+
+    pypdfium2's bindings check every argument against a typed pointer class and wrap every
+    handle they return in a new pointer object. For the calls made once per character or page
+    object (thousands a page) that is a quarter of their cost. The same C function, through
+    its own function-pointer class (so the same calling convention), declared with void
+    pointers, skips both."""
+    f = type(fn)(_address(fn))
+    f.argtypes = argtypes
+    f.restype = restype
+    return f
+
+
+@functools.lru_cache(maxsize=None)
+def _plain_calls(raw) -> SimpleNamespace:
+    """The per-character and per-object pdfium calls, declared once (see `_plain`)."""
+    p, i = ctypes.c_void_p, ctypes.c_int
+    return SimpleNamespace(
+        text_matrix=_plain(raw.FPDFText_GetMatrix, i, p, i, p),
+        font_size=_plain(raw.FPDFText_GetFontSize, ctypes.c_double, p, i),
+        loose_box=_plain(raw.FPDFText_GetLooseCharBox, i, p, i, p),
+        generated=_plain(raw.FPDFText_IsGenerated, i, p, i),
+        page_object=_plain(raw.FPDFPage_GetObject, p, p, i),
+        object_type=_plain(raw.FPDFPageObj_GetType, i, p),
+    )
+
+
 _SIX_FLOATS = struct.Struct("6f")  # FS_MATRIX: a b c d e f
 _FOUR_FLOATS = struct.Struct("4f")  # FS_RECTF: left top right bottom
 
@@ -167,14 +204,18 @@ def _round4(v: float) -> float:
 def _shapes(page, raw, height: float) -> list[dict]:
     """The page's painted paths as pdfminer's lines, rects and curves, and its images (their
     page boxes: what tells a scanned page). Every text run is a page object too (hundreds a
-    page), so the loop binds its two pdfium calls once."""
+    page): the loop looks at each through plain calls (`_plain`), and asks pypdfium2 for the
+    typed handle of the few it reads further."""
     out: list[dict] = []
     handle = page.raw
-    get_object, get_type = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType
+    fast = _plain_calls(raw)
+    get_object, get_type, at = fast.page_object, fast.object_type, _address(handle)
     path, image, form = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
     for k in range(raw.FPDFPage_CountObjects(handle)):
-        obj = get_object(handle, k)
-        kind = get_type(obj)
+        kind = get_type(get_object(at, k))
+        if kind not in (path, image, form):
+            continue  # text, shading
+        obj = raw.FPDFPage_GetObject(handle, k)  # the typed handle the other calls take
         if kind == path:
             out += _path_shapes(obj, raw, height)
         elif kind == image:
