@@ -179,7 +179,7 @@ def _random_chars(rng: random.Random, n: int) -> list[dict]:
         top = rng.choice([10.0, 11.5, 13.2, 20.0, 24.0, 24.5]) + rng.random()
         x0 = rng.uniform(0, 100)
         size = rng.choice([9.0, 10.5])
-        text = rng.choice("ab中文1 .,")
+        text = rng.choice("ab中文1 .,ﬁ")
         out.append({"object_type": "char", "text": text, "x0": x0, "x1": x0 + size * rng.choice([0.5, 1.0]),
                     "top": top, "bottom": top + size, "doctop": top, "size": size, "upright": True})
     return out

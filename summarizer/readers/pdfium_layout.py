@@ -184,6 +184,10 @@ def _plain_calls(raw) -> SimpleNamespace:
         generated=_plain(raw.FPDFText_IsGenerated, i, p, i),
         page_object=_plain(raw.FPDFPage_GetObject, p, p, i),
         object_type=_plain(raw.FPDFPageObj_GetType, i, p),
+        segment=_plain(raw.FPDFPath_GetPathSegment, p, p, i),
+        segment_point=_plain(raw.FPDFPathSegment_GetPoint, i, p, p, p),
+        segment_type=_plain(raw.FPDFPathSegment_GetType, i, p),
+        segment_close=_plain(raw.FPDFPathSegment_GetClose, i, p),
     )
 
 
@@ -257,14 +261,15 @@ def _path_shapes(obj, raw, height: float) -> list[dict]:
     raw.FPDFPageObj_GetMatrix(obj, m)
     ma, mb, mc, md, me, mf = _SIX_FLOATS.unpack_from(m)
     x, y = ctypes.c_float(), ctypes.c_float()
-    get_segment, get_point = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint
-    get_kind, get_close = raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose
+    fast = _plain_calls(raw)
+    get_segment, get_point, get_kind, get_close = fast.segment, fast.segment_point, fast.segment_type, fast.segment_close
+    at, x_at, y_at = _address(obj), ctypes.addressof(x), ctypes.addressof(y)
     bezier, moveto = raw.FPDF_SEGMENT_BEZIERTO, raw.FPDF_SEGMENT_MOVETO
     ops: list[tuple[str, tuple[float, float]]] = []  # pdfminer's operators with their end points
     curve_points = 0
     for s in range(raw.FPDFPath_CountSegments(obj)):
-        seg = get_segment(obj, s)
-        get_point(seg, x, y)
+        seg = get_segment(at, s)
+        get_point(seg, x_at, y_at)
         px, py = x.value, y.value
         point = (round(ma * px + mc * py + me, 4), round(height - (mb * px + md * py + mf), 4))
         kind = get_kind(seg)
@@ -474,22 +479,35 @@ def clusters(items: list, key, tolerance: float, preserve_order: bool = False) -
     return groups
 
 
+def _text(obj: dict) -> str:
+    return obj["text"]
+
+
+@functools.lru_cache(maxsize=None)
+def _ligatures() -> dict:
+    """pdfplumber's ligature expansion (ﬁ → fi …) as a str.translate table."""
+    from pdfplumber.utils.text import LIGATURES
+
+    return str.maketrans(LIGATURES)
+
+
 def words(chars: list[dict]) -> list[tuple[float, str]]:
     """pdfplumber's WordExtractor with its defaults, for upright left-to-right characters, as
     (top, text) pairs in its order: characters clustered into lines by top (3 pt) and sorted by
     x; a word ends at white space, at a gap over 3 pt, or where the next character moves back
-    or off the line."""
-    from pdfplumber.utils.text import LIGATURES
-
+    or off the line; ligatures expanded (each character's text is one code point here, so one
+    translate of the word does what pdfplumber's lookup per character does)."""
+    ligatures = _ligatures()
     out: list[tuple[float, str]] = []
 
     def close(word: list[dict]) -> None:
         if word:
-            out.append((min(c["top"] for c in word), "".join(LIGATURES.get(c["text"], c["text"]) for c in word)))
+            out.append((min(map(_top, word)), "".join(map(_text, word)).translate(ligatures)))
 
     for line in clusters(chars, _top, 3):
         word: list[dict] = []
-        for c in sorted(line, key=_x0):
+        line.sort(key=_x0)  # a list of clusters' own (stable, as sorted is)
+        for c in line:
             if c["text"].isspace():
                 close(word)
                 word = []
