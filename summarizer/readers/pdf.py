@@ -72,7 +72,7 @@ def _find_tables(page) -> list[tuple[tuple[float, float, float, float], list[lis
     """(bbox, rows) of the page's ruled tables: from visible rulings first, and only when that
     finds none, from filled cell boxes too."""
     for test in (_pdf_is_ruling, _pdf_is_not_line_background(float(page.width))):
-        ruled = page.filter(test)
+        ruled = _filter_shapes(page, test)
         settings = {}
         extra = _open_table_ends(ruled)
         if extra:
@@ -85,6 +85,13 @@ def _find_tables(page) -> list[tuple[tuple[float, float, float, float], list[lis
         if tables:
             return tables
     return []
+
+
+def _filter_shapes(page, test):
+    """page.filter(test) for a test that keeps every character (it decides on rects only): a
+    pdfium Layout keeps its characters without asking the test about each one."""
+    filter_shapes = getattr(page, "filter_shapes", None)
+    return filter_shapes(test) if filter_shapes else page.filter(test)
 
 
 def _open_table_ends(page) -> list[float]:

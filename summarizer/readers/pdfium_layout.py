@@ -65,6 +65,10 @@ class Layout:
     def filter(self, test) -> "Layout":
         return Layout(self.width, self.height, [o for o in self.chars if test(o)], [o for o in self.shapes if test(o)])
 
+    def filter_shapes(self, test) -> "Layout":
+        """filter(test) for a test known to keep every character."""
+        return Layout(self.width, self.height, self.chars, [o for o in self.shapes if test(o)])
+
     def find_tables(self, settings=None) -> list["FoundTable"]:
         from pdfplumber.table import TableSettings
 
@@ -104,7 +108,7 @@ def _chars(textpage, raw, height: float) -> list[dict]:
 
     Speed matters (thousands of characters a report; this loop was a third of reading a PDF):
     the text comes in one call and three calls a character give the rest, made as plain calls
-    (`_plain`), the two structs are read with one unpack each, and the rounding (float32 noise
+    (`_plain`), the two structs they fill are read with one unpack, and the rounding (float32 noise
     off) is done the cheap way with the same result as round(v, 4) — see `_round4` — with the
     few distinct baselines of a page rounded once each."""
     tp = textpage.raw
@@ -112,13 +116,15 @@ def _chars(textpage, raw, height: float) -> list[dict]:
     text = textpage.get_text_range(0, count) if count > 0 else ""
     if len(text) != count:  # characters outside the BMP: one call per character instead
         text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
-    rect = raw.FS_RECTF()
-    matrix = raw.FS_MATRIX()
+    # one buffer for both structs pdfium fills, read with one unpack: FS_MATRIX (a b c d e f)
+    # then FS_RECTF (left top right bottom), all float32
+    buffer = (ctypes.c_float * 10)()
+    matrix_at = ctypes.addressof(buffer)
+    rect_at = matrix_at + ctypes.sizeof(raw.FS_MATRIX)
+    read = _MATRIX_AND_RECT.unpack_from
     fast = _plain_calls(raw)
     get_matrix, get_size, get_box, generated = fast.text_matrix, fast.font_size, fast.loose_box, fast.generated
     at = _address(tp)
-    rect_at, matrix_at = ctypes.addressof(rect), ctypes.addressof(matrix)
-    read_matrix, read_rect = _SIX_FLOATS.unpack_from, _FOUR_FLOATS.unpack_from
     ox, oy = ctypes.c_double(), ctypes.c_double()
     baselines = {}  # (float32 bottom, size) -> rounded (bottom, top): a line's characters share them
     out = []
@@ -126,12 +132,11 @@ def _chars(textpage, raw, height: float) -> list[dict]:
         if ch in " \r\n\x00" and (ch != " " or generated(at, i)):
             continue
         get_matrix(at, i, matrix_at)
-        a, b, c, d, _, _ = read_matrix(matrix)
+        get_box(at, i, rect_at)
+        a, b, c, d, _, _, x0, _, x1, y = read(buffer)  # x0, x1, y: left, right, bottom
         if b or c or a <= 0 or d <= 0:
             raise Unmodelled("rotated, mirrored or skewed text")
         size = get_size(at, i) * d
-        get_box(at, i, rect_at)
-        x0, _, x1, y = read_rect(rect)  # left, top, right, bottom (float32 values)
         if x1 - x0 > 3 * size > 0:
             # Vertical writing (a vertical CJK font, e.g. a merged row label set top to bottom):
             # pdfium's loose box is not the glyph's cell there. pdfminer's box is one em square
@@ -192,7 +197,7 @@ def _plain_calls(raw) -> SimpleNamespace:
 
 
 _SIX_FLOATS = struct.Struct("6f")  # FS_MATRIX: a b c d e f
-_FOUR_FLOATS = struct.Struct("4f")  # FS_RECTF: left top right bottom
+_MATRIX_AND_RECT = struct.Struct("10f")  # FS_MATRIX, then FS_RECTF: left top right bottom
 
 
 def _round4(v: float) -> float:
@@ -526,4 +531,7 @@ def extract_text(chars: list[dict]) -> str:
     (3 pt), joined by spaces, lines by newlines."""
     if not chars:
         return ""
-    return "\n".join(" ".join(text for _, text in line) for line in clusters(words(chars), _first, 3))
+    found = words(chars)
+    if len(found) == 1:  # most cells: one number or one word, one line
+        return found[0][1]
+    return "\n".join(" ".join(text for _, text in line) for line in clusters(found, _first, 3))
