@@ -211,6 +211,22 @@ def test_clusters_match_pdfplumber():
                 cluster_objects(items, pdfium_layout._first, 3, preserve_order=preserve)
 
 
+def test_cell_grouping_matches_pdfplumber():
+    from pdfplumber.table import cells_to_tables
+
+    rng = random.Random(8)
+    for _ in range(500):
+        cells = set()
+        for _ in range(rng.randrange(0, 30)):  # cells on a small grid: some touch, some do not
+            x0, top = rng.randrange(0, 8) * 10, rng.randrange(0, 8) * 10
+            cells.add((x0, top, x0 + rng.choice([10, 20]), top + rng.choice([10, 20])))
+        cells = sorted(cells, key=lambda c: (c[0], c[1]))
+        rng.shuffle(cells)
+        ours = pdfium_layout.cells_to_tables(cells)
+        theirs = cells_to_tables(cells)
+        assert [sorted(t) for t in ours] == [sorted(t) for t in theirs]
+
+
 def test_cell_search_matches_pdfplumber():
     from pdfplumber.table import edges_to_intersections, intersections_to_cells
 

@@ -331,8 +331,9 @@ def _axis_aligned(pts) -> bool:
 
 
 def _finder(page: Layout, settings):
-    """pdfplumber's TableFinder with its cell search done by intersections_to_cells below."""
-    from pdfplumber.table import Table, TableFinder, cells_to_tables, edges_to_intersections
+    """pdfplumber's TableFinder with its cell search and cell grouping done by
+    intersections_to_cells and cells_to_tables below."""
+    from pdfplumber.table import Table, TableFinder, edges_to_intersections
 
     class Finder(TableFinder):
         def __init__(self, page, settings):  # TableFinder.__init__, one step swapped
@@ -391,6 +392,38 @@ def intersections_to_cells(intersections: dict) -> list[tuple]:
         return None
 
     return [cell for cell in map(smallest_cell, points[:-1]) if cell]
+
+
+def cells_to_tables(cells: list[tuple]) -> list[list[tuple]]:
+    """pdfplumber.table.cells_to_tables: cells sharing a corner, directly or through others,
+    form one table; tables of more than one cell, ordered by their top-left corner.
+
+    pdfplumber grows each table by passes over the remaining cells, removing each one it
+    takes from a list: quadratic in a table's cells or worse. Here each corner is owned by
+    the first cell that has it and cells meeting there are joined (union-find): linear. The
+    tables are the same; the cells within one are listed in page order rather than in the
+    order pdfplumber took them, which nothing reads (Table.rows and Table.bbox sort them)."""
+    parent = list(range(len(cells)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict = {}
+    for i, (x0, top, x1, bottom) in enumerate(cells):
+        for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
+            j = owner.setdefault(corner, i)
+            if j != i:
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[tuple]] = {}
+    for i, cell in enumerate(cells):
+        groups.setdefault(root(i), []).append(cell)
+    tables = sorted(groups.values(), key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in tables if len(t) > 1]
 
 
 class FoundTable:
