@@ -364,11 +364,6 @@ def intersections_to_cells(intersections: dict) -> list[tuple]:
     v_sets = {p: set(map(box, intersections[p]["v"])) for p in points}
     h_sets = {p: set(map(box, intersections[p]["h"])) for p in points}
 
-    def connects(p1, p2) -> bool:
-        if p1[0] == p2[0] and not v_sets[p1].isdisjoint(v_sets[p2]):
-            return True
-        return p1[1] == p2[1] and not h_sets[p1].isdisjoint(h_sets[p2])
-
     columns: dict = {}
     rows: dict = {}
     for p in points:  # in sorted order, as pdfplumber scans them
@@ -379,15 +374,21 @@ def intersections_to_cells(intersections: dict) -> list[tuple]:
     place = {p: k for column in columns.values() for k, p in enumerate(column)}
     place_in_row = {p: k for row in rows.values() for k, p in enumerate(row)}
 
+    # Two points connect when an edge runs through both: a vertical one for points one above
+    # the other, a horizontal one for points side by side (pdfplumber's edge_connects, which
+    # tests both, reduces to this: every pair tested shares exactly one coordinate).
     def smallest_cell(pt):
+        pt_v, pt_h = v_sets[pt], h_sets[pt]
         for below in columns[pt[0]][place[pt] + 1:]:
-            if not connects(pt, below):
+            if pt_v.isdisjoint(v_sets[below]):
                 continue
+            below_h = h_sets[below]
             for right in rows[pt[1]][place_in_row[pt] + 1:]:
-                if not connects(pt, right):
+                if pt_h.isdisjoint(h_sets[right]):
                     continue
                 corner = (right[0], below[1])
-                if corner in intersections and connects(corner, right) and connects(corner, below):
+                if (corner in intersections and not v_sets[corner].isdisjoint(v_sets[right])
+                        and not h_sets[corner].isdisjoint(below_h)):
                     return (pt[0], pt[1], corner[0], corner[1])
         return None
 
