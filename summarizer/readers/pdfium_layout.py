@@ -545,17 +545,20 @@ def words(chars: list[dict]) -> list[tuple[float, str]]:
 
     for line in clusters(chars, _top, 3):
         word: list[dict] = []
+        last: dict = {}  # word[-1] while word is not empty
         line.sort(key=_x0)  # a list of clusters' own (stable, as sorted is)
         for c in line:
             if c["text"].isspace():
                 close(word)
                 word = []
-            elif word and (c["x0"] < word[-1]["x0"] or c["x0"] > word[-1]["x1"] + 3
-                           or abs(c["top"] - word[-1]["top"]) > 3):
+                continue
+            x0 = c["x0"]
+            if word and (x0 < last["x0"] or x0 > last["x1"] + 3 or abs(c["top"] - last["top"]) > 3):
                 close(word)
                 word = [c]
             else:
                 word.append(c)
+            last = c
         close(word)
     return out
 
