@@ -568,6 +568,9 @@ def extract_text(chars: list[dict]) -> str:
     (3 pt), joined by spaces, lines by newlines."""
     if not chars:
         return ""
+    if len(chars) == 1:  # half the cells of a report's tables: one digit
+        text = chars[0]["text"]
+        return "" if text.isspace() else text.translate(_ligatures())
     found = words(chars)
     if len(found) == 1:  # most cells: one number or one word, one line
         return found[0][1]
