@@ -72,7 +72,14 @@ class Layout:
     def find_tables(self, settings=None) -> list["FoundTable"]:
         from pdfplumber.table import TableSettings
 
-        return [FoundTable(t, self.chars) for t in _finder(self, TableSettings.resolve(settings)).tables]
+        tables = _finder(self, TableSettings.resolve(settings)).tables
+        if not tables:
+            return []
+        # (horizontal centre, vertical centre, char): what places a character in a cell,
+        # computed once for the page's tables
+        placed = [(h, v, c) for c in self.chars
+                  for h, v in [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2)]]
+        return [FoundTable(t, placed) for t in tables]
 
     def extract_text_lines(self, strip: bool = True, return_chars: bool = False) -> list[dict]:
         """Page.extract_text_lines with its defaults (a text map without layout), as text and
@@ -430,15 +437,13 @@ def cells_to_tables(cells: list[tuple]) -> list[list[tuple]]:
 class FoundTable:
     """A found table: its bbox, and its rows as pdfplumber's Table.extract gives them."""
 
-    def __init__(self, table, chars: list[dict]):
+    def __init__(self, table, placed: list[tuple[float, float, dict]]):
         self.table = table
         self.bbox = table.bbox
         x0, top, x1, bottom = self.bbox
-        # (horizontal centre, vertical centre, char) of those inside the table: a superset of
-        # any cell's, each centre computed once
-        self.placed = [(h, v, c) for c in chars
-                       for h, v in [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2)]
-                       if x0 <= h <= x1 and top <= v <= bottom]
+        # the (horizontal centre, vertical centre, char) of the page's characters inside the
+        # table: a superset of any cell's
+        self.placed = [p for p in placed if x0 <= p[0] <= x1 and top <= p[1] <= bottom]
 
     def extract(self) -> list[list[str | None]]:
         """Table.extract: a cell holds the characters whose centre is inside it (left and top
