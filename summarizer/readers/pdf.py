@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import io
 import re
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 
 from ..document import InputError
 from .cells import FOOTER, cell_text, row_line, squash

@@ -5,17 +5,24 @@ tables with wrapped and merged cells right, but pdfplumber gets the characters a
 work on from pdfminer, a pure-Python parser costing 50–80 ms a page. pypdfium2 (installed with
 pdfplumber) reads them in C in a few milliseconds. `page_layout` turns a pypdfium2 page into a
 `Layout` with the interface the reader uses on a pdfplumber page (chars, edges, bbox, width,
-height, filter, find_tables, extract_text_lines), its objects shaped as pdfplumber's:
+height, filter, find_tables, extract_text_lines; and filter_shapes), its objects shaped as
+pdfplumber's (characters carry only the keys read here: object_type, text, x0, x1, top, bottom):
 
   - characters with pdfminer's boxes: x0/x1 from the glyph advance and bottom = baseline +
     descent (pypdfium2's loose box gives both), top = bottom − font size (one em);
   - painted paths classified as pdfminer does (one segment → line, closed axis-aligned
     four-sided → rect, else curve; one shape per subpath), in top-down coordinates.
 
-pdfplumber's own edge merging, intersection and table grouping then run on them. Three of its
-steps are re-implemented here with the same results and a fraction of the cost (it rebuilds
-sets and text maps in inner loops): the cell search, a cell's text, and the page's text lines.
-tests/test_pdf_fast.py checks them against pdfplumber's originals.
+pdfplumber's own edge merging and intersection then run on them. Its other steps are
+re-implemented here with the same results and a fraction of the cost (it rebuilds sets, dicts
+and text maps in inner loops): the cell search, the grouping of cells into tables, clustering,
+a cell's text and the page's text lines. tests/test_pdf_fast.py checks them against
+pdfplumber's originals, and whole PDFs (real and generated) against pdfplumber's reading.
+
+Speed: reading is most of a PDF's audit, and most of reading is a few pdfium calls per
+character and per page object (thousands a page); those go through `_plain` (no pypdfium2
+pointer wrapping), and the Python around them is kept small (one struct unpack a character,
+cheap exact rounding `_round4`, each baseline rounded once).
 
 A page this description cannot model faithfully raises Unmodelled (rotated or skewed text,
 shapes inside form XObjects, a rotated or offset page box); the reader then lets pdfplumber
