@@ -191,8 +191,9 @@ def test_extract_text_and_lines_match_pdfplumber():
     rng = random.Random(13)
     for _ in range(300):
         chars = _random_chars(rng, rng.randrange(1, 40))
-        assert pdfium_layout.extract_text(chars) == utils.extract_text(chars)
-        layout = pdfium_layout.Layout(200, 200, chars)
+        tuples = [(c["text"], c["x0"], c["x1"], c["top"], c["bottom"]) for c in chars]  # the Layout's characters
+        assert pdfium_layout.extract_text(tuples) == utils.extract_text(chars)
+        layout = pdfium_layout.Layout(200, 200, tuples)
         theirs = utils.chars_to_textmap(chars, layout_bbox=layout.bbox, layout_width=200,
                                         layout_height=200).extract_text_lines(strip=True, return_chars=False)
         ours = layout.extract_text_lines()

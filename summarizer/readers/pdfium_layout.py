@@ -35,6 +35,8 @@ import ctypes
 import functools
 import struct
 from bisect import bisect_left
+from itertools import islice
+from operator import itemgetter
 from types import SimpleNamespace
 
 
@@ -43,12 +45,13 @@ class Unmodelled(Exception):
 
 
 class Layout:
-    """The part of a pdfplumber page the reader uses, over pdfplumber-shaped object dicts:
-    the characters and the other objects (lines, rects, curves, images) kept apart, as the
-    reader's filters work on one kind or the other and a page has a hundred times more
-    characters than shapes."""
+    """A page as the reader's layout rules use it (readers/pdf.py: the same interface as its
+    _PlumberPage over a pdfplumber page). Shapes (lines, rects, curves, images) are
+    pdfplumber-shaped dicts, as pdfplumber's edge code reads them; characters, a hundred times
+    more numerous and read only here, are tuples (text, x0, x1, top, bottom) with pdfminer's
+    boxes — cheaper to build and to read than dicts."""
 
-    def __init__(self, width: float, height: float, chars: list[dict], shapes: list[dict] = ()):
+    def __init__(self, width: float, height: float, chars: list[tuple], shapes: list[dict] = ()):
         self.width = width
         self.height = height
         self.bbox = (0, 0, width, height)
@@ -69,12 +72,25 @@ class Layout:
             self._edges = lines + rects + curves
         return self._edges
 
-    def filter(self, test) -> "Layout":
-        return Layout(self.width, self.height, [o for o in self.chars if test(o)], [o for o in self.shapes if test(o)])
-
     def filter_shapes(self, test) -> "Layout":
-        """filter(test) for a test known to keep every character."""
+        """The page with only the shapes `test` keeps (pdfplumber's page.filter, for a test
+        that decides on shapes and keeps every character)."""
         return Layout(self.width, self.height, self.chars, [o for o in self.shapes if test(o)])
+
+    def without_chars_in(self, boxes: list[tuple]) -> "Layout":
+        """The page without the characters whose centre is in one of `boxes` (edges included)."""
+        def outside(c: tuple) -> bool:
+            h, v = (c[1] + c[2]) / 2, (c[3] + c[4]) / 2
+            for x0, top, x1, bottom in boxes:
+                if x0 <= h <= x1 and top <= v <= bottom:
+                    return False
+            return True
+
+        return Layout(self.width, self.height, [c for c in self.chars if outside(c)], self.shapes)
+
+    def visible_chars(self, limit: int) -> int:
+        """How many characters are not white space, counted up to `limit`."""
+        return sum(1 for _ in islice((c for c in self.chars if c[0].strip()), limit))
 
     def find_tables(self, settings=None) -> list["FoundTable"]:
         from pdfplumber.table import TableSettings
@@ -84,11 +100,10 @@ class Layout:
             return []
         # (horizontal centre, vertical centre, char): what places a character in a cell,
         # computed once for the page's tables
-        placed = [(h, v, c) for c in self.chars
-                  for h, v in [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2)]]
+        placed = [((c[1] + c[2]) / 2, (c[3] + c[4]) / 2, c) for c in self.chars]
         return [FoundTable(t, placed) for t in tables]
 
-    def extract_text_lines(self, strip: bool = True, return_chars: bool = False) -> list[dict]:
+    def extract_text_lines(self) -> list[dict]:
         """Page.extract_text_lines with its defaults (a text map without layout), as text and
         top: the page's words in their order, a new line wherever a word's top falls in another
         3 pt cluster than the word before's; words joined by single spaces."""
@@ -116,8 +131,8 @@ def page_layout(page, raw) -> Layout:
     return Layout(width, height, chars, shapes)
 
 
-def _chars(textpage, raw, height: float) -> list[dict]:
-    """Characters with pdfminer's boxes. Characters pdfium generates (spaces it infers, line
+def _chars(textpage, raw, height: float) -> list[tuple]:
+    """Characters with pdfminer's boxes, as (text, x0, x1, top, bottom). Characters pdfium generates (spaces it infers, line
     breaks) are not in the PDF and are left out.
 
     Speed matters (thousands of characters a report; this loop was a third of reading a PDF):
@@ -168,8 +183,7 @@ def _chars(textpage, raw, height: float) -> list[dict]:
                 bottom = round(height - y, 4)
                 both = baselines[key] = (bottom, round(bottom - size, 4))
             bottom, top = both
-        # the keys pdfplumber's table, word and line code reads
-        out.append({"object_type": "char", "text": ch, "x0": x0, "x1": x1, "top": top, "bottom": bottom})
+        out.append((ch, x0, x1, top, bottom))
     return out
 
 
@@ -444,7 +458,7 @@ def cells_to_tables(cells: list[tuple]) -> list[list[tuple]]:
 class FoundTable:
     """A found table: its bbox, and its rows as pdfplumber's Table.extract gives them."""
 
-    def __init__(self, table, placed: list[tuple[float, float, dict]]):
+    def __init__(self, table, placed: list[tuple[float, float, tuple]]):
         self.table = table
         self.bbox = table.bbox
         x0, top, x1, bottom = self.bbox
@@ -479,12 +493,9 @@ class FoundTable:
         return out
 
 
-def _top(obj: dict) -> float:
-    return obj["top"]
-
-
-def _x0(obj: dict) -> float:
-    return obj["x0"]
+_text = itemgetter(0)  # of a character tuple (text, x0, x1, top, bottom)
+_x0 = itemgetter(1)
+_top = itemgetter(3)
 
 
 def _first(item: tuple) -> float:
@@ -530,10 +541,6 @@ def clusters(items: list, key, tolerance: float, preserve_order: bool = False) -
     return groups
 
 
-def _text(obj: dict) -> str:
-    return obj["text"]
-
-
 @functools.lru_cache(maxsize=None)
 def _ligatures() -> dict:
     """pdfplumber's ligature expansion (ﬁ → fi …) as a str.translate table."""
@@ -542,7 +549,7 @@ def _ligatures() -> dict:
     return str.maketrans(LIGATURES)
 
 
-def words(chars: list[dict]) -> list[tuple[float, str]]:
+def words(chars: list[tuple]) -> list[tuple[float, str]]:
     """pdfplumber's WordExtractor with its defaults, for upright left-to-right characters, as
     (top, text) pairs in its order: characters clustered into lines by top (3 pt) and sorted by
     x; a word ends at white space, at a gap over 3 pt, or where the next character moves back
@@ -551,21 +558,21 @@ def words(chars: list[dict]) -> list[tuple[float, str]]:
     ligatures = _ligatures()
     out: list[tuple[float, str]] = []
 
-    def close(word: list[dict]) -> None:
+    def close(word: list[tuple]) -> None:
         if word:
             out.append((min(map(_top, word)), "".join(map(_text, word)).translate(ligatures)))
 
     for line in clusters(chars, _top, 3):
-        word: list[dict] = []
-        last: dict = {}  # word[-1] while word is not empty
+        word: list[tuple] = []
+        last: tuple = ()  # word[-1] while word is not empty
         line.sort(key=_x0)  # a list of clusters' own (stable, as sorted is)
-        for c in line:
-            if c["text"].isspace():
+        for c in line:  # c: (text, x0, x1, top, bottom)
+            if c[0].isspace():
                 close(word)
                 word = []
                 continue
-            x0 = c["x0"]
-            if word and (x0 < last["x0"] or x0 > last["x1"] + 3 or abs(c["top"] - last["top"]) > 3):
+            x0 = c[1]
+            if word and (x0 < last[1] or x0 > last[2] + 3 or abs(c[3] - last[3]) > 3):
                 close(word)
                 word = [c]
             else:
@@ -575,13 +582,13 @@ def words(chars: list[dict]) -> list[tuple[float, str]]:
     return out
 
 
-def extract_text(chars: list[dict]) -> str:
+def extract_text(chars: list[tuple]) -> str:
     """pdfplumber.utils.extract_text with its defaults: the words clustered into lines by top
     (3 pt), joined by spaces, lines by newlines."""
     if not chars:
         return ""
     if len(chars) == 1:  # half the cells of a report's tables: one digit
-        text = chars[0]["text"]
+        text = chars[0][0]
         return "" if text.isspace() else text.translate(_ligatures())
     found = words(chars)
     if len(found) == 1:  # most cells: one number or one word, one line
