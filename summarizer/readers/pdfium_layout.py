@@ -248,9 +248,10 @@ def _shapes(page, raw, height: float) -> list[dict]:
     fast = _plain_calls(raw)
     get_object, get_type, at = fast.page_object, fast.object_type, _address(handle)
     path, image, form = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM
+    wanted = frozenset((path, image, form))
     for k in range(raw.FPDFPage_CountObjects(handle)):
         kind = get_type(get_object(at, k))
-        if kind not in (path, image, form):
+        if kind not in wanted:
             continue  # text, shading
         obj = raw.FPDFPage_GetObject(handle, k)  # the typed handle the other calls take
         if kind == path:
