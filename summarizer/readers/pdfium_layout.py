@@ -4,14 +4,16 @@ Why: pdfplumber's table finder and line grouping (used by readers/pdf.py) are wh
 tables with wrapped and merged cells right, but pdfplumber gets the characters and shapes they
 work on from pdfminer, a pure-Python parser costing 50–80 ms a page. pypdfium2 (installed with
 pdfplumber) reads them in C in a few milliseconds. `page_layout` turns a pypdfium2 page into a
-`Layout` with the interface the reader uses on a pdfplumber page (chars, edges, bbox, width,
-height, filter, find_tables, extract_text_lines; and filter_shapes), its objects shaped as
-pdfplumber's (characters carry only the keys read here: object_type, text, x0, x1, top, bottom):
+`Layout` with the page interface the reader's layout rules use (width, height, edges, images,
+filter_shapes, without_chars_in, visible_chars, find_tables, extract_text_lines; readers/pdf.py
+gives a pdfplumber page the same through _PlumberPage), holding what pdfminer would give:
 
-  - characters with pdfminer's boxes: x0/x1 from the glyph advance and bottom = baseline +
-    descent (pypdfium2's loose box gives both), top = bottom − font size (one em);
+  - characters with pdfminer's boxes, as tuples (text, x0, x1, top, bottom): x0/x1 from the
+    glyph advance and bottom = baseline + descent (pypdfium2's loose box gives both),
+    top = bottom − font size (one em);
   - painted paths classified as pdfminer does (one segment → line, closed axis-aligned
-    four-sided → rect, else curve; one shape per subpath), in top-down coordinates.
+    four-sided → rect, else curve; one shape per subpath), in top-down coordinates, as
+    pdfplumber's object dicts (its edge code reads them).
 
 pdfplumber's own edge merging and intersection then run on them. Its other steps are
 re-implemented here with the same results and a fraction of the cost (it rebuilds sets, dicts
