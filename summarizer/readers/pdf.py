@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from ..document import InputError
 from .cells import FOOTER, cell_text, row_line, squash
@@ -71,7 +72,7 @@ def _find_tables(page) -> list[tuple[tuple[float, float, float, float], list[lis
     """(bbox, rows) of the page's ruled tables: from visible rulings first, and only when that
     finds none, from filled cell boxes too."""
     for test in (_pdf_is_ruling, _pdf_is_not_line_background(float(page.width))):
-        ruled = page.filter(test)
+        ruled = page.filter_shapes(test)
         settings = {}
         extra = _open_table_ends(ruled)
         if extra:
@@ -122,15 +123,9 @@ def _pdf_is_table(rows: list[list[str | None]]) -> bool:
     return len(filled) >= 2
 
 
-def _inside(obj: dict, bbox: tuple[float, float, float, float]) -> bool:
-    x = (float(obj["x0"]) + float(obj["x1"])) / 2
-    y = (float(obj["top"]) + float(obj["bottom"])) / 2
-    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
-
-
 def _page_lines(page) -> list[str]:
     """One page's lines in reading order: text lines outside tables, and each table row as one
-    tab-separated line; `page` is a pdfplumber page or a pdfium_layout.Layout (same interface)."""
+    tab-separated line; `page` is a _PlumberPage or a pdfium_layout.Layout (same interface)."""
     tables = _find_tables(page)
     boxes = [bbox for bbox, _ in tables]
 
@@ -143,13 +138,8 @@ def _page_lines(page) -> list[str]:
                 out.append(row_line(cells))
         items.append((float(bbox[1]), 1, out))
 
-    def outside(obj: dict) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        return not any(_inside(obj, b) for b in boxes)
-
-    text_page = page.filter(outside) if boxes else page
-    for line in text_page.extract_text_lines(return_chars=False, strip=True):
+    text_page = page.without_chars_in(boxes) if boxes else page
+    for line in text_page.extract_text_lines():
         text = squash(line.get("text", ""))
         if re.fullmatch(r"\d{1,3}", text) and float(line["top"]) > 0.9 * float(page.height):
             continue  # a bare page number in the bottom margin
@@ -157,6 +147,50 @@ def _page_lines(page) -> list[str]:
             items.append((float(line["top"]), 0, [text]))
     items.sort(key=lambda it: (it[0], it[1]))
     return [ln for _, _, chunk in items for ln in chunk]
+
+
+class _PlumberPage:
+    """A pdfplumber page with the interface of pdfium_layout.Layout, so that the layout rules
+    above are written once for both descriptions of a page. (The Layout holds its characters
+    as tuples, read only there; here they stay pdfplumber's dicts.)"""
+
+    def __init__(self, page):
+        self.page = page
+        self.width = page.width
+        self.height = page.height
+
+    @property
+    def edges(self) -> list[dict]:
+        return self.page.edges
+
+    @property
+    def images(self) -> list[dict]:
+        return self.page.images
+
+    def filter_shapes(self, test) -> "_PlumberPage":
+        """The page with only the shapes `test` keeps (a test that keeps every character)."""
+        return _PlumberPage(self.page.filter(test))
+
+    def without_chars_in(self, boxes: list[tuple]) -> "_PlumberPage":
+        """The page without the characters whose centre is in one of `boxes` (edges included)."""
+        def outside(obj: dict) -> bool:
+            if obj.get("object_type") != "char":
+                return True
+            x = (float(obj["x0"]) + float(obj["x1"])) / 2
+            y = (float(obj["top"]) + float(obj["bottom"])) / 2
+            return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+        return _PlumberPage(self.page.filter(outside))
+
+    def visible_chars(self, limit: int) -> int:
+        """How many characters are not white space, counted up to `limit`."""
+        return sum(1 for _ in islice((c for c in self.page.chars if c.get("text", "").strip()), limit))
+
+    def find_tables(self, settings=None):
+        return self.page.find_tables(settings)
+
+    def extract_text_lines(self) -> list[dict]:
+        return self.page.extract_text_lines(return_chars=False, strip=True)
 
 
 # A page with fewer visible characters than this in its text layer, and an image covering
@@ -167,10 +201,9 @@ _SCANNED_MIN_IMAGE_AREA = 0.3
 
 def _is_scanned(page) -> bool:
     """Where "this page has no text layer" is decided: no (or almost no) text, but a page-sized
-    image — a scan to OCR. `page` is a pdfplumber page or a pdfium_layout.Layout."""
-    chars = sum(1 for c in page.chars if c.get("text", "").strip())
-    if chars >= _SCANNED_MAX_CHARS:
-        return False
+    image — a scan to OCR. `page` is a _PlumberPage or a pdfium_layout.Layout."""
+    if page.visible_chars(_SCANNED_MAX_CHARS) >= _SCANNED_MAX_CHARS:
+        return False  # counted only up to the threshold: a page of text is decided at once
     area = float(page.width) * float(page.height) or 1.0
     return any((float(im["x1"]) - float(im["x0"])) * (float(im["bottom"]) - float(im["top"])) >= _SCANNED_MIN_IMAGE_AREA * area
                for im in page.images)
@@ -263,7 +296,7 @@ class _LazyPlumber:
 
 
 def _plumber_page(page, number: int, ocr: str = "off") -> PdfPage:
-    return _page(page, number, ocr, "pdfminer")
+    return _page(_PlumberPage(page), number, ocr, "pdfminer")
 
 
 def _plumber_document(data: bytes, ocr: str = "off") -> list[PdfPage]:
