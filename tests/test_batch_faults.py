@@ -32,15 +32,15 @@ def no_llm_env(monkeypatch):
 
 
 def make_reports(folder: Path, n: int, slow: int | None = None, very_slow: tuple[int, ...] = ()) -> list[str]:
-    """n generated reports; report `slow` is one report repeated 300 times (≈ 2 MB, seconds to
-    audit however fast the code gets: the work grows with the text), `very_slow` ones 1500
-    times (≈ 10 MB, tens of seconds)."""
+    """n generated reports; report `slow` is one report repeated 1000 times (≈ 7 MB, seconds to
+    audit however fast the code gets: the work grows with the text — 300 copies took 1.4 s, too
+    close to a 1 s limit once the audit got faster), `very_slow` ones 1500 times (≈ 10 MB)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(n):
         text = generate(random.Random(500 + i), "2021" if i % 2 else "2019", "cells", None).text
         p = folder / f"r{i:03d}.txt"
-        p.write_text(text * (1500 if i in very_slow else 300 if i == slow else 1), encoding="utf-8")
+        p.write_text(text * (1500 if i in very_slow else 1000 if i == slow else 1), encoding="utf-8")
         paths.append(str(p))
     return paths
 
