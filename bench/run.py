@@ -14,6 +14,8 @@ Figures (targets in brackets), printed as a markdown table and written to bench/
      plain loop (also a whole command, paired the same way)                         [≤ 1.2×]
      and against a loop that also writes each report's file (the least a batch must do)
      a re-run from the saved state against the fresh --procs 2 run                  [≤ 0.2×]
+     and the ceiling: the in-process audit loop as two processes at once against one alone,
+     what any two-process run can gain on this machine
   5. `audit --no-llm` start-up on one report (median)                               [≤ 0.2 s]
   6. long lines: a report holding one pathological line of each shape (issue 13), each timed
      as a whole command, stopped at --shape-cap seconds                             [≤ 1 s each]
@@ -264,6 +266,35 @@ def baseline_throughput(texts: list[str], checkout: Path, work: Path, rounds: in
             "baseline_reports_per_s": round(base_rate, 1), "ratio": round(main_rate / base_rate, 2)}
 
 
+def parallel_ceiling(texts: list[str], work: Path, rounds: int = 3) -> dict:
+    """What two processes can gain on this machine at all: the same in-process audit loop run
+    alone, then as two processes at once (each on the whole list). Cores of a virtual machine
+    share caches, memory bandwidth and sometimes a physical core, so two busy processes each run
+    slower than one alone; 2 × alone / (two at once) is the speed-up any 2-process batch could
+    reach here, the yardstick for the batch's own speed-up (median of rounds)."""
+    data = work / "ceiling.json"
+    data.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    code = ("import json, sys, time; sys.path.insert(0, sys.argv[1]); from summarizer.audit import audit_text; "
+            "t = json.load(open(sys.argv[2], encoding='utf-8')); audit_text(t[0]); s = time.perf_counter(); "
+            "[audit_text(x) for x in t]; print(time.perf_counter() - s)")
+    cmd = [sys.executable, "-c", code, str(ROOT), str(data)]
+
+    def seconds(p: subprocess.Popen) -> float:
+        out, _ = p.communicate()
+        return float(out.strip().splitlines()[-1])
+
+    ratios, alone_s, together_s = [], [], []
+    for _ in range(rounds):
+        alone = seconds(subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=work))
+        pair = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=work) for _ in range(2)]
+        together = max(seconds(p) for p in pair)
+        alone_s.append(round(alone, 2))
+        together_s.append(round(together, 2))
+        ratios.append(2 * alone / together)
+    return {"reports": len(texts), "alone_s": alone_s, "two_at_once_s": together_s,
+            "speedup_ceiling": round(statistics.median(ratios), 2)}
+
+
 def long_line_shapes(mb: float) -> dict[str, str]:
     """One line of each pathological shape of issue 13, put into a generated report."""
     size = int(mb * 1024 * 1024)
@@ -321,6 +352,7 @@ def main() -> None:
         result = {"python": platform.python_version(), "cpus": os.cpu_count(), "load_avg": os.getloadavg()[0],
                   "throughput": throughput(texts), "pdf": pdf_figures(a.pdf_runs, work),
                   "formats": per_format(a.format_n, work), "batch": batch_figures(a.batch_n, a.pairs, work),
+                  "parallel": parallel_ceiling(texts[:300], work),
                   "startup": startup(a.startup_runs, work, a.baseline),
                   "shapes": shapes_figures(a.shape_mb, a.shape_cap, work), "targets": TARGETS}
         if a.baseline:
@@ -349,6 +381,8 @@ def table(r: dict) -> str:
                         f"({f['ms_per_report']} ms each) | |")
     rows += [f"| batch speed-up, --procs 2 over --procs 1 ({b['reports']} reports, median of {b['pairs']} pairs) | "
              f"{b['speedup_p2']}× | ≥ 1.8× |",
+             f"| … what two processes gain on this machine at all (the same audit loop, two at once vs alone) | "
+             f"{r['parallel']['speedup_ceiling']}× | |" if "parallel" in r else "| … parallel ceiling | not measured | |",
              f"| batch cost per report at --procs 1 / in-process audit loop | {b['batch_cost_ratio']}× "
              f"({b['batch_p1_ms_per_report']} vs {b['inprocess_ms_per_report']} ms) | ≤ 1.2× |",
              f"| batch cost per report at --procs 1 / in-process loop writing each report's file | "
