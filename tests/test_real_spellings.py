@@ -166,3 +166,12 @@ def test_metadata_field_before_the_title_is_not_part_of_it():
     result = audit_text(text)
     assert result.facts.agency == "某某市某某区公安局"
     assert result.facts.title.startswith("某某市某某区公安局2024年")
+
+
+def test_overview_aspect_active_disclosure_written_with_its_channel():
+    """"主动在门户网站公开政府信息50条" (a real district bureau's 总体情况) is the 主动公开 aspect."""
+    from summarizer.checks.narrative import _ASPECTS
+
+    for text in ("我局主动在门户网站公开政府信息50条", "主动通过政务新媒体发布信息120条", "全年主动公开信息300条"):
+        assert _ASPECTS["主动公开"].search(text), text
+    assert not _ASPECTS["主动公开"].search("主动担当作为，认真学习条例。信息公开工作有序")
