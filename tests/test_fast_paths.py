@@ -73,3 +73,41 @@ def test_place_test_equals_its_regex():
     for _ in range(20000):
         s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
         assert _is_place(s) == bool(place.fullmatch(s)), s
+
+
+def _old_outcome_claims(text: str):
+    """N008's reading as one regex per outcome with the count inside (before outcome_claims)."""
+    import re
+
+    from summarizer.checks import narrative as nv
+
+    for name, words, rows in nv._OUTCOMES:
+        for m in re.finditer(words + r"\s*" + nv._N, text):
+            yield name, rows, m.group(1), m.start(), m.end()
+    name, pat, rows = nv._CARRIED
+    for m in pat.finditer(text):
+        yield name, rows, next(g for g in m.groups() if g), m.start(), m.end()
+
+
+def test_outcome_claims_equal_one_regex_per_outcome():
+    from summarizer.checks.narrative import outcome_claims
+    from testkit.synth import generate
+
+    pieces = ["予以公开", "同意公开", "部分公开", "不予公开", "无法提供", "不予处理", "及", "和", "、", "与",
+              "答复", "的", " ", "  ", "3", "12", "1,234", "6，488", "十二", "两", "一百零三", "2.5万", "件",
+              "（件）", "(件)", "（", "结转下年度", "结转下一年", "继续办理", "申请", "，", "。", "其中", "共", "办理"]
+    rng = random.Random(8)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(6000)]
+    words, tails, counts = pieces[:6], ["", "答复", "的", "答复的", " ", "及部分公开", "、部分公开"], pieces[14:22]
+    for _ in range(6000):  # claims as written, with noise between them ("予以公开12件、部分公开（件）3")
+        parts = []
+        for _ in range(rng.randint(1, 4)):
+            parts += [rng.choice(["", "其中", "，", "及", "共", "结转下年度"]), rng.choice(words), rng.choice(tails),
+                      rng.choice(["", " ", "  "]), rng.choice(counts), rng.choice(["件", "（件）", " 件", "", "条"]),
+                      rng.choice(["", "结转下一年", "申请结转下年度", "。"])]
+        texts.append("".join(parts))
+    assert sum(1 for t in texts if list(outcome_claims(t))) > 3000  # the comparison is not vacuous
+    for seed in range(40):  # whole generated reports, both formats
+        texts.append(generate(random.Random(seed), ("2019", "2021")[seed % 2], "cells", None).text)
+    for text in texts:
+        assert list(outcome_claims(text)) == list(_old_outcome_claims(text)), text

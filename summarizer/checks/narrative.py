@@ -256,16 +256,35 @@ def injection_attempts(ctx: Context):
 # ---------------------------------------------------------------- N008 outcomes and carry-forward
 
 _N = rf"({NUM_TOKEN}){UNIT_GAP}件"
+# A count right after an outcome's words: compiled once for all of them. Each outcome's words are
+# searched alone (literal-led, quick to compile and to run) and the count matched where they end —
+# the same matches as one regex per outcome with the count inside, without compiling the number
+# pattern six more times at every start (tests/test_fast_paths.py compares the two).
+_COUNT_AFTER = re.compile(rf"\s*{_N}")
 _OUTCOMES = (
-    ("予以公开及部分公开", rf"予以公开(?:及|和|、|与)部分公开(?:答复)?(?:的)?\s*{_N}", ("granted", "partial")),
-    ("予以公开", rf"(?<![及和])(?:予以公开|同意公开)(?:答复)?(?:的)?\s*{_N}", ("granted",)),
-    ("部分公开", rf"(?<![及和、与])部分公开(?:答复)?(?:的)?\s*{_N}", ("partial",)),
-    ("不予公开", rf"不予公开(?:答复)?(?:的)?\s*{_N}", tuple(f"withheld_{i}" for i in range(1, 9))),
-    ("无法提供", rf"无法提供(?:答复)?(?:的)?\s*{_N}", tuple(f"unable_{i}" for i in range(1, 4))),
-    ("不予处理", rf"不予处理(?:答复)?(?:的)?\s*{_N}", tuple(f"rejected_{i}" for i in range(1, 6))),
-    ("结转下年度", rf"结转下一?年度?(?:继续办理)?\s*{_N}|{_N}(?:申请)?结转下一?年", ("carried_forward",)),
+    ("予以公开及部分公开", r"予以公开(?:及|和|、|与)部分公开(?:答复)?(?:的)?", ("granted", "partial")),
+    ("予以公开", r"(?<![及和])(?:予以公开|同意公开)(?:答复)?(?:的)?", ("granted",)),
+    ("部分公开", r"(?<![及和、与])部分公开(?:答复)?(?:的)?", ("partial",)),
+    ("不予公开", r"不予公开(?:答复)?(?:的)?", tuple(f"withheld_{i}" for i in range(1, 9))),
+    ("无法提供", r"无法提供(?:答复)?(?:的)?", tuple(f"unable_{i}" for i in range(1, 4))),
+    ("不予处理", r"不予处理(?:答复)?(?:的)?", tuple(f"rejected_{i}" for i in range(1, 6))),
 )
-_OUTCOME_PATTERNS = tuple((name, re.compile(pat), rows) for name, pat, rows in _OUTCOMES)
+_OUTCOME_WORDS = tuple((name, re.compile(words), rows) for name, words, rows in _OUTCOMES)
+# carried forward: the count may also come first ("3件结转下年度办理")
+_CARRIED = ("结转下年度", re.compile(rf"结转下一?年度?(?:继续办理)?\s*{_N}|{_N}(?:申请)?结转下一?年"),
+            ("carried_forward",))
+
+
+def outcome_claims(text: str) -> Iterator[tuple[str, tuple[str, ...], str, int, int]]:
+    """(outcome, its rows in 表三, the count as written, start, end) for each count the text gives."""
+    for name, words, rows in _OUTCOME_WORDS:
+        for w in words.finditer(text):
+            m = _COUNT_AFTER.match(text, w.end())
+            if m:
+                yield name, rows, m.group(1), w.start(), m.end()
+    name, pat, rows = _CARRIED
+    for m in pat.finditer(text):
+        yield name, rows, next(g for g in m.groups() if g), m.start(), m.end()
 
 
 @check("N008")
@@ -274,17 +293,16 @@ def outcome_counts(ctx: Context):
         text = para.text
         if "件" not in text:
             continue
-        for name, pat, rows in _OUTCOME_PATTERNS:
-            for m in pat.finditer(text):
-                n = parse_number(next(g for g in m.groups() if g))
-                keys = [f"applications.{r}.total" for r in rows]
-                vals = [ctx.cells.get(k) for k in keys]
-                if n is None or any(v is None for v in vals):
-                    continue  # row missing or blank: S005/S006 say so
-                table = sum(vals)
-                if _same(n, table):
-                    continue
-                rows_txt = "、".join(ctx.label(k).split("·")[0] for k in keys[:3]) + ("等" if len(keys) > 3 else "")
-                yield ctx.finding("N008", f"正文说{name}{n:g}件，但表三“{rows_txt}”的总计{'之和' if len(keys) > 1 else ''}为"
-                                          f"{table:g}（相差{abs(n - table):g}）。", *para.evidence(ctx.doc, m.start(), m.end()),
-                                  cells=dict(zip(keys, vals)))
+        for name, rows, written, start, end in outcome_claims(text):
+            n = parse_number(written)
+            keys = [f"applications.{r}.total" for r in rows]
+            vals = [ctx.cells.get(k) for k in keys]
+            if n is None or any(v is None for v in vals):
+                continue  # row missing or blank: S005/S006 say so
+            table = sum(vals)
+            if _same(n, table):
+                continue
+            rows_txt = "、".join(ctx.label(k).split("·")[0] for k in keys[:3]) + ("等" if len(keys) > 3 else "")
+            yield ctx.finding("N008", f"正文说{name}{n:g}件，但表三“{rows_txt}”的总计{'之和' if len(keys) > 1 else ''}为"
+                                      f"{table:g}（相差{abs(n - table):g}）。", *para.evidence(ctx.doc, start, end),
+                              cells=dict(zip(keys, vals)))
