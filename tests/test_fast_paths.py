@@ -111,3 +111,25 @@ def test_outcome_claims_equal_one_regex_per_outcome():
         texts.append(generate(random.Random(seed), ("2019", "2021")[seed % 2], "cells", None).text)
     for text in texts:
         assert list(outcome_claims(text)) == list(_old_outcome_claims(text)), text
+
+
+def test_model_default_containers_are_fresh_per_instance():
+    """models.py builds empty lists and dicts with plain functions instead of `list` / `dict`
+    (start-up): every instance must still get its own containers."""
+    from summarizer.models import AuditResult, Finding, TableResult
+
+    a, b = AuditResult(file="a"), AuditResult(file="b")
+    a.findings.append(Finding(code="P001", severity="error", message="m", line=1, quote="q"))
+    a.facts.cells["t2.x"] = 1
+    a.input_notes.append("n")
+    a.llm.notes.append("n")
+    assert (b.findings, b.facts.cells, b.input_notes, b.llm.notes) == ([], {}, [], [])
+    f1 = Finding(code="P001", severity="error", message="m", line=1, quote="q")
+    f1.cells["k"] = 1
+    assert Finding(code="P001", severity="error", message="m", line=1, quote="q").cells == {}
+    t1 = TableResult(name="t", status="parsed")
+    t1.sources["k"] = (1, "x")
+    t1.missing_rows.append("r")
+    t2 = TableResult(name="t", status="parsed")
+    assert (t2.sources, t2.missing_rows) == ({}, [])
+    assert AuditResult.model_validate_json(a.model_dump_json()).findings[0].code == "P001"
