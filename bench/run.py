@@ -17,6 +17,8 @@ Figures (targets in brackets), printed as a markdown table and written to bench/
      and the ceiling: the in-process audit loop as two processes at once against one alone,
      what any two-process run can gain on this machine
   5. `audit --no-llm` start-up on one report (median)                               [≤ 0.2 s]
+     beside the floor any typer + pydantic command pays (bench/startup_floor.py), and, where
+     valgrind is installed, the instructions each executes (a count that load does not change)
   6. long lines: a report holding one pathological line of each shape (issue 13), each timed
      as a whole command, stopped at --shape-cap seconds                             [≤ 1 s each]
 
@@ -228,23 +230,52 @@ def _audit_cmd(checkout: Path | None) -> list[str]:
 
 def startup(runs: int, work: Path, baseline: Path | None = None) -> dict:
     """Median wall time of `audit --no-llm` on one report; with a baseline checkout, the two
-    commands run in turn (A B A B …) so both see the same machine."""
+    commands run in turn (A B A B …) so both see the same machine. Beside them, in the same turns,
+    the floor (bench/startup_floor.py: typer + pydantic and nothing of ours). Where valgrind is
+    installed, also each command's count of executed instructions, which does not vary with the
+    machine's load: the ratios of those counts are the noise-free comparison."""
     path = work / "one.txt"
     path.write_text(synth.generate(1, fmt="2021", layout="cells").text, encoding="utf-8")
     args = [str(path), "--no-llm", "--format", "json"]
-    kinds = {"main": _audit_cmd(None)} | ({"baseline": _audit_cmd(baseline)} if baseline else {})
+    kinds = {"main": _audit_cmd(None) + args} | ({"baseline": _audit_cmd(baseline) + args} if baseline else {})
+    kinds["floor"] = [sys.executable, str(ROOT / "bench" / "startup_floor.py")] + args
     for cmd in kinds.values():
-        _run(cmd + args)  # warm-up: bytecode written, files in the page cache
+        _run(cmd)  # warm-up: bytecode written, files in the page cache
     times: dict[str, list[float]] = {k: [] for k in kinds}
     for _ in range(runs):
         for k, cmd in kinds.items():
-            times[k].append(_run(cmd + args)[0])
+            times[k].append(_run(cmd)[0])
     bare = [_run([sys.executable, "-c", "pass"])[0] for _ in range(runs)]
     out = {"runs": runs, "median_s": round(statistics.median(times["main"]), 3), "min_s": round(min(times["main"]), 3),
-           "python_bare_median_s": round(statistics.median(bare), 3)}
+           "python_bare_median_s": round(statistics.median(bare), 3),
+           "floor_median_s": round(statistics.median(times["floor"]), 3)}
     if baseline:
         out["baseline_median_s"] = round(statistics.median(times["baseline"]), 3)
+    counts = {k: _instructions(cmd) for k, cmd in kinds.items()} | {"bare": _instructions([sys.executable, "-c", "pass"])}
+    if all(v is not None for v in counts.values()):
+        out["instructions_m"] = {k: round(v / 1e6, 1) for k, v in counts.items()}
+        if baseline:
+            out["instructions_ratio_baseline"] = round(counts["main"] / counts["baseline"], 3)
+        out["instructions_share_floor"] = round(counts["floor"] / counts["main"], 3)
+    else:
+        out["instructions_m"] = "skipped: valgrind not installed"
     return out
+
+
+def _instructions(cmd: list[str]) -> int | None:
+    """Instructions executed by one run of `cmd` (valgrind's cachegrind, no cache simulation), or
+    None without valgrind. Hash seeds are fixed so two counts of one command agree."""
+    if shutil.which("valgrind") is None:
+        return None
+    env = {**os.environ, "AUDIT_NO_PROGRESS": "1", "PYTHONHASHSEED": "0"}
+    for k in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "AUDIT_MODEL", "PYTHONDONTWRITEBYTECODE"):
+        env.pop(k, None)
+    p = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"] + cmd,
+                       env=env, cwd=ROOT, capture_output=True, text=True)
+    for line in p.stderr.splitlines():
+        if "I" in line and "refs:" in line:
+            return int(line.split("refs:")[1].strip().replace(",", ""))
+    return None
 
 
 def baseline_throughput(texts: list[str], checkout: Path, work: Path, rounds: int = 2) -> dict:
@@ -392,6 +423,15 @@ def table(r: dict) -> str:
              f"(bare python {st['python_bare_median_s']} s) | ≤ 0.2 s |"]
     if "baseline_median_s" in st:
         rows.append(f"| start-up of the baseline checkout, same runs in turn | {st['baseline_median_s']} s | |")
+    rows.append(f"| start-up floor: typer + pydantic alone (bench/startup_floor.py), same runs in turn | "
+                f"{st['floor_median_s']} s | |")
+    ins = st["instructions_m"]
+    if isinstance(ins, dict):
+        ratio = f"; {st['instructions_ratio_baseline']}× the baseline's" if "instructions_ratio_baseline" in st else ""
+        rows.append(f"| start-up in instructions executed (valgrind; noise-free) | {ins['main']} M{ratio}; the floor is "
+                    f"{ins['floor']} M ({round(100 * st['instructions_share_floor'])} %), bare python {ins['bare']} M | |")
+    else:
+        rows.append(f"| start-up in instructions executed | {ins} | |")
     if "baseline" in r:
         bl = r["baseline"]
         rows.append(f"| in-process throughput / baseline checkout's, same texts, in turn | {bl['ratio']}× "
