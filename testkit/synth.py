@@ -33,7 +33,9 @@ from summarizer.schema import (
     table_spec,
 )
 
-LAYOUTS = ("cells", "pipe", "tabs", "markdown")  # report text as copied or exported
+# report text as copied or exported; "paragraphs" and "bars" are web pages' one cell per line
+# without tabs (a blank line between cells / a "|" line after each cell)
+LAYOUTS = ("cells", "pipe", "tabs", "markdown", "paragraphs", "bars")
 # web text flattened to one line: cells separated by spaces, or run together (truth: flat_oracle.py)
 FLAT_LAYOUTS = ("flat", "flat_joined")
 FILE_LAYOUTS = ("html", "docx", "pdf")  # the published file itself (SynthReport.data), see documents.py
@@ -650,7 +652,46 @@ def _render_markdown(name: str, rows: list[_Row], rng: random.Random) -> list[st
     return out
 
 
-_RENDERERS = {"cells": _render_cells, "pipe": _render_pipe, "tabs": _render_tabs, "markdown": _render_markdown}
+def _cell_sequence(name: str, rows: list[_Row]) -> list[str]:
+    """Every cell of the table in reading order, as a web page's one-cell-per-line text gives
+    them: the column headers, then each row's labels and values ("" = an empty cell). Leading
+    empty label cells (merged label columns) have no cell of their own."""
+    out: list[str] = []
+    if name == "applications":
+        out += [_NOTE, "申请人情况", "自然人", "法人或其他组织", "总计", *_ORG]
+    if name == "litigation":
+        out += ["行政复议", "行政诉讼", *_LIT_COLS, "未经复议直接起诉", "复议后起诉", *(_LIT_COLS * 2)]
+    for row in rows:
+        labels = list(row.labels)
+        while labels and labels[0] == "":
+            labels.pop(0)
+        out += labels + list(row.values)
+    return out
+
+
+def _render_paragraphs(name: str, rows: list[_Row], rng: random.Random) -> list[str]:
+    """A paragraph per cell, a blank line after each; an empty cell is an empty paragraph, one
+    more blank line (a CMS that turns every table cell into a <p>: seen on county and township
+    pages, with or without leading spaces)."""
+    indent = " " if rng.random() < 0.3 else ""
+    out: list[str] = []
+    for cell in _cell_sequence(name, rows):
+        out += [indent + cell, ""] if cell else [""]
+    return out
+
+
+def _render_bars(name: str, rows: list[_Row], rng: random.Random) -> list[str]:
+    """Each cell on its own line and a bare "|" on the next (a scraper that writes the cell
+    separator as a line of its own); an empty cell is a "|" after a "|"."""
+    bar = " |" if rng.random() < 0.3 else "|"
+    out: list[str] = []
+    for cell in _cell_sequence(name, rows):
+        out += [cell, bar] if cell else [bar]
+    return out
+
+
+_RENDERERS = {"cells": _render_cells, "pipe": _render_pipe, "tabs": _render_tabs, "markdown": _render_markdown,
+              "paragraphs": _render_paragraphs, "bars": _render_bars}
 
 
 # ====================================================================== narrative

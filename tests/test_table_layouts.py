@@ -220,6 +220,76 @@ def test_pipe_export_with_bare_bars_for_blank_cells_and_padding():
     assert "S006" in codes(result) and "S008" not in codes(result)
 
 
+def _one_per_line(cells: list[str], sep: str) -> str:
+    """Cells one per line, each followed by `sep` lines ("" = a blank line, "|" = a bar line)."""
+    return "\n".join(line for c in cells for line in ([c, sep] if c != "<empty>" else [sep]))
+
+
+ACTIVE_CELLS = ["第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", "0", "0", "0",
+                "行政规范性文件", "1", "0", "5", "第二十条第（五）项", "信息内容", "本年处理决定数量", "行政许可", "3",
+                "第二十条第（六）项", "信息内容", "本年处理决定数量", "行政处罚", "2", "行政强制", "0", "第二十条第（八）项",
+                "信息内容", "本年收费金额（单位：万元）", "行政事业性收费", "0"]
+APPS_CELLS = ["申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他",
+              "一、本年新收政府信息公开申请数量", *["<empty>"] * 6, " 3",
+              "二、上年结转政府信息公开申请数量", " 1", " 0", " 0", " 0", " 0", " 0", " 1",
+              "三、本年度办理结果", "（一）予以公开", " 2", " 0", " 0", " —", " 0", " 0", " 2",
+              "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", " 2", " 0", " 0", " 0", " 0", " 0", "<empty>",
+              "（七）总计", " 4", " 0", " 0", " 0", " 0", " 0", " 4",
+              "四、结转下年度继续办理", " 0", " 0", " 0", " 0", " 0", " 0", " 0"]
+
+
+def test_a_paragraph_per_cell_with_empty_paragraphs_for_blank_cells():
+    """A CMS page that makes every table cell a paragraph: one blank line between cells, and an
+    empty cell one more blank line (seen on county and township pages). Six empty cells before
+    the total keep the total in its column; a blank last cell stays blank."""
+    result = audit_text(report(_one_per_line(ACTIVE_CELLS, ""), _one_per_line(APPS_CELLS, ""), LIT_TABS))
+    cells = result.facts.cells
+    assert [cells[f"active.regulations.{c}"] for c in ("issued", "repealed", "in_force")] == [0, 0, 0]
+    assert [cells[f"active.normative_documents.{c}"] for c in ("issued", "repealed", "in_force")] == [1, 0, 5]
+    assert cells["active.licensing.decisions"] == 3 and cells["active.penalty.decisions"] == 2
+    assert row(result, "new") == [None, None, None, None, None, None, 3]
+    assert row(result, "carried_over") == [1, 0, 0, 0, 0, 0, 1]
+    assert row(result, "granted") == [2, 0, 0, None, 0, 0, 2]
+    assert row(result, "partial") == [2, 0, 0, 0, 0, 0, None]
+    assert "S006" in codes(result) and "S008" not in codes(result)
+    assert result.tables[0].layout == "paragraphs"
+
+
+def test_a_paragraph_per_cell_without_blank_lines():
+    """The same page with its blank lines collapsed: one cell per line, no tabs, no bars."""
+    active = "\n".join(ACTIVE_CELLS)
+    result = audit_text(report(active, _one_per_line([c for c in APPS_CELLS if c != "<empty>"][:35], "")
+                               .replace("\n\n", "\n"), LIT_TABS))
+    assert [result.facts.cells[f"active.normative_documents.{c}"] for c in ("issued", "repealed", "in_force")] == [1, 0, 5]
+    assert row(result, "carried_over") == [1, 0, 0, 0, 0, 0, 1]
+
+
+@pytest.mark.parametrize("bar", ["|", " |"])
+def test_a_bar_line_after_each_cell(bar):
+    """A scraper that writes the cell separator on a line of its own ("0" / "|" / "0" / "|"): each
+    bar ends the cell above it, a bar after a bar is an empty cell, and a bar before a label
+    ("| 规章") is a separator, not part of the label. Before, the values slid into the next row."""
+    active = _one_per_line(ACTIVE_CELLS, bar).replace("规章\n", "| 规章\n", 1)
+    apps = _one_per_line(APPS_CELLS, bar)
+    result = audit_text(report(active, apps, LIT_TABS))
+    cells = result.facts.cells
+    assert [cells[f"active.regulations.{c}"] for c in ("issued", "repealed", "in_force")] == [0, 0, 0]
+    assert [cells[f"active.normative_documents.{c}"] for c in ("issued", "repealed", "in_force")] == [1, 0, 5]
+    assert row(result, "new") == [None, None, None, None, None, None, 3]
+    assert row(result, "carried_over") == [1, 0, 0, 0, 0, 0, 1]
+    assert row(result, "granted") == [2, 0, 0, None, 0, 0, 2]
+    assert "S008" not in codes(result)
+
+
+def test_rows_of_several_cells_keep_their_reading_among_single_cells():
+    """A text region of row-per-line tables whose values happen to stand one per line in a few
+    rows is not taken for a paragraph-per-cell page: the row lines keep their own reading."""
+    active = ACTIVE_TABS.replace("\t", " ")
+    result = audit_text(report(active, _apps_tabs(BASE_ROWS).replace("\t", " "), LIT_TABS))
+    assert row(result, "new") == [3, 0, 0, 0, 0, 0, 3]
+    assert result.facts.cells["active.normative_documents.in_force"] == 5
+
+
 @pytest.mark.parametrize("slipped,key", [("（一）子以公开", "granted"), ("本年新收政府信自公开申请数量", "new")])
 def test_one_character_slips_in_labels(slipped, key):
     rows = [r.replace("（一）予以公开", slipped) if key == "granted" else r.replace("本年新收政府信息公开申请数量", slipped)

@@ -10,6 +10,11 @@ Token kinds:
   NUM    a number cell (value parsed)
   EMPTY  an explicitly empty cell (a lone tab, an empty "|" cell, "/" or "—")
   BREAK  the end of a row, where the layout shows one (end of a row line, a blank line)
+
+Two ways web pages write one cell per line without tabs are recognised per region
+(`cell_lines`): a paragraph per cell, with a blank line between cells (a CMS that turns each
+table cell into a <p>); and each cell followed by a bare "|" on the next line (a scraper that
+puts the cell separator on its own line). Their cells are read like the " |" layout's.
 """
 
 from __future__ import annotations
@@ -175,6 +180,80 @@ def _plain_tokens(text: str, line: int) -> list[Token]:
     return tokens
 
 
+def _single_cell(text: str, line: int) -> Token | None:
+    """The one cell a line holds when it is a lone label, number or blank mark (bars at its
+    start, as in "| 规章", are a separator, not part of the cell); None for a row of cells."""
+    if layout_of(text) != "plain":
+        return None
+    lead = len(text) - len(text.lstrip(" \t|"))
+    if is_placeholder(text[lead:].strip()):  # "—", "/", "无": here an empty cell, not a drawn rule
+        return _cell_token(text[lead:], line, lead)
+    toks = _plain_tokens(text[lead:], line)
+    if len(toks) != 1:
+        return None
+    tok = toks[0]
+    tok.start += lead
+    tok.end += lead
+    return tok
+
+
+@dataclass
+class CellLines:
+    """How a region writes one cell per line without tabs (see the module docstring).
+
+    rhythm: blank lines between two cells of a paragraph-per-cell region (0 or 1; None when the
+            region is not written so); each blank line beyond it inside a row (after its label
+            or a value) is an empty cell (the page's empty <p>).
+    closed: lines whose cell is ended by a bare "|" on the next non-blank line; bars: those "|" lines.
+    """
+
+    rhythm: int | None = None
+    closed: frozenset[int] = frozenset()
+    bars: frozenset[int] = frozenset()
+
+
+MIN_CELL_LINES = 12  # non-blank lines a region needs before it can be called one cell per paragraph
+
+
+def cell_lines(doc: Document, start: int, end: int, headings: dict[int, int] | None = None) -> CellLines:
+    """Find the two tab-less one-cell-per-line shapes in lines start..end.
+
+    A paragraph-per-cell region: nearly every non-blank line is a single cell (85 %), a few of
+    them numbers, and the usual gap between two lines is the same (the rhythm). Tab-indented
+    cells, " |" cells and rows of several cells never qualify, so their reading is unchanged.
+    """
+    headings = headings or {}
+    seen: list[tuple[int, str, int]] = []  # (line, text, blank lines before it)
+    blanks = 0
+    for no in range(start, end + 1):
+        ln = doc.line(no)
+        if ln.furniture or no in headings:
+            continue
+        text = ln.text[:MAX_ROW_CHARS]
+        if not text.strip():
+            blanks += 1
+            continue
+        seen.append((no, text, blanks))
+        blanks = 0
+    closed, bars = set(), set()
+    for (no, text, _), (nxt, nxt_text, _) in zip(seen, seen[1:]):
+        if nxt_text.strip() == "|" and not text.rstrip().endswith("|") and _single_cell(text, no) is not None:
+            closed.add(no)
+            bars.add(nxt)
+    rhythm = None
+    singles = [(no, _single_cell(text, no)) for no, text, _ in seen]
+    cells = [tok for _, tok in singles if tok is not None]
+    if (len(seen) >= MIN_CELL_LINES and len(cells) >= 0.85 * len(seen)
+            and sum(1 for t in cells if t.kind == NUM) >= 3):
+        gaps: dict[int, int] = {}
+        for _, _, before in seen[1:]:
+            gaps[before] = gaps.get(before, 0) + 1
+        common = max(gaps, key=gaps.get)
+        if common in (0, 1):
+            rhythm = common
+    return CellLines(rhythm, frozenset(closed), frozenset(bars))
+
+
 def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | None = None
              ) -> tuple[list[Token], dict[str, int]]:
     """Tokens of lines start..end (1-based, inclusive) and a count of the layouts seen.
@@ -187,14 +266,21 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
     tokens: list[Token] = []
     layouts: dict[str, int] = {}
     prefix: str | None = None
+    plan = cell_lines(doc, start, end, headings)
+    blank_run = 0  # blank lines since the last cell (paragraph-per-cell regions)
+    last_kind: str | None = None  # kind of the last cell there
     for no in range(start, end + 1):
         ln = doc.line(no)
         text = ln.text[:MAX_ROW_CHARS]
         if headings and no in headings:
             tokens.append(Token(SECTION, no, ln.text.strip(), headings[no]))
+            blank_run, last_kind = 0, None
             continue
         if not text.strip():
             if ln.furniture:
+                continue
+            if plan.rhythm is not None:
+                blank_run += 1
                 continue
             if "\t" in text:  # a lone tab: an empty cell of the one-cell-per-line layout
                 tokens.append(Token(EMPTY, no, "", None, 0, 0))
@@ -203,6 +289,28 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
             continue
         if _RUNNING_HEADER.search(text) and not any(ch.isdigit() for ch in text.split("报告")[-1]):
             continue  # the report's title printed again at the top of a page inside the table
+        if no in plan.bars:
+            continue  # the "|" that ends the cell on the line above
+        cell = _single_cell(text, no) if (plan.rhythm is not None or no in plan.closed) else None
+        if cell is not None:
+            if plan.rhythm is not None:
+                extra = blank_run - plan.rhythm
+                # inside a row: before a value (after its label or a value), or after a value
+                # (its last cells empty); never between two labels or header cells
+                if extra > 0 and ((cell.kind in (NUM, EMPTY) and last_kind is not None)
+                                  or (cell.kind == TEXT and last_kind in (NUM, EMPTY))):
+                    tokens += [Token(EMPTY, no - extra + k, "", None, 0, 0) for k in range(extra)]
+            blank_run, last_kind = 0, cell.kind
+            kind = "paragraphs" if plan.rhythm is not None else "pipe"
+            layouts[kind] = layouts.get(kind, 0) + 1
+            if no in doc.low_confidence:
+                _mark_low_confidence([cell], ln, doc.low_confidence[no])
+            tokens.append(cell)
+            continue
+        if blank_run:
+            tokens.append(Token(BREAK, no - 1))  # a row of several cells after blank lines
+            blank_run = 0
+        last_kind = None
         layout = layout_of(text)
         if layout == "plain" and layouts.get("cells", 0) > layouts.get("plain", 0):
             # continuation of a label cell in the one-cell-per-line layout
