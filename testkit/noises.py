@@ -114,12 +114,15 @@ NOISES.update({
                          grid=_t.stray_cells_grid),
     "cell_remarks": Noise("table", "a count annotated in its cell: 22（其中修订16件）, 55 (含自然失效 29 件)",
                           cell=_t.cell_remarks),
+    "label_notes": Noise("table", "row labels carrying an explanatory note, whole or cut off: 规章（设区的市、"
+                                  "自治州人民政府应提供相关数据）, 规范性文件（行政机关制定发布的决定……",
+                         table=_t.label_notes, grid=_t.label_notes_grid),
     "padding_cells": Noise("table", "an empty cell after each row's values (ragged web / Word tables); the pipe "
                            "layout's blank cells written '|' without their space",
                            table=_t.padding_cells, grid=_t.padding_cells_grid),
 })
 TABLE_NOISE_NAMES = ("dash_blanks", "blank_last_cell", "cell_number_formats", "broken_labels", "label_slips",
-                     "page_furniture", "stray_cells", "padding_cells", "cell_remarks")
+                     "page_furniture", "stray_cells", "padding_cells", "cell_remarks", "label_notes")
 
 
 def check_names(names) -> frozenset[str]:

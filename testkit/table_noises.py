@@ -200,6 +200,44 @@ def label_slips_grid(name: str, grid: Grid, rng: random.Random) -> Grid:
     return grid
 
 
+# ---------------------------------------------------------------- explanatory notes in labels
+
+# Provincial templates that explain a row inside its label (seen in Hubei reports of 2020–2021).
+_NOTES = {"规章": "（设区的市、自治州人民政府应提供相关数据）",
+          "规范性文件": "（行政机关制定发布的决定、公告、通告、意见、通知，以及标题采用“规定”“办法”等字样的公文）",
+          "其他对外管理服务事项": "（指行政许可以外的政务服务事项，含行政确认、行政奖励、行政裁决等）",
+          "行政许可": "（指本年作出的许可决定）"}
+
+
+def _noted(text: str, cut: bool) -> str:
+    for label, note in _NOTES.items():
+        at = text.find(label)
+        if at >= 0:
+            end = at + len(label)
+            note = note[:len(note) // 2] if cut else note  # a note cut off by the page or the converter
+            return text[:end] + note + text[end:]
+    return text
+
+
+def label_notes(name: str, layout: str, lines: list[str], rng: random.Random) -> list[str]:
+    """Row labels carrying an explanatory note in brackets, whole or cut off (规章（设区的市……）)."""
+    if name != "active":
+        return lines
+    cut = rng.random() < 0.3
+    return [_noted(ln, cut) if any(lab in ln for lab in _NOTES) and "信息内容" not in ln else ln
+            for ln in lines]
+
+
+def label_notes_grid(name: str, grid: Grid, rng: random.Random) -> Grid:
+    if name == "active":
+        cut = rng.random() < 0.3
+        for row in grid.rows:
+            for c in row:
+                if c.kind == "label":
+                    c.text = _noted(c.text, cut)
+    return grid
+
+
 # ---------------------------------------------------------------- page furniture
 
 

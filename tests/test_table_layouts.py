@@ -290,6 +290,23 @@ def test_rows_of_several_cells_keep_their_reading_among_single_cells():
     assert result.facts.cells["active.normative_documents.in_force"] == 5
 
 
+@pytest.mark.parametrize("sep", ["\t", " | "])  # tabs, or " | " with a bar closing each line
+def test_labels_with_an_explanatory_note(sep):
+    """A provincial template that explains rows inside their labels (seen in Hubei reports):
+    the note, closed or cut off, does not hide the row (before: S005 missing + S007 extra)."""
+    active = ACTIVE_TABS.replace("规章\t", "规章（设区的市、自治州人民政府应提供相关数据）\t").replace(
+        "行政规范性文件\t", "行政规范性文件（行政机关制定发布的决定、公告、通告、意见、通\t").replace(
+        "行政许可\t", "行政许可(指本年作出的许可决定)\t").replace("\t", sep)
+    if sep != "\t":
+        active = "\n".join(ln + " |" for ln in active.split("\n"))
+    result = audit_text(report(active, _apps_tabs(BASE_ROWS), LIT_TABS))
+    cells = result.facts.cells
+    assert [cells[f"active.regulations.{c}"] for c in ("issued", "repealed", "in_force")] == [0, 0, 0]
+    assert [cells[f"active.normative_documents.{c}"] for c in ("issued", "repealed", "in_force")] == [1, 0, 5]
+    assert cells["active.licensing.decisions"] == 3
+    assert not [f for f in result.findings if f.code in ("S005", "S007", "S008") and "主动公开" in f.message]
+
+
 @pytest.mark.parametrize("slipped,key", [("（一）子以公开", "granted"), ("本年新收政府信自公开申请数量", "new")])
 def test_one_character_slips_in_labels(slipped, key):
     rows = [r.replace("（一）予以公开", slipped) if key == "granted" else r.replace("本年新收政府信息公开申请数量", slipped)

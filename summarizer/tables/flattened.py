@@ -24,11 +24,13 @@ import re
 from dataclasses import dataclass, field
 
 from ..document import fold
+from .labels import MIN_NOTE
 from ..schema import (APPLICATION_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUPS, OUTCOME_ROWS, RowSpec,
                       table_spec)
 
 MAX_RUN = 48  # digits in one row's run beyond this are not split (no real row is that long)
 MAX_CANDIDATES = 200  # per row; more means the digits say nothing
+MAX_NOTE = 160  # characters a bracketed note after a row label may run to
 MAX_COMBINATIONS = 200_000  # ambiguous rows tried together against the column sums
 
 _VALUE_CHARS = re.compile(r"[0-9.,\-+\s/—]{0,400}")
@@ -160,9 +162,15 @@ def find_rows(text: str, start: int, end: int, table: str, fmt: str) -> list[Fla
         if found is None:
             continue
         q, e = found
-        if row.id == "partial" and compact.startswith("(区分", e):
-            close = compact.find(")", e, e + 30)
-            e = close + 1 if close > 0 else e
+        if compact.startswith(("(", "（"), e):
+            # a bracket after the label belongs to it: the template's own ("部分公开(区分处理的…)") or
+            # a provincial template's explanatory note ("规章(设区的市…提供相关数据)", labels.without_note)
+            # (closed, at least MIN_NOTE long, and holding no digit or bracket: not the values and
+            # the next label's "（五）" read as one note)
+            closes = [c for c in (compact.find(")", e, e + MAX_NOTE), compact.find("）", e, e + MAX_NOTE)) if c > 0]
+            note = compact[e + 1:min(closes)] if closes else ""
+            if len(note) >= MIN_NOTE and not any(ch.isdigit() or ch in "(（" for ch in note):
+                e = min(closes) + 1
         found_rows.append((row, q, e))
         pos = e
     rows = [FlatRow(table, row.id, row.columns, where[q], where[e - 1] + 1) for row, q, e in found_rows]

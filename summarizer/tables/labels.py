@@ -114,13 +114,39 @@ def _row_norms(table: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(norm(label) for label in (row.label,) + row.aliases) for row in ROWS[table])
 
 
+MIN_NOTE = 4  # characters inside brackets that make an explanatory note, not a numbering like "（一）"
+
+
+def without_note(text: str) -> str:
+    """The label without an explanatory note in brackets after it.
+
+    Some provincial templates explain a row inside its label: "规章（设区的市、自治州人民政府应提供
+    相关数据）", "规范性文件（行政机关制定发布的决定、公告、通告、意见、通知，以及标题采用……）".
+    The note (closed or cut off) is dropped; the label before it names the row. Brackets at the
+    start (numbering) or with fewer than MIN_NOTE characters are kept.
+    """
+    opens = [i for i in (text.find("（", 2), text.find("(", 2)) if i >= 2]
+    if not opens:
+        return text
+    start = min(opens)
+    closes = [i for i in (text.find("）", start), text.find(")", start)) if i > start]
+    end = min(closes) if closes else len(text)
+    if end - start - 1 < MIN_NOTE:
+        return text
+    return (text[:start] + text[end + 1:]).strip()
+
+
 @lru_cache(maxsize=8192)
 def candidates(text: str, table: str) -> tuple[tuple[int, float], ...]:
-    """(row index, score) for every template row of `table` this text could be the label of."""
-    if len(text) > MAX_LABEL:
+    """(row index, score) for every template row of `table` this text could be the label of:
+    the text as written, and without an explanatory note (`without_note`)."""
+    bare = without_note(text)
+    if len(bare) > MAX_LABEL:
         return ()
     rows = ROWS[table]
-    vs = variants(text)
+    vs = variants(text) if len(text) <= MAX_LABEL else ()
+    if bare != text:
+        vs += tuple(v for v in variants(bare) if v not in vs)
     out = []
     for i, (row, nls) in enumerate(zip(rows, _row_norms(table))):
         best = 0.0
@@ -175,9 +201,10 @@ def _one_slip(a: str, b: str) -> bool:
 def _slipped_row(text: str, table: str, last_index: int, done) -> int | None:
     """A short label with a one-character slip, accepted only as one of the next two template
     rows: where the row is expected, 行政讦可 can only be 行政许可; elsewhere it is not read."""
-    vs = variants(text)
-    if len(text) > MAX_LABEL:
+    bare = without_note(text)
+    if len(bare) > MAX_LABEL:
         return None
+    vs = (variants(text) if len(text) <= MAX_LABEL else ()) + (variants(bare) if bare != text else ())
     rows = ROWS[table]
     norms = _row_norms(table)
     for i in range(last_index + 1, min(last_index + 3, len(rows))):
