@@ -54,7 +54,11 @@ _FULLWIDTH = str.maketrans("0123456789,", "０１２３４５６７８９，")
 
 
 def number_formats(key: str, text: str, rng: random.Random) -> str:
-    """Counts as offices type them: 1,234 / 1，234, full-width digits, a unit in the cell (3件)."""
+    """Counts as offices type them: 1,234 / 1，234, full-width digits, a unit in the cell (3件);
+    amounts (万元 columns) also in 元 ("152790元" for 15.279) or with 万元 written in."""
+    if key.endswith(".amount") and text and text.replace(".", "", 1).isdigit() and rng.random() < 0.5:
+        yuan = round(float(text) * 10_000, 2)
+        return (str(int(yuan)) if yuan == int(yuan) else f"{yuan:.2f}") + "元" if rng.random() < 0.6 else text + "万元"
     if not text or not text.lstrip("+-").isdigit():
         return text
     n = int(text)

@@ -307,6 +307,18 @@ def test_labels_with_an_explanatory_note(sep):
     assert not [f for f in result.findings if f.code in ("S005", "S007", "S008") and "主动公开" in f.message]
 
 
+def test_an_amount_written_in_yuan_is_read_in_wan_and_a_doubled_minus_is_a_minus():
+    """The amount columns are in 万元: "152790元" is 15.279 (before: 152790, ten thousand times too
+    much). "--253" in 本年增/减 is -253 typed with the minus twice (before: a false extra row)."""
+    active = ACTIVE_TABS.replace("行政事业性收费\t0", "行政事业性收费\t152790元")
+    result = audit_text(report(active, _apps_tabs(BASE_ROWS), LIT_TABS))
+    assert result.facts.cells["active.fees.amount"] == pytest.approx(15.279)
+    from summarizer.tables.values import amount_in_wan, parse_cell
+
+    assert parse_cell("--253") == -253 and parse_cell("--") is None
+    assert amount_in_wan("160.5964万元", 160.5964) == 160.5964 and amount_in_wan("8", 8) == 8
+
+
 @pytest.mark.parametrize("slipped,key", [("（一）子以公开", "granted"), ("本年新收政府信自公开申请数量", "new")])
 def test_one_character_slips_in_labels(slipped, key):
     rows = [r.replace("（一）予以公开", slipped) if key == "granted" else r.replace("本年新收政府信息公开申请数量", slipped)

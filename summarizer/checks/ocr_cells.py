@@ -7,7 +7,7 @@ arithmetic._all); this check says which cells were left out and why, so nothing 
 
 from __future__ import annotations
 
-from ..numbers import parse_cell
+from ..tables.values import parse_cell
 from . import Context, check
 
 

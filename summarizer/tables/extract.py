@@ -20,6 +20,7 @@ from ..schema import (APPLICATION_COLUMN_LABELS, APPLICATION_COLUMNS, LITIGATION
                       TABLE_NAMES, table_spec)
 from .labels import ROWS, match_row, nearest_label
 from .tokenize import BREAK, EMPTY, NUM, SECTION, TEXT, Token, tokenize
+from .values import amount_in_wan
 
 _LITIGATION_HEADER = re.compile(r"行政复议|行政诉讼|结果维持|复议后起诉|未经复议")
 _MODE_OF_SECTION = {2: "active", 3: "applications", 4: "litigation"}
@@ -461,7 +462,7 @@ def _cells_of_row(table: str, key_prefix: str, hit: RowHit, columns: tuple[str, 
             cells[key] = None
             sources[key] = (tok.line if tok else hit.line, tok.raw if tok else "")
         else:
-            cells[key] = tok.value
+            cells[key] = amount_in_wan(tok.raw, tok.value) if col == "amount" else tok.value
             sources[key] = (tok.line, tok.raw)
         if tok is not None and tok.low_confidence:
             low.add(key)

@@ -12,7 +12,7 @@ import re
 # optional unit. At most 12 integer digits: a longer run is not a count or an amount any report
 # holds (it is run-together cells or garbage), and Python refuses to convert very long ones.
 MAX_DIGITS = 12
-_CELL_NUMBER = re.compile(r"([+\-]?)(\d{1,3}(?:,\d{3})+|\d{1,12})(\.\d{1,6})?(万元|元|件|条|个|项|次|家|人|篇)?")
+_CELL_NUMBER = re.compile(r"(--|[+\-]?)(\d{1,3}(?:,\d{3})+|\d{1,12})(\.\d{1,6})?(万元|元|件|条|个|项|次|家|人|篇)?")
 _SIGNED_WORD = re.compile(r"(减|增)(\d{1,12})")
 # How a blank cell is written ("／", "－", "＿" arrive here already folded to ASCII by document.py).
 PLACEHOLDERS = frozenset({"", "/", "//", "-", "--", "---", "—", "——", "―", "一", "无", "空", "\\", "、", "…", "……",
@@ -22,8 +22,9 @@ PLACEHOLDERS = frozenset({"", "/", "//", "-", "--", "---", "—", "——", "―
 def parse_cell(text: str) -> int | float | None:
     """The numeric value of a cell, or None when the cell is not (wholly) a number.
 
-    "＋1" and "+1" are 1, "－2" is -2, "1,234" is 1234, "103.9万元" is 103.9, "3件" is 3;
-    "减8" is -8 and "增3" is 3 (本年增/减 written in words).
+    "＋1" and "+1" are 1, "－2" is -2 (also typed twice: "--253"), "1,234" is 1234, "103.9万元" is
+    103.9, "3件" is 3; "减8" is -8 and "增3" is 3 (本年增/减 written in words). The unit is not
+    applied here: see `amount_in_wan`.
     """
     t = text.replace(" ", "")
     if not t or len(t) > 24:
@@ -41,7 +42,16 @@ def parse_cell(text: str) -> int | float | None:
     if len(whole) > MAX_DIGITS:
         return None
     value: int | float = float(whole + frac) if frac else int(whole)
-    return -value if sign == "-" else value
+    return -value if sign in ("-", "--") else value
+
+
+def amount_in_wan(text: str, value: int | float) -> int | float:
+    """An amount cell's value in 万元, the unit of the template's amount columns (收费金额, 采购总金额):
+    a cell that says 元 ("152790元") is converted (15.279); a bare number or 万元 is taken as written."""
+    t = text.replace(" ", "")
+    if t.endswith("元") and not t.endswith("万元"):
+        return round(value / 10_000, 6)
+    return value
 
 
 def is_placeholder(text: str) -> bool:
