@@ -175,3 +175,21 @@ def test_overview_aspect_active_disclosure_written_with_its_channel():
     for text in ("我局主动在门户网站公开政府信息50条", "主动通过政务新媒体发布信息120条", "全年主动公开信息300条"):
         assert _ASPECTS["主动公开"].search(text), text
     assert not _ASPECTS["主动公开"].search("主动担当作为，认真学习条例。信息公开工作有序")
+
+
+def test_a_figure_dated_to_another_year_is_not_compared_with_this_years_table():
+    """"2022年，某镇共制定规范性文件0件" in a report on 2023 (seen on a real township page) is not a
+    contradiction of this year's table 二 (N004); the same sentence dated to the report year is.
+    Comparisons ("较2022年", "与2022年相比") do not date the sentence."""
+    rep = generate(3, "2021", "tabs")
+    issued = rep.cells["active.normative_documents.issued"]
+    year = rep.facts["year"]
+    wrong = issued + 7
+
+    def n004(sentence: str) -> bool:
+        text = rep.text.replace("一、总体情况\n", f"一、总体情况\n{sentence}\n", 1)
+        return "N004" in {f.code for f in audit_text(text).findings}
+
+    assert not n004(f"{year - 1}年，本单位共制定规范性文件{wrong}件。")
+    assert n004(f"{year}年，本单位共制定规范性文件{wrong}件。")
+    assert n004(f"与{year - 1}年相比，本单位共制定规范性文件{wrong}件。")

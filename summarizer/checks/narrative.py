@@ -22,6 +22,24 @@ def _same(n, value) -> bool:
     return n.matches(value) if hasattr(n, "matches") else n == value
 
 
+# A year that dates what follows it ("2022年，我镇共制定…"); not one compared with ("较2022年",
+# "与2022年相比", "同比2022年") nor part of a longer date or number.
+_DATING_YEAR = re.compile(r"(?<![较比与同和及对\d])((?:19|20)\d{2})\s*年(?!度?(?:报告|年报))")
+_SENTENCE_ENDS = "。；;！？!?\n"
+
+
+def about_another_year(text: str, start: int, year: int | None) -> bool:
+    """Whether the claim at `start` sits in a sentence dated, before the claim, to a year other
+    than the report's ("2022年，西柳镇共制定规范性文件0件" in a report on 2023). Such a figure is
+    not this year's: comparing it with this year's table would be a false contradiction (the
+    sentence may itself be a leftover of last year's text, which is P005's concern, not N's)."""
+    if year is None:
+        return False
+    begin = max(text.rfind(ch, 0, start) for ch in _SENTENCE_ENDS) + 1
+    years = [int(m.group(1)) for m in _DATING_YEAR.finditer(text, begin, start)]
+    return bool(years) and years[-1] != year
+
+
 def narrative_lines(ctx: Context) -> Iterator[int]:
     """Line numbers of narrative text: before section 二 and from section 五 on."""
     secs = {s.number: s for s in ctx.facts.sections}
@@ -96,7 +114,7 @@ def received_count(ctx: Context):
                 if n is not None:
                     claims.append((n, m.start(), m.end()))
         for n, s, e in claims:
-            if _same(n, table) or (carried and _same(n, table + carried)):
+            if _same(n, table) or (carried and _same(n, table + carried)) or about_another_year(text, s, ctx.facts.year):
                 continue
             yield ctx.finding("N001", f"正文说收到政府信息公开申请{n:g}件，但表三“一、本年新收政府信息公开申请数量”总计为{table:g}"
                                       f"（相差{abs(n - table):g}）。", *para.evidence(ctx.doc, s, e),
@@ -132,6 +150,8 @@ def review_and_litigation(ctx: Context):
                 if n is not None:
                     claims.append((kind, n, m.start(), m.end()))
         for kind, n, s, e in claims:
+            if about_another_year(text, s, ctx.facts.year):
+                continue
             if kind == "review" and review is not None and not _same(n, review):
                 yield ctx.finding("N002", f"正文说行政复议{n:g}件，但表四“行政复议·总计”为{review:g}（相差{abs(n - review):g}）。",
                                   *para.evidence(ctx.doc, s, e), cells={"litigation.review.total": review},
@@ -175,7 +195,8 @@ def normative_documents(ctx: Context):
     for para in narrative_paras(ctx):
         text = para.text
         for m in _NORMATIVE.finditer(text):
-            if re.search(r"累计|现行有效|清理|废止", text[max(0, m.start() - 6): m.end()]):
+            if re.search(r"累计|现行有效|清理|废止", text[max(0, m.start() - 6): m.end()]) or \
+                    about_another_year(text, m.start(), ctx.facts.year):
                 continue
             n = parse_number(m.group("n"))
             if n is not None and not _same(n, table):
@@ -295,6 +316,8 @@ def outcome_counts(ctx: Context):
             continue
         for name, rows, written, start, end in outcome_claims(text):
             n = parse_number(written)
+            if about_another_year(text, start, ctx.facts.year):
+                continue
             keys = [f"applications.{r}.total" for r in rows]
             vals = [ctx.cells.get(k) for k in keys]
             if n is None or any(v is None for v in vals):
