@@ -19,6 +19,8 @@ DATE_TOKEN = re.compile(
     rf"(?P<y>{_Y})\s*年\s*(?P<m>{_MD})\s*月\s*(?P<d>{_MD})\s*[日号]"
     rf"|(?<![\d年])(?P<m2>{_MD})\s*月\s*(?P<d2>{_MD})\s*[日号]"
     r"|(?<![\d.])(?P<y3>(?:19|20)\d{2})\s*(?P<sep>[./\-])\s*(?P<m3>\d{1,2})\s*(?P=sep)\s*(?P<d3>\d{1,2})(?![\d.])"
+    # 年 dropped by the typist or the page: "20231月1日", "202312月31日" (the year is four digits)
+    r"|(?<![\d.])(?P<y4>(?:19|20)\d{2})(?P<m4>1[0-2]|0?[1-9])\s*月\s*(?P<d4>\d{1,2})\s*[日号]"
 )
 
 
@@ -48,6 +50,8 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateTo
             y, mo, d = _num(m.group("y")), _num(m.group("m")), _num(m.group("d"))
         elif m.group("m2"):
             y, mo, d = None, _num(m.group("m2")), _num(m.group("d2"))
+        elif m.group("y4"):
+            y, mo, d = int(m.group("y4")), int(m.group("m4")), int(m.group("d4"))
         else:
             y, mo, d = int(m.group("y3")), int(m.group("m3")), int(m.group("d3"))
         if mo and d:

@@ -89,11 +89,13 @@ def clause_bounds(text: str, start: int, end: int, width: int = 60) -> tuple[int
 
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 _DROP = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"}
-# Page furniture: footers ("— 4 —", "- 4/7 -", "第 3 页 共 7 页", "共7页 第3页", "3 / 7", "Page 3 of 7")
-# and page widgets. A bare number is never furniture here: in the one-cell-per-line layout it is a cell.
+# Page furniture: footers ("— 4 —", "- 4/7 -", "第 3 页 共 7 页", "共7页 第3页", "3 / 7", "Page 3 of 7"),
+# a flip-book viewer's page heads ("Page 9 - 2020年报_审计局", "P. 9") and page widgets. A bare number
+# is never furniture here: in the one-cell-per-line layout it is a cell.
 _FURNITURE = re.compile(
     r"^\s*(?:[-—–－]{1,2}\s*\d{1,3}(?:\s*/\s*\d{1,3})?\s*[-—–－]{1,2}|第\s*\d{1,3}\s*页(?:\s*[/,，]?\s*共\s*\d{1,3}\s*页)?|"
     r"共\s*\d{1,3}\s*页\s*[/,，]?\s*第\s*\d{1,3}\s*页|\d{1,3}\s*/\s*\d{1,3}|page\s*\d{1,3}(?:\s*of\s*\d{1,3})?|"
+    r"page\s*\d{1,3}\s*[-—–]\s*.{1,80}|p\.\s*\d{1,3}|"
     r"扫一扫在手机上查看当前页面|【?\s*打印本页\s*】?|【?\s*关闭窗口\s*】?|分享到[:：].*|.*【\s*字体[:：].*)\s*$",
     re.I,
 )

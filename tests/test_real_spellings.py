@@ -51,6 +51,9 @@ def test_chinese_numerals_agree_with_cn2an():
     ("本报告中所列数据的统计期限为2019年9月1日至2019年12月31日", ("2019-09-01", "2019-12-31")),  # real, partial year
     ("所列数据统计期限自2020年1月1日至12月21日。", ("2020-01-01", "2020-12-21")),  # stated wrongly: P001
     ("中所列数据统计时限为2024年1月1日至2024年12月31日", ("2024-01-01", "2024-12-31")),  # real
+    ("本报告所列统计数据的期限自2025年1月1日起,至2025年12月31日止", ("2025-01-01", "2025-12-31")),  # real
+    ("统计期限自2023年1月1日起，至2023年12月31日止。", ("2023-01-01", "2023-12-31")),
+    ("所列数据的统计期限自20231月1日起至202312月31日止", ("2023-01-01", "2023-12-31")),  # real: 年 dropped
 ])
 def test_period_spellings(text, want):
     found = period_in(text)
@@ -100,6 +103,8 @@ def test_issue_date_in_chinese_numerals_and_flattened():
     ("某某市交通运输局2021年政府信\n息公开工作年度报告", "某某市交通运输局"),
     ("某某区民政局二〇二三年政府信息公开工作年度报告", "某某区民政局"),
     ("标题: 平潭综合实验区海坛片区管理局关于2021年度政府信息公开工作年度报告", "平潭综合实验区海坛片区管理局"),
+    ("2022年上海市政府信息公开工作年度报告", "上海市政府"),  # real: the title's 政府 is the city's
+    ("对坊乡2023年政府信息公开工作年度报告", "对坊乡"),  # real: a township of three characters
 ])
 def test_agency_where_officials_put_it(top, agency):
     f = _facts(top + "\n一、总体情况\n略。\n")
@@ -193,3 +198,17 @@ def test_a_figure_dated_to_another_year_is_not_compared_with_this_years_table():
     assert not n004(f"{year - 1}年，本单位共制定规范性文件{wrong}件。")
     assert n004(f"{year}年，本单位共制定规范性文件{wrong}件。")
     assert n004(f"与{year - 1}年相比，本单位共制定规范性文件{wrong}件。")
+
+
+def test_flip_book_page_heads_are_page_furniture():
+    """A PDF flip-book viewer's text pages start "Page 9 - 2020年报_审计局" / "P. 9" (real): page
+    furniture, never a table row (before: S007 'P.')."""
+    from summarizer.document import to_document
+
+    doc = to_document("Page 9 - 2020年报_审计局\nP. 9\n四、结转下年度继续办理 0 0 0 0 0 0 0\n", "x", "utf-8")
+    assert [ln.furniture for ln in doc.lines[:3]] == [True, True, False]
+
+
+def test_a_generic_word_is_never_a_three_character_township():
+    assert audit_text("本乡2023年政府信息公开工作年度报告\n").facts.agency is None
+    assert audit_text("财政局2023年政府信息公开工作年度报告\n").facts.agency is None
