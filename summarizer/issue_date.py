@@ -79,3 +79,20 @@ def find_issue_date(doc: Document, after_line: int) -> tuple[str | None, int | N
                 agency_line = prev.no if agency else None
         return iso, ln.no, quote, agency, agency_line
     return None, None, "", None, None
+
+
+# The page's metadata field 成文日期 / 发文日期 (web pages print it above the report, often as a row
+# of a table: "| 内容分类: | 2024年 | 成文日期: | 2025-03-07 |"). Not 发布日期: publishing is not issuing.
+_ISSUED_FIELD = re.compile(r"(?:成文日期|发文日期)\s*[:：]?\s*\|?\s*")
+
+
+def issued_from_metadata(doc: Document, top: int) -> tuple[str | None, int | None, str]:
+    """(date, line, quote) of the 成文日期 field among the first `top` lines, when the report's end
+    carries no date of issue. The field's own date only: a field left empty gives nothing."""
+    for ln in doc.lines[:top]:
+        for m in _ISSUED_FIELD.finditer(ln.text):
+            dates = find_dates(ln.text, m.end(), min(len(ln.text), m.end() + 24))
+            if dates and dates[0].start == m.end() and dates[0].year and dates[0].iso():
+                d = dates[0]
+                return d.iso(), ln.no, doc.quote(ln.no, m.start(), d.end)
+    return None, None, ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .document import Document
 from .headings import find_sections, heading_number, heading_numeral  # noqa: F401  (re-exported)
-from .issue_date import find_issue_date
+from .issue_date import find_issue_date, issued_from_metadata
 from .models import Facts
 from .stat_period import find_period
 from .title import agency_from_metadata, agency_from_preamble, find_title, year_from_body
@@ -32,6 +32,8 @@ def segment(doc: Document) -> Facts:
         facts.year, facts.year_line = year, title_line
     last_sec = facts.sections[-1].line - 1 if facts.sections else 0
     issued, issued_line, issued_quote, sig_agency, sig_line = find_issue_date(doc, last_sec)
+    if issued is None:  # no date at the end: the page's 成文日期 field, if it has one
+        issued, issued_line, issued_quote = issued_from_metadata(doc, min(first + 40 if first else 60, doc.n))
     facts.issued_on, facts.issued_line, facts.issued_quote = issued, issued_line, issued_quote
     facts.signature_agency, facts.signature_line = sig_agency, sig_line
     if not facts.agency and sig_agency:

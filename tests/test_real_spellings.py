@@ -212,3 +212,16 @@ def test_flip_book_page_heads_are_page_furniture():
 def test_a_generic_word_is_never_a_three_character_township():
     assert audit_text("本乡2023年政府信息公开工作年度报告\n").facts.agency is None
     assert audit_text("财政局2023年政府信息公开工作年度报告\n").facts.agency is None
+
+
+def test_date_of_issue_from_the_pages_metadata_when_the_end_has_none():
+    """Web pages print 成文日期 in a metadata row above the report (real: "| 内容分类: | 2024年 |
+    成文日期: | 2025-03-07 | ||"); with no date at the report's end it is the date of issue. A date
+    at the end wins; 发布日期 (publishing) and an empty field are never taken."""
+    body = "某某区财政局2024年政府信息公开工作年度报告\n一、总体情况\n本局主动公开信息。\n"
+    assert audit_text("| 内容分类: | 2024年 | 成文日期: | 2025-01-07 | ||\n" + body).facts.issued_on == "2025-01-07"
+    assert audit_text("成文日期：\n发布日期：2025-01-10\n" + body).facts.issued_on is None
+    ended = body + "六、其他需要报告的事项\n无。\n某某区财政局\n2025年1月20日\n"
+    assert audit_text("成文日期：2025-01-10\n" + ended).facts.issued_on == "2025-01-20"
+    late = audit_text("成文日期：2025年3月7日\n" + body)
+    assert late.facts.issued_on == "2025-03-07" and "P004" in {f.code for f in late.findings}
