@@ -171,6 +171,11 @@ def find_rows(text: str, start: int, end: int, table: str, fmt: str) -> list[Fla
             note = compact[e + 1:min(closes)] if closes else ""
             if len(note) >= MIN_NOTE and not any(ch.isdigit() or ch in "(（" for ch in note):
                 e = min(closes) + 1
+            else:  # a note cut off before the values ("其他对外管理服务事项（指行政许可以外的…， 5 -3 32")
+                cut = next((k for k in range(e + 1, min(n, e + MAX_NOTE)) if compact[k].isdigit() or compact[k] in "+-"), -1)
+                note = compact[e + 1:cut] if cut > 0 else ""
+                if len(note) >= MIN_NOTE and not any(ch in "(（)）" for ch in note):
+                    e = cut
         found_rows.append((row, q, e))
         pos = e
     rows = [FlatRow(table, row.id, row.columns, where[q], where[e - 1] + 1) for row, q, e in found_rows]
