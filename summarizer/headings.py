@@ -16,6 +16,7 @@ from .schema import SECTION_NUMERALS, SECTIONS
 # numbers the official ones after it 六, 七 — they are still those sections (S009 reports the numbering).
 _HEADING = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?([一二三四五六七八])\s*[、.．,，]\s*(.{2,40}?)(?:\*\*)?\s*$")
 _NUMERALS = "一二三四五六七八"
+_NUMERAL_ALONE = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?[一二三四五六七八]\s*[、.．,，]\s*(?:\*\*)?\s*$")
 # Inline headings, for flattened web text where the whole report sits on one line.
 _INLINE_TITLES = {
     1: r"总体情况|基本情况|概述",
@@ -69,10 +70,17 @@ def find_sections(doc: Document) -> list[Section]:
     """Section headings in document order; the first heading of each number wins."""
     found: list[Section] = []
     seen: set[int] = set()
-    for ln in doc.lines:
+    for i, ln in enumerate(doc.lines):
         if not ln.text.strip() or len(ln.text.strip()) > 45:
             continue
         number = heading_number(ln.text)
+        if number is None and _NUMERAL_ALONE.match(ln.text) and i + 1 < len(doc.lines):
+            # the numeral alone on its line, the title on the next ("一、" / "总体情况", as a page wraps it)
+            number = heading_number(ln.text.strip() + doc.lines[i + 1].text.strip())
+            if number and number not in seen:
+                seen.add(number)
+                found.append(Section(number=number, title=_title_as_written(doc.lines[i + 1].raw), line=ln.no))
+            continue
         if number and number not in seen:
             seen.add(number)
             found.append(Section(number=number, title=_title_as_written(ln.raw), line=ln.no))

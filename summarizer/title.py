@@ -20,7 +20,7 @@ from .document import Document
 from .models import Facts
 from .numbers import cn_to_int
 
-AGENCY_TAIL = re.compile(r"(人民政府|政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|局|委|厅|署|中心|院|办|所|街道|街道办事处|"
+AGENCY_TAIL = re.compile(r"(人民政府|政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|部|机关|局|委|厅|署|中心|院|办|所|街道|街道办事处|"
                          r"镇|乡|区|县|市|站|队|馆|会)$")
 NAVIGATION = re.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
                         r"发布时间|发布日期|网站|门户|栏目|来源|链接")
@@ -135,8 +135,10 @@ def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int 
         mid_end = m.end("mid") if m.group("year") else m.end("mid2")
         # "2022年上海市政府信息公开工作年度报告": the title's 政府 belongs to the place before it
         city_government = mid + "政府" if _is_place(mid) and joined[mid_end:].lstrip().startswith("政府") else None
+        # a place alone before the year ("保康县2020年度…", "大理白族自治州2023年…") is that place's government
+        place_alone = pre.strip() if _is_place(pre.strip()) and len(pre.strip()) >= 3 else None
         agency = plausible_agency(re.sub(r"关于$", "", pre.strip())) or plausible_agency(mid) \
-            or plausible_agency(city_government) or _agency_suffix(pre)
+            or plausible_agency(city_government) or place_alone or _agency_suffix(pre)
         agency_line = ln.no if agency else None
         if not agency and i >= 1:  # the agency on the line above, or on the two lines above
             above = clean_title_line(lines[i - 1].text)

@@ -105,6 +105,10 @@ def test_issue_date_in_chinese_numerals_and_flattened():
     ("标题: 平潭综合实验区海坛片区管理局关于2021年度政府信息公开工作年度报告", "平潭综合实验区海坛片区管理局"),
     ("2022年上海市政府信息公开工作年度报告", "上海市政府"),  # real: the title's 政府 is the city's
     ("对坊乡2023年政府信息公开工作年度报告", "对坊乡"),  # real: a township of three characters
+    ("自然资源部2024年政府信息公开工作报告", "自然资源部"),  # real: a ministry (部)
+    ("城口县人民政府机关2020年政府信息公开工作年度报告", "城口县人民政府机关"),  # real
+    ("保康县2020年度政府信息公开工作年度报告", "保康县"),  # real: the county, i.e. its government
+    ("大理白族自治州2023年政府信息公开工作年度报告", "大理白族自治州"),  # real
 ])
 def test_agency_where_officials_put_it(top, agency):
     f = _facts(top + "\n一、总体情况\n略。\n")
@@ -225,3 +229,14 @@ def test_date_of_issue_from_the_pages_metadata_when_the_end_has_none():
     assert audit_text("成文日期：2025-01-10\n" + ended).facts.issued_on == "2025-01-20"
     late = audit_text("成文日期：2025年3月7日\n" + body)
     assert late.facts.issued_on == "2025-03-07" and "P004" in {f.code for f in late.findings}
+
+
+def test_heading_numeral_alone_on_its_line():
+    """"一、" / "总体情况" (a real county page wraps its heading after the numeral): section 一 is
+    there (before: a false S001, and no narrative check ran)."""
+    text = ("某某县民政局2023年政府信息公开工作年度报告\n一、\n总体情况\n本局主动公开信息。\n二、主动公开政府信息情况\n"
+            "三、收到和处理政府信息公开申请情况\n四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n"
+            "六、其他需要报告的事项\n")
+    result = audit_text(text)
+    assert [s.number for s in result.facts.sections] == [1, 2, 3, 4, 5, 6]
+    assert result.facts.sections[0].title == "总体情况" and "S001" not in {f.code for f in result.findings}
