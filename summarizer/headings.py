@@ -86,9 +86,33 @@ def find_sections(doc: Document) -> list[Section]:
             found.append(Section(number=number, title=_title_as_written(ln.raw), line=ln.no))
     if len(found) < 3:
         found = _inline_sections(doc, found, seen)
+    elif len(found) < len(SECTIONS):
+        found = _run_on_headings(doc, found, seen)
     found.sort(key=lambda s: (s.line, s.col))
     for i, sec in enumerate(found):
         sec.end_line = (found[i + 1].line - 1) if i + 1 < len(found) else doc.n
+    return found
+
+
+def _run_on_headings(doc: Document, found: list[Section], seen: set[int]) -> list[Section]:
+    """A heading the page ran on with the text around it ("…其他需要报告事项。 一、本年度政府信息公开工作的
+    总体情况 (一)主动公开…", seen on a real county page), looked for only where its section is missing
+    and only between the sections found before and after it; it must open a sentence, and its title
+    may carry a short qualifier ("本年度政府信息公开工作的总体情况")."""
+    by_number = {s.number: s.line for s in found}
+    for number, pattern in _INLINE_TITLES.items():
+        if number in seen:
+            continue
+        lo = max((line for n, line in by_number.items() if n < number), default=1)
+        hi = min((line for n, line in by_number.items() if n > number), default=doc.n)
+        rx = re.compile(rf"(?:^|(?<=[。；;！？!?\s]))({SECTION_NUMERALS[number - 1]})\s*[、.．]\s*"
+                        rf"((?:[^。，,；;\s]{{0,16}}?)(?:{pattern}))")
+        for no in range(lo, hi + 1):
+            m = rx.search(doc.line(no).text)
+            if m:
+                seen.add(number)
+                found.append(Section(number=number, title=doc.quote(no, m.start(2), m.end()), line=no, col=m.start(1)))
+                break
     return found
 
 

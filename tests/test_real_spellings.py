@@ -240,3 +240,17 @@ def test_heading_numeral_alone_on_its_line():
     result = audit_text(text)
     assert [s.number for s in result.facts.sections] == [1, 2, 3, 4, 5, 6]
     assert result.facts.sections[0].title == "总体情况" and "S001" not in {f.code for f in result.findings}
+
+
+def test_heading_run_on_with_the_preamble():
+    """A real county page runs its preamble and the first heading together ("…需要报告事项。 一、本年度
+    政府信息公开工作的总体情况 (一)…"): the section is found there; a preamble that only lists the
+    parts ("包括一、总体情况等") is no heading."""
+    tail = ("二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n四、政府信息公开行政复议、行政诉讼情况\n"
+            "五、存在的主要问题及改进情况\n六、其他需要报告的事项\n")
+    run_on = ("某某县人民政府2020年政府信息公开工作年度报告\n本报告由六个部分组成。 一、本年度政府信息公开工作的总体情况"
+              " (一)主动公开政府信息情况。全县共制作信息5435条。\n")
+    result = audit_text(run_on + tail)
+    assert result.facts.sections[0].number == 1 and "S001" not in {f.code for f in result.findings}
+    listed = "某某县人民政府2020年政府信息公开工作年度报告\n本报告包括一、总体情况等六个部分。\n"
+    assert "S001" in {f.code for f in audit_text(listed + tail).findings}
