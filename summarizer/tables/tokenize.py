@@ -20,7 +20,7 @@ puts the cell separator on its own line). Their cells are read like the " |" lay
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..document import Document
 from .values import is_placeholder, parse_cell
@@ -210,6 +210,7 @@ class CellLines:
     rhythm: int | None = None
     closed: frozenset[int] = frozenset()
     bars: frozenset[int] = frozenset()
+    singles: dict[int, Token | None] = field(default_factory=dict)  # each line's lone cell, read once
 
 
 MIN_CELL_LINES = 12  # non-blank lines a region needs before it can be called one cell per paragraph
@@ -235,23 +236,38 @@ def cell_lines(doc: Document, start: int, end: int, headings: dict[int, int] | N
             continue
         seen.append((no, text, blanks))
         blanks = 0
-    closed, bars = set(), set()
+    closed, bars, singles = set(), set(), {}
     for (no, text, _), (nxt, nxt_text, _) in zip(seen, seen[1:]):
-        if nxt_text.strip() == "|" and not text.rstrip().endswith("|") and _single_cell(text, no) is not None:
-            closed.add(no)
-            bars.add(nxt)
+        if nxt_text.strip() == "|" and not text.rstrip().endswith("|"):
+            singles[no] = _single_cell(text, no)
+            if singles[no] is not None:
+                closed.add(no)
+                bars.add(nxt)
     rhythm = None
-    singles = [(no, _single_cell(text, no)) for no, text, _ in seen]
-    cells = [tok for _, tok in singles if tok is not None]
-    if (len(seen) >= MIN_CELL_LINES and len(cells) >= 0.85 * len(seen)
-            and sum(1 for t in cells if t.kind == NUM) >= 3):
+    if len(seen) >= MIN_CELL_LINES and _mostly_single_cells(seen, singles):
         gaps: dict[int, int] = {}
         for _, _, before in seen[1:]:
             gaps[before] = gaps.get(before, 0) + 1
         common = max(gaps, key=gaps.get)
         if common in (0, 1):
             rhythm = common
-    return CellLines(rhythm, frozenset(closed), frozenset(bars))
+    return CellLines(rhythm, frozenset(closed), frozenset(bars), singles)
+
+
+def _mostly_single_cells(seen: list[tuple[int, str, int]], singles: dict[int, Token | None]) -> bool:
+    """85 % of the lines hold a single cell, at least three of them numbers. Stops at the first
+    line over the 15 % allowance, so a region of ordinary rows costs a few lines, not all.
+    Each line's cell is kept in `singles` for the tokenizer."""
+    allowed, misses, numbers = 0.15 * len(seen), 0, 0
+    for no, text, _ in seen:
+        tok = singles[no] if no in singles else singles.setdefault(no, _single_cell(text, no))
+        if tok is None:
+            misses += 1
+            if misses > allowed:
+                return False
+        elif tok.kind == NUM:
+            numbers += 1
+    return numbers >= 3
 
 
 def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | None = None
@@ -291,7 +307,9 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
             continue  # the report's title printed again at the top of a page inside the table
         if no in plan.bars:
             continue  # the "|" that ends the cell on the line above
-        cell = _single_cell(text, no) if (plan.rhythm is not None or no in plan.closed) else None
+        cell = None
+        if plan.rhythm is not None or no in plan.closed:
+            cell = plan.singles[no] if no in plan.singles else _single_cell(text, no)
         if cell is not None:
             if plan.rhythm is not None:
                 extra = blank_run - plan.rhythm
