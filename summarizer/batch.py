@@ -813,6 +813,7 @@ def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, p
     fingerprint = options_fingerprint(opts, config)
     keys = [input_key(p, fingerprint) for p in paths] if store else [None] * len(paths)
 
+    clock = _PhaseClock()
     results: list[AuditResult | None] = [None] * len(paths)
     publics: list[str | None] = [None] * len(paths)  # results.json text of reports not in the state
     fresh: set[int] = set()  # report files written this run (current unless cross-year findings come)
@@ -913,6 +914,7 @@ def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, p
             for done in _deterministic(todo, job, procs, timeout):
                 take(done)
 
+    clock.lap("audit")
     final: list[AuditResult] = [r for r in results if r is not None]
     cache = folder.manifest().get("cross_year", {}) if folder is not None and not want_llm else {}
     pairs, notes, cross_year, rewritten = _cross_year(final, paths, keys, store, full, cache, opts,
@@ -922,6 +924,7 @@ def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, p
     if want_llm:
         followups.merge(final, pairs)  # X004, one call per pair, run in the pool above
     _rescore_cross_year([r for i, r in enumerate(final) if i not in rewritten])
+    clock.lap("cross_year")
     if folder is not None:
         try:
             for i, text in rewritten.items():  # written again with their X findings by the workers
@@ -932,10 +935,26 @@ def _run(paths, opts, folder: OutFolder | None, plan: OutputPlan | None, jobs, p
             close_writers()
         store.compact()
         store.close()
+        clock.lap("outputs")
     if stats is not None:
         stats.update(counts)
+        stats["phases_s"] = clock.laps
         stats["cross_year_notes"] = notes
     return final
+
+
+class _PhaseClock:
+    """Wall seconds of the batch's stages (state read + audits, cross-year, outputs), for
+    `stats` and the benchmark: where a batch's serial time goes."""
+
+    def __init__(self):
+        self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self.last, 3)
+        self.last = now
 
 
 def _cross_year(final: list[AuditResult], paths, keys, store, full: dict, cache: dict, opts,
@@ -1039,7 +1058,7 @@ def _pairs_in_workers(final, pairs, by_report, reports, paths, keys, store, job:
     report: each report of the group is then loaded and re-read once, and each pair checked
     once, instead of once from each side (half the work of the stage)."""
     from .models import SEVERITY_ORDER, Finding
-    from .workpool import run_pool
+    from .workpool import PoolBroken, run_pool
 
     items = []
     for group in _pair_groups(pairs, by_report, reports):
@@ -1047,10 +1066,13 @@ def _pairs_in_workers(final, pairs, by_report, reports, paths, keys, store, job:
         members = [(i, paths[i], store.index[keys[i]]) for i in group]
         group_pairs = sorted({n for i in own for n in by_report[i]})
         items.append((own[0], (own, members, [(n, pairs[n].prev, pairs[n].cur) for n in group_pairs])))
-    outcomes = list(run_pool(pair_group, job, items, procs, timeout, init=_quiet_worker))
     written: dict[int, str] = {}
     x_by_pair: dict[int, dict[int, list]] = {}
     pair_info: dict[int, tuple[list, int]] = {}
+    try:
+        outcomes = list(run_pool(pair_group, job, items, procs, timeout, init=_quiet_worker))
+    except PoolBroken:  # workers cannot start: every pair is settled here instead
+        return written, x_by_pair, pair_info
     if any(o.reason is not None for o in outcomes):
         return written, x_by_pair, pair_info  # a worker failed: every pair is settled here instead
     for outcome in outcomes:

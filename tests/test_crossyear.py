@@ -235,3 +235,35 @@ def test_x005_can_be_ignored_and_r6_then_says_it_was_not_run(tmp_path):
     assert not [f for f in results[1].findings if f.code == "X005"]
     r6 = _row(results[1], "R6")
     assert r6["status"] == "not assessable" and r6["score"] is None
+
+
+def test_a_script_without_a_main_guard_still_pairs_when_workers_cannot_start(tmp_path):
+    """Worker processes re-import the main script; without `if __name__ == "__main__"` they die
+    before they start. Both pooled stages then fall back to this process: the audits (with a
+    message) and the pairs (it was a traceback in the pair stage: PoolBroken not caught)."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for s in range(18):
+        d = folder / f"s{s}"
+        d.mkdir()
+        pair_files(d, "2021", s)
+    script = tmp_path / "no_guard.py"
+    script.write_text(
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+        "from pathlib import Path\n"
+        "from summarizer.batch import run_batch\n"
+        "from summarizer.pipeline import Options\n"
+        f"paths = sorted(str(p) for p in Path({str(folder)!r}).rglob('*.txt'))\n"
+        f"rs = run_batch(paths, Options(no_llm=True), out_dir=Path({str(tmp_path / 'out')!r}), procs=2, progress=False)\n"
+        "print(json.dumps([sorted({f.code for f in r.findings if f.code.startswith('X')}) for r in rs]))\n",
+        encoding="utf-8")
+    p = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-2000:]
+    codes = __import__("json").loads(p.stdout.strip().splitlines()[-1])
+    assert [("X005" in c) for c in codes] == [False, True] * 18  # every pair compared (雷同 on this year)
+    assert sum("X001" in c for c in codes) >= 18
+    assert "fail to start" in p.stderr

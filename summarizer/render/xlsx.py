@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -32,30 +33,40 @@ STAT_HEAD = [("代码", 7), ("级别", 7), ("标题", 30), ("发现数", 8), ("�
 LINK_FONT = Font(color="0563C1", underline="single")
 
 
-def _put(ws, row: int, col: int, value):
-    """Write one cell: numbers as numbers, text as quote-prefixed text (never a formula)."""
+def _cell(ws, value, font=None):
+    """One cell: numbers as numbers, text as quote-prefixed text (never a formula)."""
+    cell = WriteOnlyCell(ws)
     if value is None or value == "":
-        return ws.cell(row=row, column=col)
-    if isinstance(value, (bool, int, float)):
-        return ws.cell(row=row, column=col, value=value)
-    text = clean(value)[:MAX_CELL]
-    cell = ws.cell(row=row, column=col, value=text)
-    cell.data_type = "s"  # openpyxl takes a leading "=" as a formula: this is text
-    if text.startswith(FORMULA_START):
-        cell.quotePrefix = True
+        pass
+    elif isinstance(value, (bool, int, float)):
+        cell.value = value
+    else:
+        text = clean(value)[:MAX_CELL]
+        cell.value = text
+        cell.data_type = "s"  # openpyxl takes a leading "=" as a formula: this is text
+        if text.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    if font is not None:
+        cell.font = font
     return cell
 
 
-def _sheet(ws, head: list[tuple[str, int]], rows: list[list]) -> None:
-    bold = Font(bold=True)
-    for col, (title, width) in enumerate(head, 1):
-        _put(ws, 1, col, title).font = bold
+def _sheet(ws, head: list[tuple[str, int]], rows: list[list], links: list[str] | None = None) -> None:
+    """A sheet written row by row (openpyxl's write-only mode: each row goes straight to the
+    file, about twice as fast as building every cell first). `links`: a hyperlink for the second
+    cell of each row (the report's own output file)."""
+    for col, (_, width) in enumerate(head, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    for r, values in enumerate(rows, 2):
-        for col, value in enumerate(values, 1):
-            _put(ws, r, col, value)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{max(1, len(rows) + 1)}"
+    bold = Font(bold=True)
+    ws.append([_cell(ws, title, bold) for title, _ in head])
+    for n, values in enumerate(rows):
+        cells = [_cell(ws, value) for value in values]
+        if links is not None and n < len(links):
+            cells[1].hyperlink = links[n]
+            cells[1].font = LINK_FONT
+        ws.append(cells)
 
 
 def _report_rows(batch: Batch) -> list[list]:
@@ -82,16 +93,10 @@ def _number(x: float):
 
 
 def overview_xlsx(batch: Batch) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "报告"
-    _sheet(ws, REPORT_HEAD, _report_rows(batch))
-    for n, row in enumerate(batch.rows, 2):
-        cell = ws.cell(row=n, column=2)
-        cell.hyperlink = link_target(row.name)  # the report's own output file, relative
-        cell.font = LINK_FONT
+    wb = Workbook(write_only=True)
+    _sheet(wb.create_sheet("报告"), REPORT_HEAD, _report_rows(batch),
+           links=[link_target(row.name) for row in batch.rows])  # the report's own output file, relative
 
-    found = wb.create_sheet("发现")
     rows = []
     for row in batch.rows:
         r = row.result
@@ -99,12 +104,10 @@ def overview_xlsx(batch: Batch) -> bytes:
             rows.append([row.label, r.facts.agency or "", r.facts.year or "", f.code, SEV_ZH[f.severity],
                          code_title(f.code), f.page if f.page is not None else "",
                          f.line if f.line is not None else "", f.message, f.quote])
-    _sheet(found, FINDING_HEAD, rows)
+    _sheet(wb.create_sheet("发现"), FINDING_HEAD, rows)
 
-    stats = wb.create_sheet("统计")
-    _sheet(stats, STAT_HEAD, [[e["code"], SEV_ZH[e["severity"]], e["title"], e["findings"], e["reports"]]
-                              for e in statistics(batch.results)])
+    _sheet(wb.create_sheet("统计"), STAT_HEAD, [[e["code"], SEV_ZH[e["severity"]], e["title"], e["findings"], e["reports"]]
+                                              for e in statistics(batch.results)])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
