@@ -1224,7 +1224,7 @@ def _write_outputs(folder: OutFolder, plan: OutputPlan, paths, keys, results, pu
                                        [r.error or "" for r in results], skipped,
                                        [[p.prev, p.cur, p.codes, p.compared] for p in pairs], notes,
                                        __version__]).encode("utf-8")).hexdigest()
-    batch_files = ["overview.csv", "results.json", "index.md"] + (["overview.xlsx"] if _have("openpyxl") else [])
+    batch_files = ["overview.csv", "overview.xlsx", "results.json", "index.md"]
     unchanged = (manifest.get("overview") == signature and not rewritten
                  and all((folder.dir / f).exists() for f in batch_files))
     if not unchanged:
@@ -1233,12 +1233,6 @@ def _write_outputs(folder: OutFolder, plan: OutputPlan, paths, keys, results, pu
                            _public_texts(results, keys, publics, full, store, plan.min_severity))
     folder.save_manifest({"view": view, "reports": state, "overview": signature, "cross_year": cross_year or {}})
     return rewritten
-
-
-def _have(module: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(module) is not None
 
 
 def _public_texts(results, keys, publics, full, store, min_severity: str = "info"):

@@ -269,8 +269,7 @@ def write_report(plan: OutputPlan, index: int, result: AuditResult, doc=None) ->
 def write_overviews(plan: OutputPlan, results: list[AuditResult], pairs=None, notes=None,
                     results_json: bool = True) -> None:
     """The batch files, written after every report's file so their links never point at nothing.
-    overview.xlsx and overview.docx need their extras (openpyxl, python-docx): without them they
-    are left out, never half written. The overviews need each result's facts, findings and rubric
+    overview.docx needs its extra (python-docx): without it it is left out, never half written. The overviews need each result's facts, findings and rubric
     (not its tables); results_json=False leaves results.json to a caller that streams it from the
     full results itself."""
     from .render import overview
@@ -280,12 +279,9 @@ def write_overviews(plan: OutputPlan, results: list[AuditResult], pairs=None, no
     batch = overview.Batch.of(plan, shown, pairs, notes)
     out = plan.out_dir
     write_atomic(out / "overview.csv", overview.overview_csv(batch))
-    try:
-        from .render.xlsx import overview_xlsx  # needs openpyxl (the xlsx extra)
-    except ImportError:
-        overview_xlsx = None
-    if overview_xlsx is not None:
-        write_atomic(out / "overview.xlsx", overview_xlsx(batch))
+    from .render.xlsx import overview_xlsx
+
+    write_atomic(out / "overview.xlsx", overview_xlsx(batch))
     if plan.fmt == "docx":
         from .render.docx import overview_docx
 
