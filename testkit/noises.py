@@ -98,6 +98,8 @@ from testkit import table_noises as _t  # noqa: E402  (the table noises register
 NOISES.update({
     "dash_blanks": Noise("table", "one to three zero cells written as —, -, －, /, 无, ／: blanks in their own "
                                   "columns (S006 expected)", blank=_t.dash_blanks),
+    "blank_rows": Noise("table", "one to four all-zero rows of table 三 left wholly empty: the row is still "
+                                 "read, its cells blank (S006 expected)", blank=_t.blank_rows),
     "blank_last_cell": Noise("table", "a row's last cell (总计) left empty: a trailing tab, an empty last cell "
                                       "(S006 expected)", blank=_t.blank_last_cell),
     "cell_number_formats": Noise("table", "cells written 1,234 / 1，234, in full-width digits, or with 件",
@@ -121,7 +123,7 @@ NOISES.update({
                            "layout's blank cells written '|' without their space",
                            table=_t.padding_cells, grid=_t.padding_cells_grid),
 })
-TABLE_NOISE_NAMES = ("dash_blanks", "blank_last_cell", "cell_number_formats", "broken_labels", "label_slips",
+TABLE_NOISE_NAMES = ("dash_blanks", "blank_rows", "blank_last_cell", "cell_number_formats", "broken_labels", "label_slips",
                      "page_furniture", "stray_cells", "padding_cells", "cell_remarks", "label_notes")
 
 

@@ -47,6 +47,16 @@ def blank_last_cell(cells: dict, fmt: str, rng: random.Random) -> dict[str, str]
     return {f"applications.{rng.choice(rows)}.total": ""}
 
 
+def blank_rows(cells: dict, fmt: str, rng: random.Random) -> dict[str, str]:
+    """One to four rows of table 三 whose every cell is 0 left wholly empty (an office with
+    nothing to count fills in nothing): in the markdown and pipe layouts such a row is its labels
+    followed only by empty cells, which must still be the row, not a column header."""
+    cols = ("person", "company", "research", "ngo", "law_firm", "org_other", "total")
+    rows = [r for r in _BLANK_ROWS if all(cells.get(f"applications.{r}.{c}") == 0 for c in cols)]
+    picked = rng.sample(rows, min(len(rows), rng.randint(1, 4)))
+    return {f"applications.{r}.{c}": "" for r in picked for c in cols}
+
+
 # ---------------------------------------------------------------- cell spellings
 
 

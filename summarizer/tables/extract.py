@@ -303,6 +303,11 @@ class _Walker:
         header_lines = {ln for ln, ts in texts.items() if len(ts) >= 2 and NUM not in per_line[ln]
                         and all(len(t) <= 7 and not _ROW_NUMBERING.match(t) for t in ts)}
         num_lines = {ln for ln, kinds in per_line.items() if NUM in kinds}
+        # a row whose value cells are all blank ("| （一）予以公开 |  |  | … |", an office with no
+        # applications leaving the cells empty): two or more blank cells after its last label.
+        # It is a row like one with numbers, never a header line.
+        value_lines = num_lines | {ln for ln, kinds in per_line.items()
+                                   if TEXT in kinds and _blank_after_label(kinds) >= 2}
         first_text: dict[int, int] = {}
         last_text_at: dict[int, int] = {}
         for i, tok in enumerate(tokens):
@@ -321,8 +326,9 @@ class _Walker:
                 inline = nxt is not None and nxt.kind in (NUM, EMPTY) and nxt.line == tok.line
                 follow = next((t for t in tokens[i + 1:i + 4] if t.kind != BREAK), None)
                 # a header cell: another text cell follows on its line, or precedes it on a line of no numbers
-                header = (nxt is not None and nxt.kind == TEXT and nxt.line == tok.line) or (
-                    tok.line not in num_lines and first_text[tok.line] < i)
+                header = (nxt is not None and nxt.kind == TEXT and nxt.line == tok.line
+                          and tok.line not in value_lines) or (
+                    tok.line not in value_lines and first_text[tok.line] < i)
                 if (fragment is not None and inline and 0 < tok.line - fragment.line <= 8
                         and (fragment.col is None or tok.col is None or fragment.col == tok.col)):
                     # only blank lines, page furniture or a repeated column header between the two parts
@@ -333,7 +339,7 @@ class _Walker:
                 if tok.line in header_lines:
                     pass  # a repeated column header between the parts of a wrapped label
                 elif last_text and tok.line not in num_lines:
-                    fragment = tok
+                    fragment = tok  # (a blank row too: "2.重复 |  | …" may be the first part of "申请 | 0 | …")
                 elif fragment is not None and tok.line != fragment.line and inline:
                     fragment = None
                 self.text(tok, inline, follow is not None and follow.kind in (NUM, EMPTY), header)
@@ -345,6 +351,13 @@ class _Walker:
                 self.brk()
         self.close()
         self.flush_pending()
+
+
+def _blank_after_label(kinds: list[str]) -> int:
+    """How many blank cells follow the last label cell of a line (token kinds in order), up to its end."""
+    last = max(i for i, k in enumerate(kinds) if k == TEXT)
+    rest = [k for k in kinds[last + 1:] if k != BREAK]
+    return len(rest) if rest and all(k == EMPTY for k in rest) else 0
 
 
 _ROW_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七]、|[(（][一二三四五六七][)）]|\d+[.、．])")

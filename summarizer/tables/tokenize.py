@@ -213,6 +213,7 @@ class CellLines:
     singles: dict[int, Token | None] = field(default_factory=dict)  # each line's lone cell, read once
 
 
+MIN_BLANK_ROW = 3  # empty paragraphs between two labels that are the first label's row, all blank
 MIN_CELL_LINES = 12  # non-blank lines a region needs before it can be called one cell per paragraph
 
 
@@ -314,9 +315,11 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
             if plan.rhythm is not None:
                 extra = blank_run - plan.rhythm
                 # inside a row: before a value (after its label or a value), or after a value
-                # (its last cells empty); never between two labels or header cells
+                # (its last cells empty); between two labels only as a whole row of empty cells
+                # (MIN_BLANK_ROW or more: a single stray empty paragraph there is not a cell)
                 if extra > 0 and ((cell.kind in (NUM, EMPTY) and last_kind is not None)
-                                  or (cell.kind == TEXT and last_kind in (NUM, EMPTY))):
+                                  or (cell.kind == TEXT and last_kind in (NUM, EMPTY))
+                                  or (cell.kind == TEXT and last_kind == TEXT and extra >= MIN_BLANK_ROW)):
                     tokens += [Token(EMPTY, no - extra + k, "", None, 0, 0) for k in range(extra)]
             blank_run, last_kind = 0, cell.kind
             kind = "paragraphs" if plan.rhythm is not None else "pipe"
