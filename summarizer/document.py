@@ -88,6 +88,17 @@ def clause_bounds(text: str, start: int, end: int, width: int = 60) -> tuple[int
 # ---------------------------------------------------------------- normalization
 
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+# Pinyin that copies of official pages put after a character ("规(guī)章", "乡(xiāng)人民政府"): not
+# the report's text. Dropped from the normalized text (quotes keep it) when it follows a Chinese
+# character and carries a tone mark, so "(a)" or "(PDF)" stay.
+_TONE_MARKED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN = re.compile(rf"[(（][a-zü{_TONE_MARKED}]{{1,7}}[)）]")
+
+
+def _pinyin_spans(raw: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _PINYIN.finditer(raw)
+            if m.start() > 0 and "\u4e00" <= raw[m.start() - 1] <= "\u9fff"
+            and any(c in _TONE_MARKED for c in m.group(0))]
 _DROP = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"}
 # Page furniture: footers ("— 4 —", "- 4/7 -", "第 3 页 共 7 页", "共7页 第3页", "3 / 7", "Page 3 of 7"),
 # a flip-book viewer's page heads ("Page 9 - 2020年报_审计局", "P. 9") and page widgets. A bare number
@@ -107,7 +118,7 @@ _ONE_TO_ONE.update({ord(c): " " for c in "\u3000\u00a0\u2002\u2003\u2009"})
 _ONE_TO_ONE.update({ord(c): "-" for c in "\u2212\u2012\u2013"})
 _FOLD_TO = {chr(o): chr(t) if isinstance(t, int) else t for o, t in _ONE_TO_ONE.items()}
 _FOLDED = re.compile("[" + "".join(sorted(_FOLD_TO)) + "]")
-_NEEDS_SLOW = re.compile("[\u200b\u200c\u200d\ufeff\u2060]|\\[bookmark")
+_NEEDS_SLOW = re.compile("[\u200b\u200c\u200d\ufeff\u2060" + _TONE_MARKED + "]|\\[bookmark")
 
 
 MAX_LINE_CHARS = 100_000  # characters of one line that are read (a flattened report is ~10,000–50,000)
@@ -134,6 +145,7 @@ def normalize_line(raw: str) -> tuple[str, list[int] | range]:
     if not _NEEDS_SLOW.search(raw):
         return fold(raw), range(len(raw))
     spans = [(m.start(), m.end()) for m in _BOOKMARK.finditer(raw)] if "[bookmark" in raw else []
+    spans = sorted(spans + _pinyin_spans(raw))
     out: list[str] = []
     idx: list[int] = []
     i = 0

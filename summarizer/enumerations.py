@@ -11,7 +11,8 @@ raises false errors. The rules, precision first:
     the brackets is not added again; a second level without brackets (…其中…含…) is ambiguous
     and skipped;
   - items are read one by one: "label number unit", the label short and not a different measure
-    (累计, 同比, 占, %, 余…); the list ends at the first item that is not one.
+    (累计, 同比, 占, %, 余…) nor a new heading ("…中:"); the list ends at the first item that is not one;
+  - a count inside brackets ("25件（含结转1件），其中…") is never the total of what follows.
 """
 
 from __future__ import annotations
@@ -77,11 +78,19 @@ def _item(segment: str, unit: str) -> ProseNumber | None:
     if not m or _OTHER_DIMENSION.search(m.group("label")):
         return None
     label = m.group("label")
+    if re.search(r"[:：]", label):  # "资源规划公示公告中:土地管理158件": a new heading, not an item of this total
+        return None
     if label and label[-1] in "第":  # "第三条" is a provision, not a count
         return None
     if re.search(r"的有?$|有$", label):  # "实现“一趟不用跑”的有45项": a subset with a property, not a part
         return None
     return parse_number(m.group("n"))
+
+
+def _inside_brackets(text: str, pos: int) -> bool:
+    """Whether `pos` is inside an open round bracket of `text` (either width)."""
+    before = text[:pos]
+    return before.count("(") + before.count("（") > before.count(")") + before.count("）")
 
 
 _UNIT_IN_BRACKETS = re.compile(rf"[（(]\s*({UNITS})\s*[）)]")
@@ -97,6 +106,8 @@ def find_enumerations(text: str) -> list[Enumeration]:
     for m in _TOTAL.finditer(text):
         if m.group("more") or text[max(0, m.start() - 1): m.start()] in ("余", "约", "近", "超"):
             continue
+        if _inside_brackets(text, m.start()):
+            continue  # "25件(含2024年结转1件)，其中…": the bracket's 1件 is no total of what follows
         kw = m.group("kw")
         if kw is None and not _BARE_TOTAL_CUE.search(text[max(0, m.start() - 20): m.start()]):
             continue

@@ -84,6 +84,8 @@ def find_sections(doc: Document) -> list[Section]:
         if number and number not in seen:
             seen.add(number)
             found.append(Section(number=number, title=_title_as_written(ln.raw), line=ln.no))
+    if len(found) < len(SECTIONS):
+        found = _alt_numbered_sections(doc, found, seen)
     if len(found) < 3:
         found = _inline_sections(doc, found, seen)
     elif len(found) < len(SECTIONS):
@@ -91,6 +93,47 @@ def find_sections(doc: Document) -> list[Section]:
     found.sort(key=lambda s: (s.line, s.col))
     for i, sec in enumerate(found):
         sec.end_line = (found[i + 1].line - 1) if i + 1 < len(found) else doc.n
+    return found
+
+
+# A section heading numbered as a sub-item ("(二)行政机关主动公开政府信息情况", "1. 总体情况"): seen on
+# real pages that number the six parts their own way. Accepted only where the official heading of
+# that number is missing, between the sections found before and after it, with the numeral equal
+# to the section's number and the section's words in the title; S009 reports the numbering.
+_ALT_HEADING = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?(?:[(（]\s*([一二三四五六])\s*[)）]\s*[、.．]?|([1-6])\s*[.、．](?!\d))\s*"
+                          r"(.{2,40}?)(?:\*\*)?\s*$")
+_ALT_SECTION_WORDS = {1: r"总体|基本情况|概述", 2: r"主动公开", 3: r"收到和处理|依申请公开政府信息情况|公开申请",
+                      4: r"复议", 5: r"存在的主要问题|存在问题|主要问题", 6: r"其他需要报告|其他事项|需要说明"}
+
+
+def alt_numbered(text: str) -> int | None:
+    """The number of a heading written as a sub-item ("(三)…", "3. …"), if its title names that section."""
+    m = _ALT_HEADING.match(text.replace("\t", " "))
+    if not m:
+        return None
+    number = _NUMERALS.index(m.group(1)) + 1 if m.group(1) else int(m.group(2))
+    title = m.group(3)
+    if "数量" in title or "结果" in title or "结转" in title or "。" in title:
+        return None  # a table row, or a sentence that opens with a list number
+    return number if re.search(_ALT_SECTION_WORDS[number], title) else None
+
+
+def _alt_numbered_sections(doc: Document, found: list[Section], seen: set[int]) -> list[Section]:
+    by_number = {s.number: s.line for s in found}
+    for ln in doc.lines:
+        text = ln.text.strip()
+        if not text or len(text) > 45:
+            continue
+        number = alt_numbered(text)
+        if number is None or number in seen:
+            continue
+        lo = max((line for n, line in by_number.items() if n < number), default=0)
+        hi = min((line for n, line in by_number.items() if n > number), default=doc.n + 1)
+        if lo < ln.no < hi:
+            seen.add(number)
+            by_number[number] = ln.no
+            found.append(Section(number=number, title=_ALT_HEADING.match(ln.raw.replace("\t", " ")).group(3).strip()
+                                 if _ALT_HEADING.match(ln.raw.replace("\t", " ")) else text, line=ln.no))
     return found
 
 

@@ -100,3 +100,22 @@ def _period(doc: Document, para, found) -> Period:
     start, end, s, e = found
     return Period(start=start, end=end, line=para.locate(s)[0], quote=para.quote(doc, s, e))
 
+
+
+_STRONG_LEAD = re.compile(r"统计(?:期限|时限|期为|时间段)|统计数据的?(?:时限|期限)|数据统计(?:期限|时限)")
+
+
+def unreadable_period(doc: Document, before_line: int | None = None) -> tuple[int, str] | None:
+    """(line, quote) of a statistics-period sentence whose dates cannot be read ("统计期限自202111日起
+    至20211230日止": a page that lost 年 and 月), for P002 to say so rather than "not stated"."""
+    from .paragraphs import paragraphs
+
+    lines = [ln.no for ln in doc.lines if ln.text.strip() and "\t" not in ln.text
+             and (before_line is None or ln.no < before_line)]
+    for para in paragraphs(doc, lines):
+        for lead in _STRONG_LEAD.finditer(para.text):
+            stop_m = _SENTENCE_END.search(para.text, lead.end())
+            stop = min(stop_m.start() if stop_m else len(para.text), lead.end() + _WINDOW)
+            if sum(c.isdigit() for c in para.text[lead.end():stop]) >= 6:
+                return para.locate(lead.start())[0], para.quote(doc, lead.start(), stop)
+    return None

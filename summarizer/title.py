@@ -21,18 +21,19 @@ from .models import Facts
 from .numbers import cn_to_int
 
 AGENCY_TAIL = re.compile(r"(人民政府|政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|部|机关|局|委|厅|署|中心|院|办|所|街道|街道办事处|"
-                         r"镇|乡|区|县|市|站|队|馆|会)$")
+                         r"街|镇|乡|区|县|市|站|队|馆|会|室|海关)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室
 NAVIGATION = re.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
                         r"发布时间|发布日期|网站|门户|栏目|来源|链接")
 _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
 # the year that opens a title ("2023年度政府信息公开…", "二〇二二年政府信息公开…")
 _TITLE_YEAR = re.compile(rf"(?:{_YEAR})\s*年\s*度?[^，。,]{{0,40}}?信息公开")
 _TITLE_FULL = re.compile(rf"^(?P<pre>.*?)(?P<year>{_YEAR})\s*年\s*度?\s*(?P<mid>[^，。,]{{0,40}}?)\s*(?:政府)?\s*信息公开\s*"
-                         r"(?:工作)?\s*年\s*度?\s*(?:报\s*告|年\s*报)|^(?P<pre2>.*?)(?P<year2>" + _YEAR + r")\s*年\s*度?\s*"
-                         r"(?P<mid2>[^，。,]{0,40}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*报\s*告")
+                         r"(?:工作)?\s*(?:的\s*)?(?:年\s*度?\s*(?:报\s*告|年\s*报)|年\s*报)|^(?P<pre2>.*?)(?P<year2>" + _YEAR
+                         + r")\s*年\s*度?\s*(?P<mid2>[^，。,]{0,40}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*(?:的\s*)?报\s*告")
 _FIELD = re.compile(r"(?:^|\|)\s*(?:发布机构|发文机关|发文单位|发布单位|公开主体|信息公开主体|名\s*称)\s*(?:[:：|]\s*)(?P<v>[^|:：]+?)\s*(?=\||$)")
 _PREAMBLE = (
     r"本(?:年度)?报告由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|编制|负责|制作|发布|编写)",
+    r"本(?:年度)?(?:报告|年报)[^。]{0,120}?由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:负责)?(?:编制|编写|制作)",
     r"^(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|严格按照|认真贯彻)[^。]{0,12}《",
     r"(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:编制|编写)(?:了|完成)?(?:本|该)报告",
 )
@@ -73,9 +74,13 @@ def plausible_agency(name: str | None) -> str | None:
     township = len(name) == 3 and name[-1] in "乡镇" and name[0] not in "本该全各我此每"  # 中村乡, 对坊乡
     if not (4 <= len(name) <= 40 or township) or not AGENCY_TAIL.search(name) or NAVIGATION.search(name):
         return None  # 4+: a bare 办公室 / 财政局 names no body; a field value must say whose
-    if re.search(r"[。，；、:：|\d_/\\]|发布机构|发文机关", name):  # "_" "/": a file name or a path
-        return None
+    if _NOT_IN_NAME.search(name) or name.count("(") != name.count(")") or name.find(")") < name.find("("):
+        return None  # sentence punctuation, a quoted title, a file name or path: a clause, not a name
     return name
+
+
+# (the text is normalized: full-width "，" "；" "：" arrive as ASCII; "_" "/": a file name or a path)
+_NOT_IN_NAME = re.compile(r"[。，,；;、:：|!！?？“”\"《》〈〉\d_/\\]|发布机构|发文机关")
 
 
 # a page's metadata fields above a report (the title field 标题/题目 is cleaned off elsewhere)
@@ -98,65 +103,165 @@ def _year(text: str) -> int | None:
 
 
 def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int | None, str | None, int | None, int | None]:
-    """(title, title line, agency, agency line, year) from the lines before section 一."""
+    """(title, title line, agency, agency line, year) from the lines before section 一.
+
+    The first title line that names its agency wins. Pages often print a bare title first
+    ("2022年政府信息公开工作年度报告", the agency on the next line, the title again) or a title
+    without a year ("驼峰路街道办事处政府信息公开工作年度报告"): a title without an agency takes it
+    from a later title line or the line below, and a title without a year takes the year of
+    another title line (else the caller reads it from the body)."""
     limit = min(first_section_line - 1 if first_section_line else 15, 40)
     lines = [ln for ln in doc.lines[:limit] if ln.text.strip()]
-    for i, ln in enumerate(lines):
-        if ln.text.count("\t") >= 3:
-            continue  # a record of a tab-separated table (a list of reports, a metadata row), never a title
-        text = clean_title_line(ln.text)
-        if len(text) > 80 or "。" in text:  # flattened page: the title opens the one long line
-            cut = text.find("报告", 0, 160)
-            text = text[: cut + 2] if cut > 0 and "。" not in text[:cut] else ""
-            # page widgets run into it ("标题公开方式：主动公开【字体：大 中 小】二〇二二年政府…"): the
-            # title starts at its year, or at the agency name just before it
-            y = _TITLE_YEAR.search(text)
-            if y:
-                start = y.start()
-                for k in range(min(40, y.start()), 3, -1):
-                    if plausible_agency(text[y.start() - k:y.start()]):
-                        start = y.start() - k
-                        break
-                text = text[start:]
-        if not text or NAVIGATION.search(text) or _META_FIELD.match(text):
-            continue  # navigation, or a page metadata field (成文日期：…, 发文机关：…) — never a title's start
-        joined, nxt = text, None
-        if "报告" not in text and "年报" not in text and i + 1 < len(lines):
-            nxt = clean_title_line(lines[i + 1].text)
-            joined = text + nxt
-        m = _TITLE_FULL.match(joined)
-        if not m:
+    first = None
+    for i in range(len(lines)):
+        found = _title_at(lines, i)
+        if found is None:
             continue
-        pre = m.group("pre") if m.group("year") else m.group("pre2")
-        mid = m.group("mid") if m.group("year") else m.group("mid2")
-        year = _year(m.group("year") or m.group("year2"))
-        if len(pre) > 40 or year is None or not 1990 <= year <= 2100:
-            continue
-        mid_end = m.end("mid") if m.group("year") else m.end("mid2")
-        # "2022年上海市政府信息公开工作年度报告": the title's 政府 belongs to the place before it
-        city_government = mid + "政府" if _is_place(mid) and joined[mid_end:].lstrip().startswith("政府") else None
-        # a place alone before the year ("保康县2020年度…", "大理白族自治州2023年…") is that place's government
-        place_alone = pre.strip() if _is_place(pre.strip()) and len(pre.strip()) >= 3 else None
-        agency = plausible_agency(re.sub(r"关于$", "", pre.strip())) or plausible_agency(mid) \
-            or plausible_agency(city_government) or place_alone or _agency_suffix(pre)
-        agency_line = ln.no if agency else None
-        if not agency and i >= 1:  # the agency on the line above, or on the two lines above
-            above = clean_title_line(lines[i - 1].text)
-            agency, agency_line = plausible_agency(above), lines[i - 1].no
-            place = clean_title_line(lines[i - 2].text) if i >= 2 else ""
-            if i >= 2 and (not agency or _is_place(place)):  # "某某市" / "交通运输局"
-                agency, agency_line = plausible_agency(place + above) or agency, lines[i - 2].no
-            if not agency:
-                agency_line = None
-        if agency and agency_line == ln.no and i >= 1 and not re.search(r"[省市区县州]", agency):
-            place = clean_title_line(lines[i - 1].text)  # "某某市" on the line above "交通运输局2021年…"
-            if _is_place(place) and plausible_agency(place + agency):
-                agency, agency_line = place + agency, lines[i - 1].no
-        title = joined[: m.end()]
-        if agency and agency not in title:
-            title = f"{agency}{title}"
-        return title, ln.no, agency, agency_line, year
+        title, line, agency, agency_line, year = found
+        if first is None:
+            first = found
+        if agency:
+            if year is None and first[4] is not None:
+                year = first[4]
+            return title, line, agency, agency_line, year
+    if first is not None and first[4] is not None:
+        title, line, _, _, year = first
+        k = next(n for n, ln in enumerate(lines) if ln.no == line)
+        below = clean_title_line(lines[k + 1].text) if k + 1 < len(lines) else ""
+        agency = plausible_agency(below) if len(below) <= 40 else None  # "桃江县松木塘镇人民政府" under the title
+        if agency:
+            return f"{agency}{title}" if agency not in title else title, line, agency, lines[k + 1].no, year
+        return first
     return None, None, None, None, None
+
+
+# a title without its year: "<agency>政府信息公开工作年度报告"
+_TITLE_NO_YEAR = re.compile(r"^(?P<pre>[^，。,;；:：]{2,40}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*年\s*度\s*报\s*告\s*$")
+# the year after 信息公开工作: "<agency>政府信息公开工作2022年度报告"
+_TITLE_YEAR_LATE = re.compile(rf"^(?P<pre>[^，。,;；:：]{{2,40}}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*(?P<year>{_YEAR})\s*年\s*度?\s*"
+                              r"(?:报\s*告|年\s*报)\s*$")
+_NOT_A_TOWNSHIP = "本该全各我此每乡城村集市"  # 本镇, 该乡, 乡镇, 城镇 … are words, not townships
+
+
+# what a sentence says before it names the report ("…规定，现将北坡镇2022年…", "现公布××局2021年…",
+# "××局向社会公布本单位2020年…"): the agency is after the last of these words, or before it
+_LEAD_IN = re.compile(r"现将|现予|现公布|特向社会公布|向社会公布|予以公布|公布了?|发布了?|编制了?|编写了?|印发了?")
+_PUBLISHER_BEFORE = re.compile(r"(?P<a>[^，,。；;:：《》“”]{4,40}?)(?:特)?(?:向社会)?(?:公布|发布)(?:本单位|本机关|本部门|本局)?$")
+
+
+def _after_lead_in(pre: str) -> str:
+    """`pre` without the sentence before the agency; when the agency came before the verb
+    ("国家税务总局珠海市税务局向社会公布本单位"), that agency."""
+    pre = _SHORT_NAME_NOTE.sub("", pre.rstrip())  # "××局(以下简称“××局”，下文类同)"
+    if len(pre) <= 40 and not re.search(r"公布|发布|现将|编制|编写|印发", pre):
+        return pre
+    m = _PUBLISHER_BEFORE.search(pre.strip())
+    if m:
+        name = _tail_name(re.sub(r"(?:特向社会|向社会|特)$", "", m.group("a")))
+        if plausible_agency(name):
+            return name
+    last = None
+    for last in _LEAD_IN.finditer(pre):
+        pass
+    return pre[last.end():] if last else pre
+
+
+_SHORT_NAME_NOTE = re.compile(r"[(（](?:以下简称|以下称|下称|简称)[^()（）]*[)）]$")
+
+
+def _tail_name(text: str) -> str:
+    """The longest agency-like suffix of `text` (or `text`)."""
+    return _agency_suffix(text) or text
+
+
+def _without_alias(name: str) -> str | None:
+    """"淮北市妇幼保健计划生育服务中心(市妇幼保健院)": the name before its bracketed alias."""
+    m = re.fullmatch(r"(.+?)\s*\([^()]{1,20}\)", name.strip())
+    return plausible_agency(m.group(1)) if m else None
+
+
+def _report_word(text: str, within: int = 400) -> int:
+    """Where the title that opens a long line ends: its first "报告" in the first sentence that is
+    not inside a cited document's name (《…年度报告格式〉的通知》); -1 if none."""
+    end = text.find("。", 0, within)
+    end = within if end < 0 else end
+    pos = text.find("报告", 0, end)
+    while pos > 0:
+        before = text[:pos]
+        if before.count("《") <= before.count("》") and before.count("〈") <= before.count("〉"):
+            return pos
+        pos = text.find("报告", pos + 2, end)
+    return -1
+
+
+def _title_at(lines: list, i: int):
+    """The title on line i (joined with the next when broken), or None."""
+    ln = lines[i]
+    if ln.text.count("\t") >= 3:
+        return None  # a record of a tab-separated table (a list of reports, a metadata row), never a title
+    text = clean_title_line(ln.text)
+    if len(text) > 80 or "。" in text:  # flattened page: the title opens the one long line
+        cut = _report_word(text)
+        text = text[: cut + 2] if cut > 0 else ""
+        # page widgets run into it ("标题公开方式：主动公开【字体：大 中 小】二〇二二年政府…"): the
+        # title starts at its year, or at the agency name just before it
+        y = _TITLE_YEAR.search(text, text.rfind("》") + 1)  # not the year of a cited notice《…2023年…》
+        if y:
+            lead = _after_lead_in(text[:y.start()])  # "…要求，××局向社会公布本单位" → "××局"
+            name = plausible_agency(lead) or _agency_suffix(lead[-40:]) or ""
+            text = name + text[y.start():]
+    if not text or NAVIGATION.search(text) or _META_FIELD.match(text):
+        return None  # navigation, or a page metadata field (成文日期：…, 发文机关：…) — never a title's start
+    joined = text
+    if "报告" not in text and "年报" not in text and i + 1 < len(lines):
+        nxt = clean_title_line(lines[i + 1].text)
+        joined = text + nxt if not _TITLE_FULL.match(nxt) else text  # a whole title below: this line is not its start
+    m = _TITLE_FULL.match(joined)
+    late = _TITLE_YEAR_LATE.match(joined) if not m else None
+    if late:  # "××办公室政府信息公开工作2022年度报告"
+        agency = plausible_agency(_after_lead_in(late.group("pre")))
+        if agency:
+            return joined[: late.end()].strip(), ln.no, agency, ln.no, _year(late.group("year"))
+    if not m:
+        bare = _TITLE_NO_YEAR.match(joined)
+        agency = plausible_agency(bare.group("pre")) if bare else None
+        return (joined[: bare.end()].strip(), ln.no, agency, ln.no, None) if agency else None
+    pre = _after_lead_in(m.group("pre") if m.group("year") else m.group("pre2"))
+    mid = m.group("mid") if m.group("year") else m.group("mid2")
+    year = _year(m.group("year") or m.group("year2"))
+    if len(pre) > 40 or year is None or not 1990 <= year <= 2100:
+        return None
+    mid_end = m.end("mid") if m.group("year") else m.end("mid2")
+    # "2022年上海市政府信息公开工作年度报告": the title's 政府 belongs to the place before it
+    city_government = mid + "政府" if _is_place(mid) and joined[mid_end:].lstrip().startswith("政府") else None
+    # a place alone before the year ("保康县2020年度…", "大理白族自治州2023年…") is that place's
+    # government; so is a township of two characters ("螅镇2022年…")
+    bare_pre = pre.strip()
+    place_alone = bare_pre if (_is_place(bare_pre) and len(bare_pre) >= 3) or (
+        len(bare_pre) == 2 and bare_pre[1] in "乡镇" and bare_pre[0] not in _NOT_A_TOWNSHIP
+        and "\u4e00" <= bare_pre[0] <= "\u9fff") else None
+    agency = plausible_agency(re.sub(r"关于$", "", bare_pre)) or _without_alias(bare_pre) or plausible_agency(mid) \
+        or plausible_agency(city_government) or place_alone or _agency_suffix(pre)
+    if not agency and mid.strip()[-1:] in ("乡", "镇") and len(mid.strip()) == 2 \
+            and mid.strip()[0] not in _NOT_A_TOWNSHIP and "\u4e00" <= mid.strip()[0] <= "\u9fff":
+        agency = mid.strip()  # "2022年度螅镇政府信息公开…": the township after the year
+    agency_line = ln.no if agency else None
+    if not agency and i >= 1:  # the agency on the line above, or on the two lines above
+        above = clean_title_line(lines[i - 1].text)
+        agency, agency_line = plausible_agency(above), lines[i - 1].no
+        place = clean_title_line(lines[i - 2].text) if i >= 2 else ""
+        if i >= 2 and (not agency or _is_place(place)):  # "某某市" / "交通运输局"
+            agency, agency_line = plausible_agency(place + above) or agency, lines[i - 2].no
+        if not agency:
+            agency_line = None
+    if agency and agency_line == ln.no and i >= 1 and not re.search(r"[省市区县州]", agency):
+        place = clean_title_line(lines[i - 1].text)  # "某某市" on the line above "交通运输局2021年…"
+        if _is_place(place) and plausible_agency(place + agency):
+            agency, agency_line = place + agency, lines[i - 1].no
+    title = joined[: m.end()]
+    if agency and agency not in title:
+        title = f"{agency}{title}"
+    return title, ln.no, agency, agency_line, year
 
 
 def agency_from_metadata(doc: Document, limit: int) -> tuple[str | None, int | None]:
@@ -180,7 +285,7 @@ def agency_from_preamble(doc: Document, limit: int) -> tuple[str | None, int | N
         for pat in _preamble_patterns():
             m = pat.search(text)
             if m:
-                agency = plausible_agency(m.group("a"))
+                agency = plausible_agency(m.group("a")) or _without_alias(m.group("a"))
                 if agency:
                     return agency, ln.no
     return None, None

@@ -62,6 +62,23 @@ def _traditional(text: str, rng: random.Random) -> str:
     return _converter(rng.choice(("s2t", "s2tw", "s2hk"))).convert(text)
 
 
+# Tone-marked pinyin of characters every report has many of (mirror sites annotate some characters)
+_PINYIN = {"规": "guī", "章": "zhāng", "乡": "xiāng", "政": "zhèng", "府": "fǔ", "信": "xìn", "息": "xī",
+           "公": "gōng", "开": "kāi", "申": "shēn", "请": "qǐng", "处": "chǔ", "理": "lǐ", "复": "fù", "议": "yì",
+           "诉": "sù", "讼": "sòng", "局": "jú", "县": "xiàn", "镇": "zhèn", "报": "bào", "告": "gào"}
+
+
+def _pinyin(text: str, rng: random.Random) -> str:
+    """Pinyin after some characters, as copies of official pages print it ("规(guī)章", "乡(xiāng)"):
+    in labels, the title and the narrative alike, never inside a number."""
+    out = []
+    for ch in text:
+        out.append(ch)
+        if ch in _PINYIN and rng.random() < 0.15:
+            out.append(f"({_PINYIN[ch]})" if rng.random() < 0.7 else f"（{_PINYIN[ch]}）")
+    return "".join(out)
+
+
 NOISES: dict[str, Noise] = {
     "thousands_sep": Noise("numbers", "counts ≥ 1000 in the narrative, written 6,488 / 6，488 / 6 488 "
                                       "(section 一's publication figures are scaled up so they occur)"),
@@ -90,6 +107,8 @@ NOISES: dict[str, Noise] = {
     "year_comparisons": Noise("narrative", "other years named in 总体情况 as comparisons or history: 较2023年增长, "
                                            "与上年相比, 2022年度报告中提出的问题"),
     "traditional": Noise("text", "the whole page in traditional characters (s2t)", text=_traditional),
+    "pinyin": Noise("text", "tone-marked pinyin after some characters, as mirror sites print it: 规(guī)章, "
+                            "乡(xiāng)人民政府 — in table labels, title and narrative", text=_pinyin),
 }
 
 

@@ -30,6 +30,7 @@ MARKERS = {
     "bare_lists": r"参训人员",
     "year_comparisons": r"较\d{4}年|与\d{4}年|\d{4}年以来|\d{4}年度报告中",
     "traditional": r"報告",
+    "pinyin": r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+[)）]",
 }
 
 

@@ -4,6 +4,8 @@ few short real ones (≤ 120 characters) from public pages of 平潭综合实验
 
 from __future__ import annotations
 
+import re
+
 import cn2an
 import pytest
 
@@ -109,6 +111,29 @@ def test_issue_date_in_chinese_numerals_and_flattened():
     ("城口县人民政府机关2020年政府信息公开工作年度报告", "城口县人民政府机关"),  # real
     ("保康县2020年度政府信息公开工作年度报告", "保康县"),  # real: the county, i.e. its government
     ("大理白族自治州2023年政府信息公开工作年度报告", "大理白族自治州"),  # real
+    # real pages, each a false S003 or a junk agency before:
+    ("某某路街道办事处政府信息公开工作年度报告\n本报告统计期限为2020年1月1日至2020年12月31日。", "某某路街道办事处"),  # no year
+    ("某荣里街2021年政府信息公开工作年度报告", "某荣里街"),  # a Tianjin 街
+    ("2022年度螅镇政府信息公开工作年度报告", "螅镇"),  # a township of two characters after the year
+    ("2022年政府信息公开工作年度报告\n某某县某某塘镇人民政府\n2022年政府信息公开工作年度报告", "某某县某某塘镇人民政府"),
+    ("根据《条例》规定,现将某坡镇2022年政府信息公开工作年度报告进行公开。全文如下。", "某坡镇"),
+    ("2022年上海市人民政府参事室政府信息公开工作年度报告", "上海市人民政府参事室"),  # 室
+    ("某某市妇幼保健服务中心(市妇幼保健院)2021年政府信息公开年度报告", "某某市妇幼保健服务中心"),  # an alias
+    ("某某海关2020年政府信息公开年报", "某某海关"),  # 年报
+    ("某某省卫生健康委关于2022年政府信息公开工作的年度报告", "某某省卫生健康委"),  # 工作的年度报告
+    ("根据《条例》(以下简称《条例》)要求,国家税务总局某某市税务局向社会公布本单位2020年政府信息公开工作年度报告。",
+     "国家税务总局某某市税务局"),
+    ("根据《条例》,特向社会公布国家税务总局某某市税务局(以下简称“某某市税务局”,下文类同)2021年政府信息公开工作年度报告。",
+     "国家税务总局某某市税务局"),
+    ("根据《关于印发〈政府信息公开工作年度报告格式〉的通知》等规定,现公布某某市人民政府办公厅2023年政府信息公开工作年度报告。",
+     "某某市人民政府办公厅"),  # the cited notice's 报告 is not the title's end
+    ("    有效\n\n某某市住房和城乡建设局2025年政府信息公开工作年度报告", "某某市住房和城乡建设局"),  # a metadata value above
+    ("根据《某某省人民政府办公厅关于做好 2023 年政府信息公开工作年度报告编制发布工作的通知》要求,现公布某某市人民政府"
+     "2023年政府信息公开工作年度报告。", "某某市人民政府"),  # the cited notice's year is not the title's
+    ("某某区人民政府外事办公室政府信息公开工作2022年度报告", "某某区人民政府外事办公室"),  # the year after 工作
+    ("2022年政府信息公开工作年度报告\n本年度报告是根据《条例》的要求,由某某市某某区司法局编制。", "某某市某某区司法局"),
+    ("2023年政府信息公开工作年度报告\n本报告根据《条例》(国务院令第711号)有关规定由某某市司法局编制。", "某某市司法局"),
+    ("2022年政府信息公开工作年度报告\n某某市某某区司法局(区行政复议局)根据《条例》等规定编制本报告。", "某某市某某区司法局"),
 ])
 def test_agency_where_officials_put_it(top, agency):
     f = _facts(top + "\n一、总体情况\n略。\n")
@@ -120,6 +145,8 @@ def test_agency_where_officials_put_it(top, agency):
     "发布机构: 1\n2023年政府信息公开工作年度报告",
     "发布机构: 办公室\n2023年政府信息公开工作年度报告",
     "【打印本页】【关闭窗口】\n分享到：\n2023年政府信息公开工作年度报告",
+    "根据《条例》，特向社会公布2021年政府信息公开年度报告。",  # "特向社会" is no agency
+    "2022年度乡镇政府信息公开工作年度报告",  # 乡镇 is a word, not a township
 ])
 def test_navigation_and_junk_are_never_the_agency(top):
     assert _facts(top + "\n一、总体情况\n略。\n").agency is None
@@ -254,3 +281,62 @@ def test_heading_run_on_with_the_preamble():
     assert result.facts.sections[0].number == 1 and "S001" not in {f.code for f in result.findings}
     listed = "某某县人民政府2020年政府信息公开工作年度报告\n本报告包括一、总体情况等六个部分。\n"
     assert "S001" in {f.code for f in audit_text(listed + tail).findings}
+
+
+def test_narrative_words_never_decide_the_table_format():
+    """Real: a page whose tables were images; its narrative says "创新公开形式" (新公开) and
+    "现行有效的规范性文件" — neither is a column label, so no table format and no P006 error."""
+    text = ("某某街道2024年政府信息公开工作年度报告\n"
+            "本报告统计期限为2024年1月1日至2024年12月31日。\n"
+            "一、总体情况\n本街道不断规范政府信息公开内容，创新公开形式，清理现行有效的规范性文件。\n"
+            "（图片）\n某某街道办事处\n2025年1月20日\n")
+    result = audit_text(text)
+    assert result.facts.format_version is None
+    assert "P006" not in {f.code for f in result.findings}
+
+
+def test_a_bracketed_count_or_a_new_heading_is_not_part_of_a_total():
+    """Real pages (each a false N003 error before): the 1件 inside the bracket is not the total of
+    the 其中 list; a list after "…中:" belongs to a new heading, not to the 共4件 before it."""
+    assert not any(e.contradicts() for e in find_enumerations(
+        "全年受理政府信息公开申请25件(含2024年结转1件),其中自然人申请24件,其它1件。"))
+    assert not any(e.contradicts() for e in find_enumerations(
+        "包括各项年报共4件,资源规划公示公告中:土地管理158件、不动产登记3020件、阳光规划349件、其他公告31件,"))
+    # still a contradiction when the list is this total's own
+    [en] = find_enumerations("全年受理申请25件，其中自然人申请24件，法人申请3件。")
+    assert en.contradicts()
+
+
+@pytest.mark.parametrize("style", ["({n})", "（{n}）", "{d}. ", "{d}、"])
+def test_the_six_parts_numbered_as_sub_items_are_found_and_s009_says_so(style):
+    """Real pages number the parts "(一)总体公开情况 … (二)行政机关主动公开政府信息情况" or "1. 总体情况":
+    the parts are there (it was S001, an error, for each) and the numbering is S009, a warning."""
+    from testkit.synth import generate
+
+    rep = generate(11, "2021", "tabs")
+    lines = rep.text.split("\n")
+    numerals = "一二三四五六"
+    out = []
+    for ln in lines:
+        m = re.match(r"^([一二三四五六])、(.+)$", ln)
+        if m and len(ln) < 40:
+            k = numerals.index(m.group(1))
+            ln = style.format(n=m.group(1), d=k + 1) + m.group(2)
+        out.append(ln)
+    result = audit_text("\n".join(out))
+    assert [s.number for s in result.facts.sections] == [1, 2, 3, 4, 5, 6]
+    codes = [f.code for f in result.findings if f.severity in ("error", "warning")]
+    assert "S001" not in codes and codes.count("S009") == 1
+    assert result.facts.cells == rep.cells
+
+
+def test_a_garbled_period_is_reported_as_unreadable_not_as_missing():
+    """Real pages lost 年 and 月 ("统计期限自202111日起至20211230日止"): P002 quotes that sentence and
+    says its dates cannot be read; it is not "no period stated"."""
+    text = ("某某镇2021年政府信息公开工作年度报告\n本报告中所列数据的统计期限自202111日起至20211230日止。\n"
+            "一、总体情况\n本镇主动公开信息。\n")
+    [p002] = [f for f in audit_text(text).findings if f.code == "P002"]
+    assert "无法识别" in p002.message and "202111日" in p002.quote and p002.line == 2
+    [p002] = [f for f in audit_text(text.replace("本报告中所列数据的统计期限自202111日起至20211230日止。\n", "")).findings
+              if f.code == "P002"]
+    assert "没有写明" in p002.message

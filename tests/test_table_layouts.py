@@ -387,3 +387,17 @@ def test_docx_findings_cite_table_and_row(tmp_path):
     a004 = next(f for f in result.findings if f.code == "A004")
     assert a004.place == "第3个表格第4行"  # table 四 is the document's third table; its values row is the 4th
     assert location(a004) == "第3个表格第4行"
+
+
+def test_pipe_cells_indented_with_tabs_and_pinyin_in_labels():
+    """Real mirror page: a pipe cell indented with tabs ("\\t\\t\\t951  | ") is one cell, not three
+    empty tab columns before it; pinyin after a character ("规(guī)章") is not part of the label."""
+    active = ("信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+              "规(guī)章  | \n\t\t0  | \n\t\t0  | \n\t\t0  | \n"
+              "行政规（guī）范性文件  | \n\t\t0  | \n\t\t0  | \n\t\t0  | \n"
+              "信息内容 | 本年处理决定数量 |\n行政许可  | \n\t\t\t951  | \n")
+    result = audit_text(report(active, "", ""))
+    cells = result.facts.cells
+    assert cells["active.licensing.decisions"] == 951
+    assert cells["active.regulations.issued"] == 0 and cells["active.normative_documents.in_force"] == 0
+    assert not {"S006", "S007"} & codes(result)

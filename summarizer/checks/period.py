@@ -20,6 +20,14 @@ def _deadline(agency: str | None, year: int) -> tuple[str, str]:
 def statistics_period(ctx: Context):
     f = ctx.facts
     if f.period is None:
+        from ..stat_period import unreadable_period
+
+        second = next((s.line for s in f.sections if s.number == 2), None)
+        garbled = unreadable_period(ctx.doc, second)
+        if garbled:
+            yield ctx.finding("P002", "统计期限的日期残缺或写法无法识别（年、月、日缺字），无法核对统计期限；请按"
+                                      "“自×年1月1日起至×年12月31日止”写明。", garbled[0], garbled[1])
+            return
         line, quote = ctx.anchor()
         if f.title_line:
             line, quote = f.title_line, ctx.doc.full_quote(f.title_line)

@@ -51,7 +51,9 @@ def title_and_agency(ctx: Context):
     if not f.title and not f.agency:
         msg = "报告没有标题，全文（标题、落款）也找不到发布机关名称；报告以此行开头。"
     elif not f.title:
-        msg = f"报告开头没有“××年政府信息公开工作年度报告”式的标题（发布机关“{f.agency}”仅见于落款）。"
+        where = ("仅见于落款" if f.signature_line and f.agency_line == f.signature_line
+                 else f"见于第{f.agency_line}行" if f.agency_line else "见于正文")
+        msg = f"报告开头没有“××年政府信息公开工作年度报告”式的标题（发布机关“{f.agency}”{where}）。"
     else:
         msg = f"标题“{f.title}”中没有发布机关名称，落款也没有。"
         line, quote = f.title_line or line, ctx.doc.full_quote(f.title_line) if f.title_line else quote
@@ -117,7 +119,19 @@ def missing_rows(ctx: Context):
 
 @check("S009")
 def section_numbering(ctx: Context):
-    from ..headings import heading_numeral
+    from ..headings import alt_numbered, heading_numeral
+
+    # headings numbered as sub-items ("(二)主动公开政府信息情况", "1. 总体情况"): one finding for all
+    styled = [sec for sec in sorted(ctx.facts.sections, key=lambda s: s.line)
+              if not sec.col and heading_numeral(ctx.doc.line(sec.line).text) is None
+              and alt_numbered(ctx.doc.line(sec.line).text.strip()) == sec.number]
+    if styled:
+        num = "一二三四五六"
+        listed = "、".join(f"“{ctx.doc.line(sec.line).text.strip()}”" for sec in styled)
+        official = "、".join(f"“{num[sec.number - 1]}、”" for sec in styled)
+        yield ctx.finding("S009", f"{listed}按小标题的样式编号，按官方格式应为{official}（已按第"
+                                  f"{'、'.join(num[sec.number - 1] for sec in styled)}部分识别）。",
+                          styled[0].line, ctx.doc.full_quote(styled[0].line))
 
     num = "一二三四五六七八"
     # one cause, one finding: consecutive headings off by the same amount (one section inserted or

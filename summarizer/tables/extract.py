@@ -40,6 +40,9 @@ def _litigation_group(text: str) -> str | None:
 _REMARK = re.compile(r"[（(]?\s*(?:其中|注|说明|备注|单位|数据来源|第二十条|信息内容|申请人情况|本列数据|合计数|含)")
 _FMT_2019_HEADERS = re.compile(r"新制作|新公开|对外公开总数|上一年项目数|采购项目|采购总金额")
 _FMT_2021_HEADERS = re.compile(r"制发件数|废止件数|现行有效|收费金额")
+# the second table's column labels in full (the fallback above reads text that may be narrative)
+_FMT_2019_COLUMNS = re.compile(r"新制作数量|新公开数量|对外公开总数量")
+_FMT_2021_COLUMNS = re.compile(r"制发件数|废止件数|现行有效件数")
 
 
 @dataclass
@@ -606,10 +609,13 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
             res.status = "partial" if res.missing_rows else "parsed"
         tables[name] = res
     _explain_unparsed(doc, sections, tables)
-    if fmt is None:
-        # tables unreadable (flattened web text) but their column labels still tell the format
+    if fmt is None and table_sections:
+        # tables unreadable (flattened web text) but their column labels still tell the format —
+        # only inside the tables' sections, and only by whole column labels: the narrative's
+        # "创新公开形式" or "现行有效的规范性文件" says nothing about the tables (a false P006 error
+        # on a real page whose tables were images)
         region = "".join(doc.line(n).text for n in range(start, end + 1))
-        new, old = _FMT_2021_HEADERS.search(region), _FMT_2019_HEADERS.search(region)
+        new, old = _FMT_2021_COLUMNS.search(region), _FMT_2019_COLUMNS.search(region)
         if new and not old:
             fmt, evidence = "2021", "二表列名（本年制发件数/现行有效件数），表格数值未能提取"
         elif old and not new:

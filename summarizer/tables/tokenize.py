@@ -100,6 +100,8 @@ def layout_of(text: str) -> str:
         return "pipe"  # " |  |  |": empty cells of the pipe layout, not a markdown row
     if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 2:
         return "markdown"
+    if "\t" not in body.rstrip("\t") and body.rstrip().endswith("|") and stripped != "|":
+        return "pipe"  # "\t\t\t951  | ": a pipe cell indented with tabs (the tabs are not columns)
     if "\t" in body.rstrip("\t") or (text.startswith("\t\t") and body):
         return "tabs"
     if text.rstrip().endswith("|"):
