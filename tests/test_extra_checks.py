@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from testkit import synth
 from summarizer.audit import audit_text
 
@@ -53,3 +55,40 @@ def test_s010_title_and_signature_disagree():
     assert "S010" not in _codes(r.text)
     found = [f for f in audit_text("\n".join(other)).findings if f.code == "S010"]
     assert found and "文化和旅游局" in found[0].quote and found[0].related
+
+
+@pytest.mark.parametrize("agency,fires", [("某某县某某镇人民政府", True), ("某某市某某区卫生健康局", True),
+                                          ("某某县教育局", True), ("某某省人民政府", False), ("某某市人民政府", False),
+                                          ("广西壮族自治区人民政府", False), ("某某市区域合作局", False)])
+def test_a010_rules_reported_by_a_body_without_rule_making_power(agency, fires):
+    """A township, county or district body (or its department) cannot make 规章: a number in the
+    规章 row is flagged; a name that does not show the level (××市人民政府) is never judged."""
+    from summarizer.audit import audit_text
+    from testkit.synth import generate
+
+    rep = generate(3, "2021", "tabs")
+    text = rep.text.replace(rep.facts["agency"], agency)
+    lines = text.split("\n")
+    i = next(n for n, ln in enumerate(lines) if ln.startswith("规章"))
+    lines[i] = "规章\t2\t0\t2"
+    result = audit_text("\n".join(lines))
+    assert result.facts.agency == agency
+    a010 = [f for f in result.findings if f.code == "A010"]
+    assert bool(a010) == fires
+    if fires:
+        assert a010[0].severity == "warning" and "规章" in a010[0].quote
+    clean = audit_text(text)  # the 规章 row all 0: nothing to say
+    assert not [f for f in clean.findings if f.code == "A010"]
+
+
+def test_a010_in_the_2019_table():
+    from summarizer.audit import audit_text
+    from testkit.synth import generate
+
+    rep = generate(3, "2019", "tabs")
+    text = rep.text.replace(rep.facts["agency"], "某某县某某镇人民政府")
+    lines = text.split("\n")
+    i = next(n for n, ln in enumerate(lines) if ln.startswith("规章"))
+    lines[i] = "规章\t1\t1\t3"
+    [a010] = [f for f in audit_text("\n".join(lines)).findings if f.code == "A010"]
+    assert "对外公开总数量3" in a010.message or "3" in a010.message

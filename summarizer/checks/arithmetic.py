@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..schema import APPLICATION_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUP_LABELS, LITIGATION_GROUPS, OUTCOME_ROWS
 from . import Context, check
 
@@ -186,3 +188,39 @@ def identical_triples(ctx: Context):
         line, quote = ctx.row_evidence(f"active.{row}")
         yield ctx.finding("A009", f"二表“{ctx.label(keys[0]).split('·')[0]}”三列均为{_fmt(vals[0])}（上一年项目数量、本年增/减、"
                                   f"处理决定数量），疑似把一个数填进了各列，请核实。", line, quote, cells=dict(zip(keys, vals)))
+
+
+# Bodies that cannot make 规章 (立法法第九十三条: only the governments of provinces, 设区的市 and
+# 自治州 make local rules; 国务院部门 departmental rules): townships, streets, counties, districts
+# and development zones, and their departments. Read from the agency's name; a name that does not
+# say (XX市人民政府: a 设区的市 or a 县级市?) is never judged.
+_NO_RULES = re.compile(r"乡|镇|街道|苏木|县|旗|开发区|高新区|新区|园区|(?<!自治)(?<!行政)区(?!域)")
+
+
+def _below_rule_making(agency: str | None) -> str | None:
+    if not agency:
+        return None
+    found = [m.group(0) for m in _NO_RULES.finditer(agency)]
+    # the most local level named ("某某县某某镇人民政府" is a township's)
+    return min(found, key=lambda w: _LOCAL_FIRST.index(w) if w in _LOCAL_FIRST else len(_LOCAL_FIRST)) if found else None
+
+
+_LOCAL_FIRST = ("乡", "镇", "街道", "苏木", "开发区", "高新区", "新区", "园区", "区", "县", "旗")
+
+
+@check("A010")
+def rules_from_a_body_without_rule_making_power(ctx: Context):
+    level = _below_rule_making(ctx.facts.agency)
+    if level is None:
+        return
+    cols = ("issued", "repealed", "in_force") if ctx.fmt == "2021" else ("new_made", "new_published", "total_published")
+    keys = [f"active.regulations.{c}" for c in cols]
+    filled = {k: ctx.cells[k] for k in keys if isinstance(ctx.cells.get(k), (int, float)) and ctx.cells[k] > 0}
+    if not filled:
+        return
+    line, quote = ctx.row_evidence("active.regulations")
+    shown = "、".join(f"{ctx.label(k).split('·')[-1]}{_fmt(v)}" for k, v in filled.items())
+    yield ctx.finding("A010", f"发布机关“{ctx.facts.agency}”属县级及以下机关或其部门（名称含“{level}”），无权制定规章"
+                              f"（《立法法》第九十三条），"
+                              f"二表“规章”一行却填报了数量（{shown}）；常见原因是把规范性文件或上级规章计入此行，请核实。",
+                      line, quote, cells=filled)
