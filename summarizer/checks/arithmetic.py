@@ -194,7 +194,9 @@ def identical_triples(ctx: Context):
 # 自治州 make local rules; 国务院部门 departmental rules): townships, streets, counties, districts
 # and development zones, and their departments. Read from the agency's name; a name that does not
 # say (XX市人民政府: a 设区的市 or a 县级市?) is never judged.
-_NO_RULES = re.compile(r"乡|镇|街道|苏木|县|旗|开发区|高新区|新区|园区|(?<!自治)(?<!行政)区(?!域)")
+_NO_RULES = re.compile(r"乡|镇|街道|苏木|县|旗|开发区|高新区|园区|"
+                       r"(?<!自治)(?<!行政)(?<!实验)(?<!试验)(?<!示范)(?<!合作)(?<!新)(?<!贸)区(?!域)")
+# (special zones — 新区, 综合实验区, 自贸区 — vary in level and in the powers delegated to them: not judged)
 
 
 def _below_rule_making(agency: str | None) -> str | None:
@@ -205,7 +207,7 @@ def _below_rule_making(agency: str | None) -> str | None:
     return min(found, key=lambda w: _LOCAL_FIRST.index(w) if w in _LOCAL_FIRST else len(_LOCAL_FIRST)) if found else None
 
 
-_LOCAL_FIRST = ("乡", "镇", "街道", "苏木", "开发区", "高新区", "新区", "园区", "区", "县", "旗")
+_LOCAL_FIRST = ("乡", "镇", "街道", "苏木", "开发区", "高新区", "园区", "区", "县", "旗")
 
 
 @check("A010")
@@ -213,9 +215,13 @@ def rules_from_a_body_without_rule_making_power(ctx: Context):
     level = _below_rule_making(ctx.facts.agency)
     if level is None:
         return
-    cols = ("issued", "repealed", "in_force") if ctx.fmt == "2021" else ("new_made", "new_published", "total_published")
+    # rules made (2021: issued, repealed, in force; 2019: 新制作 only — 新公开 / 对外公开总数 may count
+    # rules of the level above that the body published); never a cell recovered from run-together digits
+    cols = ("issued", "repealed", "in_force") if ctx.fmt == "2021" else ("new_made",)
     keys = [f"active.regulations.{c}" for c in cols]
-    filled = {k: ctx.cells[k] for k in keys if isinstance(ctx.cells.get(k), (int, float)) and ctx.cells[k] > 0}
+    uncertain = set(ctx.facts.recovered_cells) | set(ctx.facts.low_confidence_cells)
+    filled = {k: ctx.cells[k] for k in keys
+              if isinstance(ctx.cells.get(k), (int, float)) and ctx.cells[k] > 0 and k not in uncertain}
     if not filled:
         return
     line, quote = ctx.row_evidence("active.regulations")
