@@ -83,7 +83,7 @@ def find_issue_date(doc: Document, after_line: int) -> tuple[str | None, int | N
 
 # The page's metadata field 成文日期 / 发文日期 (web pages print it above the report, often as a row
 # of a table: "| 内容分类: | 2024年 | 成文日期: | 2025-03-07 |"). Not 发布日期: publishing is not issuing.
-_ISSUED_FIELD = re.compile(r"(?:成文日期|发文日期)\s*[:：]?\s*\|?\s*")
+_ISSUED_FIELD = re.compile(r"(?:成文日期|发文日期|生成日期(?:/有效期)?)\s*[:：]?\s*\|?\s*")  # 生成日期: some portals' name for it
 
 
 def issued_from_metadata(doc: Document, top: int) -> tuple[str | None, int | None, str]:

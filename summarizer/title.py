@@ -302,7 +302,11 @@ def year_from_body(doc: Document, facts: Facts) -> tuple[int | None, int | None]
             y = int(m.group(1))
             counts[y] += 1
             first_line.setdefault(y, ln.no)
-    if not counts:
+    if not counts:  # only a cut-off date: "截止2023年12月31日" is that year's report
+        for ln in doc.lines[:200]:
+            m = re.search(r"截[止至](?:到)?\s*(20[0-4]\d)\s*年\s*12\s*月\s*31\s*日", ln.text)
+            if m:
+                return int(m.group(1)), ln.no
         return None, None
     y, _ = counts.most_common(1)[0]
     return y, first_line[y]

@@ -340,3 +340,12 @@ def test_a_garbled_period_is_reported_as_unreadable_not_as_missing():
     [p002] = [f for f in audit_text(text.replace("本报告中所列数据的统计期限自202111日起至20211230日止。\n", "")).findings
               if f.code == "P002"]
     assert "没有写明" in p002.message
+
+
+def test_year_from_a_cut_off_date_and_issue_date_from_the_generation_field():
+    """Real pages: the only year is "截止2023年12月31日"; a portal names the issue date 生成日期."""
+    f = _facts("政府信息公开工作年度报告\n一、总体情况\n截止2023年12月31日，本局主动公开信息。\n")
+    assert f.year == 2023
+    f = _facts("| 发文机构: | 生成日期/有效期: | 2022-01-29 14:59:17 | |\n某某省交通运输厅2021年政府信息公开工作年度报告\n"
+               "一、总体情况\n略。\n")
+    assert f.issued_on == "2022-01-29"
