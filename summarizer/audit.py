@@ -43,12 +43,19 @@ def _quote_at(doc: Document, line: int | None, quote: str) -> bool:
     return joined.find(q) != -1 and joined.find(q) < len(first)
 
 
+# an interpretation page of a report (文字解读:…年度报告, 图解…): audited as a report it would raise an
+# S001 for every part; it is named instead
+_INTERPRETATION = re.compile(r"^\s*(?:文字|图文|图片|视频|政策)?解读\s*[:：|]?|^\s*图解|^\s*一图(?:读懂|看懂|解读)")
+
+
 def audit_document(doc: Document, select: Iterable[str] | None = None,
                    ignore: Iterable[str] | None = None) -> AuditResult:
     """The deterministic audit of a document that was read successfully."""
     facts = segment(doc)
     if not facts.sections and not _REPORT_HINTS.search("\n".join(ln.text for ln in doc.lines[:400])):
         raise InputError("不是政府信息公开工作年度报告（no report sections, tables or 信息公开 wording found）")
+    if facts.title and _INTERPRETATION.match(facts.title):
+        raise InputError(f"是年度报告的解读页面（“{facts.title[:40]}”），不是报告本身：请审查报告原文")
     ex = extract(doc, facts.sections)
     facts.cells = ex.cells
     facts.recovered_cells = ex.recovered

@@ -92,7 +92,7 @@ _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 # the report's text. Dropped from the normalized text (quotes keep it) when it follows a Chinese
 # character and carries a tone mark, so "(a)" or "(PDF)" stay.
 _TONE_MARKED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-_PINYIN = re.compile(rf"[(（][a-zü{_TONE_MARKED}]{{1,7}}[)）]")
+_PINYIN = re.compile(rf"[(（][a-zü{_TONE_MARKED}](?: ?[a-zü{_TONE_MARKED}]){{0,7}}[)）]")  # (a space a converter put in, too)
 
 
 def _pinyin_spans(raw: str) -> list[tuple[int, int]]:

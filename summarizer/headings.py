@@ -119,8 +119,13 @@ def alt_numbered(text: str) -> int | None:
 
 
 def _alt_numbered_sections(doc: Document, found: list[Section], seen: set[int]) -> list[Section]:
+    """Sections written as sub-items, never after an officially numbered heading: after "一、总体情况"
+    a "(二)政府信息主动公开情况" is that section's own sub-item (a real page cut inside 一)."""
     by_number = {s.number: s.line for s in found}
+    first_official = min(by_number.values(), default=doc.n + 1)
     for ln in doc.lines:
+        if ln.no > first_official:
+            break
         text = ln.text.strip()
         if not text or len(text) > 45:
             continue

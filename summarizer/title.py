@@ -21,7 +21,7 @@ from .models import Facts
 from .numbers import cn_to_int
 
 AGENCY_TAIL = re.compile(r"(人民政府|政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|部|机关|局|委|厅|署|中心|院|办|所|街道|街道办事处|"
-                         r"街|镇|乡|区|县|市|站|队|馆|会|室|海关)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室
+                         r"街|镇|乡|区|县|市|站|队|馆|会|室|海关|场)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室; 场: 农场, 林场, 园艺场
 NAVIGATION = re.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
                         r"发布时间|发布日期|网站|门户|栏目|来源|链接")
 _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
@@ -30,10 +30,12 @@ _TITLE_YEAR = re.compile(rf"(?:{_YEAR})\s*年\s*度?[^，。,]{{0,40}}?信息公
 _TITLE_FULL = re.compile(rf"^(?P<pre>.*?)(?P<year>{_YEAR})\s*年\s*度?\s*(?P<mid>[^，。,]{{0,40}}?)\s*(?:政府)?\s*信息公开\s*"
                          r"(?:工作)?\s*(?:的\s*)?(?:年\s*度?\s*(?:报\s*告|年\s*报)|年\s*报)|^(?P<pre2>.*?)(?P<year2>" + _YEAR
                          + r")\s*年\s*度?\s*(?P<mid2>[^，。,]{0,40}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*(?:的\s*)?报\s*告")
-_FIELD = re.compile(r"(?:^|\|)\s*(?:发布机构|发文机关|发文单位|发布单位|公开主体|信息公开主体|名\s*称)\s*(?:[:：|]\s*)(?P<v>[^|:：]+?)\s*(?=\||$)")
+_FIELD = re.compile(r"(?:^|\|)\s*(?:发布机构|发文机关|发文单位|发布单位|公开主体|信息公开主体|名\s*称)\s*(?:[:：|]\s*){1,2}(?P<v>[^|:：]+?)\s*(?=\||$)")
 _PREAMBLE = (
     r"本(?:年度)?报告由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|编制|负责|制作|发布|编写)",
     r"本(?:年度)?(?:报告|年报)[^。]{0,120}?由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:负责)?(?:编制|编写|制作)",
+    r"由(?P<a>[\u4e00-\u9fff（）()]{2,40}?(?:局|委|办|厅|院|室|中心|政府|委员会|办事处|镇|乡|街道))"
+    r"(?:围绕|结合|根据|依据|按照)[^。]{0,60}?(?:编制|编写)",
     r"^(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|严格按照|认真贯彻)[^。]{0,12}《",
     r"(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:编制|编写)(?:了|完成)?(?:本|该)报告",
 )
@@ -58,12 +60,12 @@ def _is_place(text: str) -> bool:
         return False
     return (text[-1:] in _PLACE_SUFFIXES and 2 <= len(text) - 1 <= 12) or \
         (text.endswith("自治区") and 2 <= len(text) - 3 <= 12)
-_CRAWLER_LABEL = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*", re.I)
+_CRAWLER_LABEL = re.compile(r"^\|?\s*(?:标\s*题|题\s*目|名\s*称|title)\s*[:：|]+\s*", re.I)
 
 
 def clean_title_line(text: str) -> str:
     """A candidate title line without crawler labels ("标题:") and markdown marks."""
-    return _CRAWLER_LABEL.sub("", text.strip().strip("#* ")).strip()
+    return _CRAWLER_LABEL.sub("", text.strip().strip("#* ")).strip().strip("| ").strip()
 
 
 def plausible_agency(name: str | None) -> str | None:
@@ -163,7 +165,7 @@ def _after_lead_in(pre: str) -> str:
     last = None
     for last in _LEAD_IN.finditer(pre):
         pass
-    return pre[last.end():] if last else pre
+    return (pre[last.end():] if last else pre).lstrip("《〈“\"'")
 
 
 _SHORT_NAME_NOTE = re.compile(r"[(（](?:以下简称|以下称|下称|简称)[^()（）]*[)）]$")
@@ -190,6 +192,9 @@ def _report_word(text: str, within: int = 400) -> int:
         before = text[:pos]
         if before.count("《") <= before.count("》") and before.count("〈") <= before.count("〉"):
             return pos
+        if text[pos + 2: pos + 3] == "》" and before.count("《") - before.count("》") == 1 \
+                and "关于" not in before[before.rfind("《"):]:
+            return pos  # the report's own name in 《》: "现发布《大芦镇2023年政府信息公开工作年度报告》"
         pos = text.find("报告", pos + 2, end)
     return -1
 
@@ -214,8 +219,10 @@ def _title_at(lines: list, i: int):
         return None  # navigation, or a page metadata field (成文日期：…, 发文机关：…) — never a title's start
     joined = text
     if "报告" not in text and "年报" not in text and i + 1 < len(lines):
-        nxt = clean_title_line(lines[i + 1].text)
-        joined = text + nxt if not _TITLE_FULL.match(nxt) else text  # a whole title below: this line is not its start
+        # a title broken over two lines continues on the very next line; a line apart ("有效", a
+        # metadata value, a blank line, then the title) is not its start
+        if lines[i + 1].no == ln.no + 1:
+            joined = text + clean_title_line(lines[i + 1].text)
     m = _TITLE_FULL.match(joined)
     late = _TITLE_YEAR_LATE.match(joined) if not m else None
     if late:  # "××办公室政府信息公开工作2022年度报告"

@@ -119,6 +119,8 @@ NOISES.update({
                                   "columns (S006 expected)", blank=_t.dash_blanks),
     "blank_rows": Noise("table", "one to four all-zero rows of table 三 left wholly empty: the row is still "
                                  "read, its cells blank (S006 expected)", blank=_t.blank_rows),
+    "open_rows": Noise("table", "markdown rows without their outer bars (规章 | 0 | 0 | 0), the closing bar "
+                                "sometimes on the next line", table=_t.open_rows),
     "blank_last_cell": Noise("table", "a row's last cell (总计) left empty: a trailing tab, an empty last cell "
                                       "(S006 expected)", blank=_t.blank_last_cell),
     "cell_number_formats": Noise("table", "cells written 1,234 / 1，234, in full-width digits, or with 件",
@@ -143,7 +145,8 @@ NOISES.update({
                            table=_t.padding_cells, grid=_t.padding_cells_grid),
 })
 TABLE_NOISE_NAMES = ("dash_blanks", "blank_rows", "blank_last_cell", "cell_number_formats", "broken_labels", "label_slips",
-                     "page_furniture", "stray_cells", "padding_cells", "cell_remarks", "label_notes")
+                     "page_furniture", "stray_cells", "padding_cells", "cell_remarks", "label_notes",
+                     "open_rows")
 
 
 def check_names(names) -> frozenset[str]:

@@ -356,3 +356,27 @@ def stray_cells_grid(name: str, grid: Grid, rng: random.Random) -> Grid:
         row[0].colspan = 1
         row.insert(1, Cell("", kind="label"))
     return grid
+
+
+# ---------------------------------------------------------------- open rows
+
+
+def open_rows(name: str, layout: str, lines: list[str], rng: random.Random) -> list[str]:
+    """Bar rows without their outer bars, as some pages and markdown exports write them ("规章 | 0 |
+    0 | 0", valid GitHub markdown), the closing bar sometimes on a line of its own; the scraper
+    drops the empty merged cells before a row's label. Markdown layout only (the other layouts
+    have no bar rows); headers and separators keep their bars."""
+    if layout != "markdown":
+        return list(lines)
+    out: list[str] = []
+    for ln in lines:
+        cells = [c.strip() for c in ln.strip().strip("|").split("|")] if ln.startswith("|") else None
+        if not cells or not any(_is_value(c) for c in cells) or set(ln) <= set("|-: ") or cells[-1] == "":
+            out.append(ln)  # (a row ending in a blank cell stays closed: "… | 0 | " would read as closed)
+            continue
+        while cells and cells[0] == "":
+            cells.pop(0)
+        out.append(" | ".join(cells))
+        if rng.random() < 0.4:
+            out.append("|")
+    return out

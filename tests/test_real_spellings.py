@@ -134,6 +134,10 @@ def test_issue_date_in_chinese_numerals_and_flattened():
     ("2022年政府信息公开工作年度报告\n本年度报告是根据《条例》的要求,由某某市某某区司法局编制。", "某某市某某区司法局"),
     ("2023年政府信息公开工作年度报告\n本报告根据《条例》(国务院令第711号)有关规定由某某市司法局编制。", "某某市司法局"),
     ("2022年政府信息公开工作年度报告\n某某市某某区司法局(区行政复议局)根据《条例》等规定编制本报告。", "某某市某某区司法局"),
+    ("根据《条例》规定，现发布《某芦镇2023年政府信息公开工作年度报告》。", "某芦镇"),  # its own name in 《》
+    ("2020年政府信息公开工作年度报告\n本年度报告根据《条例》要求，由某某市统计局围绕2020年度工作情况编制而成。", "某某市统计局"),
+    ("| 发布机构: | 市资规局 | ||\n2024年政府信息公开工作年度报告", "市资规局"),  # a double separator
+    ("名 称: 某某区卫生健康局2023年政府信息公开工作年度报告", "某某区卫生健康局"),
 ])
 def test_agency_where_officials_put_it(top, agency):
     f = _facts(top + "\n一、总体情况\n略。\n")
@@ -349,3 +353,19 @@ def test_year_from_a_cut_off_date_and_issue_date_from_the_generation_field():
     f = _facts("| 发文机构: | 生成日期/有效期: | 2022-01-29 14:59:17 | |\n某某省交通运输厅2021年政府信息公开工作年度报告\n"
                "一、总体情况\n略。\n")
     assert f.issued_on == "2022-01-29"
+
+
+def test_a_sub_item_after_the_official_first_heading_is_not_a_section():
+    """Real page cut inside 一: "(二)政府信息主动公开情况" there is 一's own sub-item, not section 二."""
+    f = _facts("某某街道2024年政府信息公开工作年度报告\n一、总体情况\n本街道推进公开。\n(一)组织推动政府信息公开工作\n"
+               "略。\n(二)政府信息主动公开情况\n略。\n")
+    assert [s.number for s in f.sections] == [1]
+
+
+def test_an_interpretation_page_is_named_not_audited():
+    from summarizer.readers import InputError
+
+    text = ("文字解读:某某街道办事处2022年政府信息公开工作年度报告\n一、编制背景\n根据《条例》编制。\n"
+            "二、主动公开政府信息情况\n略。\n")
+    with pytest.raises(InputError, match="解读"):
+        audit_text(text)

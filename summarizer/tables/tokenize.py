@@ -92,6 +92,16 @@ def _split(text: str, sep: str) -> list[tuple[str, int]]:
     return parts
 
 
+def _open_row(text: str) -> bool:
+    """A row of cells between bars without the outer ones ("规章 | 0 | 0 | 0", "行政许可 | 0"): a bar
+    inside, none at either end, no tab, and its last cell a value or a blank mark."""
+    stripped = text.strip()
+    if "|" not in stripped or stripped.endswith("|") or stripped.startswith("|") or "\t" in stripped:
+        return False
+    last = stripped.rsplit("|", 1)[1].strip()
+    return is_placeholder(last) or parse_cell(last) is not None
+
+
 def layout_of(text: str) -> str:
     """The layout one line of a table region is written in."""
     body = text.lstrip("\t")
@@ -106,6 +116,8 @@ def layout_of(text: str) -> str:
         return "tabs"
     if text.rstrip().endswith("|"):
         return "pipe"
+    if _open_row(text):
+        return "pipe"  # "规章 | 0 | 0 | 0": a bar row whose closing "|" the export left off (or put on the next line)
     if text.startswith("\t"):
         return "cells"
     return "plain"
@@ -142,7 +154,9 @@ def tokenize_line(text: str, line: int, layout: str, covered: frozenset[int] = f
             # "||", "|||": the marks a scraper leaves for merged cells between rows, not cells (a
             # blank cell is written " |")
             return [Token(BREAK, line)]
-        parts = _split(text.rstrip(), "|")[:-1]  # the part after the last "|" is nothing
+        parts = _split(text.rstrip(), "|")
+        if text.rstrip().endswith("|"):
+            parts = parts[:-1]  # the part after the last "|" is nothing (an open row keeps its last cell)
         for cell, pos in parts:
             tokens.append(_cell_token(cell, line, pos))
     elif layout == "cells":
@@ -241,6 +255,9 @@ def cell_lines(doc: Document, start: int, end: int, headings: dict[int, int] | N
         blanks = 0
     closed, bars, singles = set(), set(), {}
     for (no, text, _), (nxt, nxt_text, _) in zip(seen, seen[1:]):
+        if nxt_text.strip() == "|" and _open_row(text):
+            bars.add(nxt)  # the closing bar of "规章 | 0 | 0 | 0" on a line of its own
+            continue
         if nxt_text.strip() == "|" and not text.rstrip().endswith("|"):
             singles[no] = _single_cell(text, no)
             if singles[no] is not None:
