@@ -401,3 +401,13 @@ def test_pipe_cells_indented_with_tabs_and_pinyin_in_labels():
     assert cells["active.licensing.decisions"] == 951
     assert cells["active.regulations.issued"] == 0 and cells["active.normative_documents.in_force"] == 0
     assert not {"S006", "S007"} & codes(result)
+
+
+def test_a_table_of_labels_only_is_blank_not_unreadable():
+    """Real page: table 三 printed with its row labels and no value at all — every cell blank
+    (S006), not 'unreadable' (S008) row by row."""
+    apps = "\n".join(["自然人", "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "三、本年度办理结果",
+                      "（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "四、结转下年度继续办理"])
+    result = audit_text(report("", apps, ""))
+    assert "S008" not in codes(result) and "S006" in codes(result)
+    assert all(v is None for k, v in result.facts.cells.items() if k.startswith("applications.new."))

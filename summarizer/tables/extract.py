@@ -465,11 +465,15 @@ def fit_by_column(values: list[Token], columns: tuple[str, ...], colmap: dict[in
 
 
 def _cells_of_row(table: str, key_prefix: str, hit: RowHit, columns: tuple[str, ...],
-                  cells: dict, sources: dict, low: set[str], colmap: dict[int, str] | None = None) -> str:
+                  cells: dict, sources: dict, low: set[str], colmap: dict[int, str] | None = None,
+                  blank_if_empty: bool = False) -> str:
     """Write one row's cells; a row that cannot be assigned to its columns writes no cells at
     all (its values are unknown, not blank) and returns the reason."""
-    by_column = fit_by_column(hit.values, columns, colmap) if colmap else None
-    fitted, note = by_column if by_column is not None else fit(hit.values, len(columns))
+    if blank_if_empty and not hit.values:
+        fitted, note = [None] * len(columns), ""  # a table of labels only: every cell left blank (S006)
+    else:
+        by_column = fit_by_column(hit.values, columns, colmap) if colmap else None
+        fitted, note = by_column if by_column is not None else fit(hit.values, len(columns))
     if note:
         return note
     for col, tok in zip(columns, fitted):
@@ -490,6 +494,8 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
     spec = table_spec(table, fmt)
     spec_ids = [r.id for r in spec.rows]
     found: set[str] = set()
+    # labels with no value or blank anywhere in the table: its cells were left empty, not unreadable
+    labels_only = all(not h.values and all(not sub.values for sub in h.subrows) for h in w.hits[table])
     for hit in w.hits[table]:
         rid = hit.row_id
         if rid not in spec_ids:
@@ -504,7 +510,8 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
         if hit.subrows and hit.nums() == 0:
             unreadable = False
             for n, sub in enumerate(hit.subrows, start=1):
-                note = _cells_of_row(table, f"{prefix}.{n}", sub, columns, cells, result.sources, low, colmap)
+                note = _cells_of_row(table, f"{prefix}.{n}", sub, columns, cells, result.sources, low, colmap,
+                                     labels_only)
                 result.row_labels[f"{prefix}.{n}"] = sub.label
                 result.row_lines[f"{prefix}.{n}"] = sub.line
                 if note:
@@ -520,7 +527,7 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
                 cells[f"{prefix}.{col}"] = sum(nums) if nums else None
                 result.sources[f"{prefix}.{col}"] = (hit.line, hit.label)
         else:
-            note = _cells_of_row(table, prefix, hit, columns, cells, result.sources, low, colmap)
+            note = _cells_of_row(table, prefix, hit, columns, cells, result.sources, low, colmap, labels_only)
             if note:
                 result.unreadable_rows[prefix] = f"{hit.label}（第{hit.line}行）：{note}"
     for extra in w.extra[table]:
