@@ -18,7 +18,7 @@ from ..models import Section, TableResult
 from ..document import Document
 from ..schema import (APPLICATION_COLUMN_LABELS, APPLICATION_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUPS,
                       TABLE_NAMES, table_spec)
-from .labels import ROWS, match_row, nearest_label
+from .labels import ROWS, _row_norms, match_row, nearest_label, norm
 from .tokenize import BREAK, EMPTY, NUM, SECTION, TEXT, Token, tokenize
 from .values import amount_in_wan
 
@@ -368,12 +368,21 @@ _ROW_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七]、|[(（][一二三
 _WEAK_NUMBERED = re.compile(r"[(（]\s*七\s*[)）]\s*总\s*计|[(（]\s*六\s*[)）]\s*其他处理|^\s*3\s*[.、．]\s*其他\s*$")
 
 
+def _whole_label(text: str) -> bool:
+    """Whether `text` is exactly a template row's label (numbering, spaces and quotes aside) — not
+    a fuzzy match: "1.属于国家" is the first part of a label, "5.属于三类内部事务信息" a whole one."""
+    n = norm(text)
+    if len(n) < 4:
+        return False  # "其他", "总计": weak labels that are also the first part of longer ones
+    return any(n in row for table in ("active", "applications") for row in _row_norms(table))
+
+
 def _joined_label(fragment: Token, tok: Token, names) -> Token:
     """A row label wrapped over two lines ("（一）予以" / "公开\t3\t0…", "其他" / "对外管理服务事项 0 0 0"):
     the part with the values is read with the part before it when only the two together name a row."""
     joined = fragment.raw + tok.raw
-    if names(tok.raw) or not names(joined):
-        return tok
+    if names(tok.raw) or not names(joined) or _whole_label(fragment.raw):
+        return tok  # (a fragment that is a row's label exactly is that row — a blank one — not a first part)
     return Token(TEXT, tok.line, joined, None, tok.start, tok.end, tok.col)
 
 
