@@ -92,11 +92,13 @@ _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 # the report's text. Dropped from the normalized text (quotes keep it) when it follows a Chinese
 # character and carries a tone mark, so "(a)" or "(PDF)" stay.
 _TONE_MARKED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-_PINYIN = re.compile(rf"[(（][a-zü{_TONE_MARKED}](?: ?[a-zü{_TONE_MARKED}]){{0,7}}[)）]")  # (a space a converter put in, too)
+# (a space a converter put in, too; a pattern string: `re` compiles it at its first use, only for a
+# line with a tone-marked letter, not at every start)
+_PINYIN = rf"[(（][a-zü{_TONE_MARKED}](?: ?[a-zü{_TONE_MARKED}]){{0,7}}[)）]"
 
 
 def _pinyin_spans(raw: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _PINYIN.finditer(raw)
+    return [(m.start(), m.end()) for m in re.finditer(_PINYIN, raw)
             if m.start() > 0 and "\u4e00" <= raw[m.start() - 1] <= "\u9fff"
             and any(c in _TONE_MARKED for c in m.group(0))]
 _DROP = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"}

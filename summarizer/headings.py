@@ -100,15 +100,16 @@ def find_sections(doc: Document) -> list[Section]:
 # real pages that number the six parts their own way. Accepted only where the official heading of
 # that number is missing, between the sections found before and after it, with the numeral equal
 # to the section's number and the section's words in the title; S009 reports the numbering.
-_ALT_HEADING = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?(?:[(（]\s*([一二三四五六])\s*[)）]\s*[、.．]?|([1-6])\s*[.、．](?!\d))\s*"
-                          r"(.{2,40}?)(?:\*\*)?\s*$")
+# (a pattern string: compiled by `re` at its first use — only reports missing an official heading)
+_ALT_HEADING = (r"^\s*(?:#+\s*)?(?:\*\*)?(?:[(（]\s*([一二三四五六])\s*[)）]\s*[、.．]?|([1-6])\s*[.、．](?!\d))\s*"
+                r"(.{2,40}?)(?:\*\*)?\s*$")
 _ALT_SECTION_WORDS = {1: r"总体|基本情况|概述", 2: r"主动公开", 3: r"收到和处理|依申请公开政府信息情况|公开申请",
                       4: r"复议", 5: r"存在的主要问题|存在问题|主要问题", 6: r"其他需要报告|其他事项|需要说明"}
 
 
 def alt_numbered(text: str) -> int | None:
     """The number of a heading written as a sub-item ("(三)…", "3. …"), if its title names that section."""
-    m = _ALT_HEADING.match(text.replace("\t", " "))
+    m = re.match(_ALT_HEADING, text.replace("\t", " "))
     if not m:
         return None
     number = _NUMERALS.index(m.group(1)) + 1 if m.group(1) else int(m.group(2))
@@ -137,8 +138,8 @@ def _alt_numbered_sections(doc: Document, found: list[Section], seen: set[int]) 
         if lo < ln.no < hi:
             seen.add(number)
             by_number[number] = ln.no
-            found.append(Section(number=number, title=_ALT_HEADING.match(ln.raw.replace("\t", " ")).group(3).strip()
-                                 if _ALT_HEADING.match(ln.raw.replace("\t", " ")) else text, line=ln.no))
+            raw = re.match(_ALT_HEADING, ln.raw.replace("\t", " "))
+            found.append(Section(number=number, title=raw.group(3).strip() if raw else text, line=ln.no))
     return found
 
 
