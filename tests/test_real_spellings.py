@@ -144,6 +144,15 @@ def test_agency_where_officials_put_it(top, agency):
     assert f.agency == agency
 
 
+@pytest.mark.parametrize("body,agency", [
+    ("一、总体情况 根据《条例》，特向社会公布2020年某某市农业农村局政府信息公开工作年度报告。", "某某市农业农村局"),
+    ("一、总体情况\n根据《条例》，现将某某市某某区文化和旅游局2024年政府信息公开工作年度报告公布如下：", "某某市某某区文化和旅游局"),
+])
+def test_agency_named_in_a_sentence_of_the_body(body, agency):
+    """Real pages without a title line: the first sentence of 一 names the report."""
+    assert _facts(body + "\n本局推进公开。\n").agency == agency
+
+
 @pytest.mark.parametrize("top", [
     "您当前的位置：首页 » 信息公开 » 某某局\n公开方式 主动公开\n文号\n标题\n2023年政府信息公开工作年度报告",
     "发布机构: 1\n2023年政府信息公开工作年度报告",
