@@ -170,8 +170,10 @@ def _inline_sections(doc: Document, found: list[Section], seen: set[int]) -> lis
         for number, pattern in _INLINE_TITLES.items():
             if number in seen:
                 continue
-            # the separator is sometimes lost in scraping ("一总体情况"); the title then must follow at once
-            m = re.search(rf"([{SECTION_NUMERALS}])\s*[、.．]?\s*({pattern})", ln.text)
+            # the separator is sometimes lost in scraping ("一总体情况"); the title then must follow at once.
+            # Never right after ":" "," "、": "本报告分为六个部分:一、总体情况,二、…" lists the parts (a
+            # false S002); after anything else it may be a heading run on ("…13575394432.52元三、收到和处理…")
+            m = re.search(rf"(?<![:：,，、])([{SECTION_NUMERALS}])\s*[、.．]?\s*({pattern})", ln.text)
             if m and SECTION_NUMERALS.index(m.group(1)) + 1 == number:
                 seen.add(number)
                 found.append(Section(number=number, title=doc.quote(ln.no, m.start(2), m.end()), line=ln.no,

@@ -378,3 +378,15 @@ def test_an_interpretation_page_is_named_not_audited():
             "二、主动公开政府信息情况\n略。\n")
     with pytest.raises(InputError, match="解读"):
         audit_text(text)
+
+
+def test_a_sentence_listing_the_six_parts_is_no_heading():
+    """Real page: "本报告分为六个部分:一、总体情况,二、…,六、其他需要报告的事项。" — not six headings (it
+    put 六 on line 1 and raised a false S002 'order reversed' error against the real 一 below)."""
+    text = ("本报告分为六个部分:一、总体情况,二、主动公开政府信息情况,三、收到和处理政府信息公开申请情况,"
+            "四、政府信息公开行政复议、行政诉讼情况,五、存在的主要问题及改进措施,六、其他需要报告的事项。"
+            "本年报中所列数据的统计期限自2025年1月1日起至2025年12月31日止。\n一、总体情况\n本镇推进公开。\n"
+            "二、主动公开政府信息情况\n略。\n")
+    result = audit_text(text)
+    assert [(s.number, s.line) for s in result.facts.sections] == [(1, 2), (2, 4)]
+    assert "S002" not in {f.code for f in result.findings}
