@@ -411,3 +411,16 @@ def test_a_table_of_labels_only_is_blank_not_unreadable():
     result = audit_text(report("", apps, ""))
     assert "S008" not in codes(result) and "S006" in codes(result)
     assert all(v is None for k, v in result.facts.cells.items() if k.startswith("applications.new."))
+
+
+def test_flattened_narrative_before_the_table_and_a_plan_for_part_five():
+    """Real flattened pages: the narrative of 二 names "规范性文件类11条" before the table's header
+    (the 规章 row was lost to it: a false S005), and 五 is titled "…及明年工作计划" (a false S001)."""
+    apps = _apps({"new": "0000000"})
+    text = _flat(apps, "0" * 15).replace(
+        "二、主动公开政府信息情况第二十条", "二、主动公开政府信息情况2024年，主动公开政府信息124条，涵盖政策及规范性文件类11条、"
+        "其他应主动公开的政府信息75条。第二十条").replace("五、存在的主要问题及改进情况", "五、存在的主要问题及明年工作计划")
+    result = audit_text(text)
+    assert [result.facts.cells.get(f"active.regulations.{c}") for c in ("issued", "repealed", "in_force")] == [0, 0, 0]
+    assert [s.number for s in result.facts.sections] == [1, 2, 3, 4, 5, 6]
+    assert not {"S001", "S005"} & codes(result)

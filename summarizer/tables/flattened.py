@@ -138,6 +138,11 @@ def find_rows(text: str, start: int, end: int, table: str, fmt: str) -> list[Fla
     n = len(compact)
     found_rows: list[tuple[RowSpec, int, int]] = []
     pos = 0
+    if table == "active":
+        # the rows come after the table's own header: "规范性文件类11条" in the narrative before it
+        # is not the row (a real page lost its 规章 row to it)
+        heads = [q for q in (compact.find("第二十条", 0, n), compact.find("信息内容", 0, n)) if q >= 0]
+        pos = min(heads) if heads else 0
 
     def exact(row: RowSpec, at: int) -> tuple[int, int] | None:
         best = None
