@@ -65,11 +65,25 @@ def audit_document(doc: Document, select: Iterable[str] | None = None,
         raise InputError("不是政府信息公开工作年度报告（没有找到六个部分的标题，也没有统计表）")
     ctx = Context(doc=doc, facts=facts, tables=ex.tables, format_evidence=ex.format_evidence)
     findings = [f for f in run_checks(ctx, select, ignore) if verified(doc, f)]
+    notes = list(doc.notes)
+    if facts.year is not None and facts.year < FIRST_FORMAT_YEAR:
+        # reports before 2019 followed the older outline (no six official parts, no three tables):
+        # measuring them against today's template would be an error for every part
+        findings = [f for f in findings if not f.code.startswith(_TEMPLATE_CODES)]
+        notes.append(f"报告年度为{facts.year}年，早于现行年度报告格式（国办公开办函〔2019〕60号，自2019年度报告起施行）："
+                     "六个部分和三张统计表的检查不适用，已跳过")
     for f in findings:
         _set_pages(doc, f)
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line or 0, f.code))
     return AuditResult(file=doc.path, facts=facts, findings=findings, tables=list(ex.tables.values()),
-                       source_kind=doc.source_kind, input_notes=list(doc.notes))
+                       source_kind=doc.source_kind, input_notes=notes)
+
+
+FIRST_FORMAT_YEAR = 2019  # the first report year of the official format with six parts and three tables
+# checks that measure a report against that format: structure, tables, their arithmetic and the
+# narrative compared with them
+_TEMPLATE_CODES = ("S001", "S002", "S004", "S005", "S006", "S007", "S008", "S009", "S012", "P006", "P007", "A",
+                   "N001", "N002", "N004", "N008", "Q004", "Q005")
 
 
 def _set_pages(doc: Document, finding: Finding) -> None:

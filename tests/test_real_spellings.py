@@ -390,3 +390,16 @@ def test_a_sentence_listing_the_six_parts_is_no_heading():
     result = audit_text(text)
     assert [(s.number, s.line) for s in result.facts.sections] == [(1, 2), (2, 4)]
     assert "S002" not in {f.code for f in result.findings}
+
+
+def test_a_report_before_2019_is_not_measured_against_todays_format():
+    """Real archive pages (2013, 2018): the older outline numbered its parts differently and had no
+    three tables — the structure and table checks do not apply, and the result says so."""
+    text = ("某某县某某局2018年政府信息公开工作年度报告\n本报告统计期限为2018年1月1日至2018年12月31日。\n"
+            "一、主动公开政府信息的情况\n2018年主动公开信息120条。\n二、依申请公开政府信息情况\n未收到申请。\n"
+            "三、存在的主要问题及改进措施\n略。\n")
+    result = audit_text(text)
+    assert result.facts.year == 2018
+    assert not [f for f in result.findings if f.code.startswith(("S001", "S004", "S009", "A"))]
+    assert any("早于现行年度报告格式" in n for n in result.input_notes)
+    assert [f.code for f in audit_text(text.replace("2018", "2019")).findings if f.code == "S001"]  # 2019: measured
