@@ -66,7 +66,13 @@ def audit_document(doc: Document, select: Iterable[str] | None = None,
     ctx = Context(doc=doc, facts=facts, tables=ex.tables, format_evidence=ex.format_evidence)
     findings = [f for f in run_checks(ctx, select, ignore) if verified(doc, f)]
     notes = list(doc.notes)
-    if facts.year is not None and facts.year < FIRST_FORMAT_YEAR:
+    if _school_year(facts):
+        # a university's report under 高等学校信息公开办法: its own outline, a school year (9月–8月)
+        # and its own deadline — none of the government format's checks apply
+        findings = [f for f in findings if not f.code.startswith(_TEMPLATE_CODES + ("P",))]
+        notes.append("这是高等学校的学年信息公开年度报告（《高等学校信息公开办法》），不适用政府信息公开工作年度报告"
+                     "的格式、统计期限和公布期限，相关检查已跳过")
+    elif facts.year is not None and facts.year < FIRST_FORMAT_YEAR:
         # reports before 2019 followed the older outline (no six official parts, no three tables):
         # measuring them against today's template would be an error for every part
         findings = [f for f in findings if not f.code.startswith(_TEMPLATE_CODES)]
@@ -77,6 +83,14 @@ def audit_document(doc: Document, select: Iterable[str] | None = None,
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line or 0, f.code))
     return AuditResult(file=doc.path, facts=facts, findings=findings, tables=list(ex.tables.values()),
                        source_kind=doc.source_kind, input_notes=notes)
+
+
+def _school_year(facts) -> bool:
+    """A report for a school year: 学年 in its title, or a period from 1 September to 31 August."""
+    if facts.title and "学年" in facts.title:
+        return True
+    p = facts.period
+    return bool(p and p.start[5:] == "09-01" and p.end[5:] == "08-31")
 
 
 FIRST_FORMAT_YEAR = 2019  # the first report year of the official format with six parts and three tables

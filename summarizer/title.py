@@ -21,15 +21,15 @@ from .models import Facts
 from .numbers import cn_to_int
 
 AGENCY_TAIL = re.compile(r"(人民政府|政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|部|机关|局|委|厅|署|中心|院|办|所|街道|街道办事处|"
-                         r"街|镇|乡|区|县|市|站|队|馆|会|室|海关|场)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室; 场: 农场, 林场, 园艺场
+                         r"街|镇|乡|区|县|市|站|队|馆|会|室|海关|场|大学|学校)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室; 场: 农场, 林场, 园艺场
 NAVIGATION = re.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
                         r"发布时间|发布日期|网站|门户|栏目|来源|链接")
 _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
 # the year that opens a title ("2023年度政府信息公开…", "二〇二二年政府信息公开…")
 _TITLE_YEAR = re.compile(rf"(?:{_YEAR})\s*年\s*度?[^，。,]{{0,40}}?信息公开")
-_TITLE_FULL = re.compile(rf"^(?P<pre>.*?)(?P<year>{_YEAR})\s*年\s*度?\s*(?P<mid>[^，。,]{{0,40}}?)\s*(?:政府)?\s*信息公开\s*"
-                         r"(?:工作)?\s*(?:的\s*)?(?:年\s*度?\s*(?:报\s*告|年\s*报)|年\s*报)|^(?P<pre2>.*?)(?P<year2>" + _YEAR
-                         + r")\s*年\s*度?\s*(?P<mid2>[^，。,]{0,40}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*(?:的\s*)?报\s*告")
+_TITLE_FULL = re.compile(rf"^(?P<pre>.*?)(?P<year>{_YEAR})\s*年\s*度?\s*(?P<mid>[^，。,]{{0,40}}?)\s*(?:政府|政务)?\s*信息公开\s*"
+                         r"(?:工作)?\s*(?:开展)?\s*(?:的\s*)?(?:年\s*度?\s*(?:报\s*告|年\s*报)|年\s*报)|^(?P<pre2>.*?)(?P<year2>" + _YEAR
+                         + r")\s*年\s*度?\s*(?P<mid2>[^，。,]{0,40}?)\s*(?:政府|政务)?\s*信息公开\s*(?:工作)?\s*(?:开展)?\s*(?:的\s*)?报\s*告")
 _FIELD = re.compile(r"(?:^|\|)\s*(?:发布机构|发文机关|发文单位|发布单位|公开主体|信息公开主体|名\s*称)\s*(?:[:：|]\s*){1,2}(?P<v>[^|:：]+?)\s*(?=\||$)")
 _PREAMBLE = (
     r"本(?:年度)?报告由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|编制|负责|制作|发布|编写)",
@@ -63,12 +63,12 @@ def _is_place(text: str) -> bool:
         return False
     return (text[-1:] in _PLACE_SUFFIXES and 2 <= len(text) - 1 <= 12) or \
         (text.endswith("自治区") and 2 <= len(text) - 3 <= 12)
-_CRAWLER_LABEL = re.compile(r"^\|?\s*(?:标\s*题|题\s*目|名\s*称|title)\s*[:：|]+\s*", re.I)
+_CRAWLER_LABEL = re.compile(r"^\|?\s*(?:标\s*题|题\s*目|名\s*称|title)(?:\s*[:：|]+|\s)\s*", re.I)
 
 
 def clean_title_line(text: str) -> str:
     """A candidate title line without crawler labels ("标题:") and markdown marks."""
-    return _CRAWLER_LABEL.sub("", text.strip().strip("#* ")).strip().strip("| ").strip()
+    return _CRAWLER_LABEL.sub("", text.strip().strip("#* ").lstrip("-•·")).strip().strip("| ").strip()
 
 
 def plausible_agency(name: str | None) -> str | None:
@@ -88,8 +88,12 @@ def plausible_agency(name: str | None) -> str | None:
 _NOT_IN_NAME = re.compile(r"[。，,；;、:：|!！?？“”\"《》〈〉\d_/\\]|发布机构|发文机关")
 
 
+_SCHOOL_YEAR_TITLE = re.compile(r"^(?P<pre>[^，。,]{2,40}?)(?P<y1>\d{4})\s*[—–\-－~至]+\s*(?P<y2>\d{4})\s*学年\s*(?:度)?\s*"
+                                r"信息公开\s*(?:工作)?\s*年\s*度\s*报\s*告")
+
+
 # a page's metadata fields above a report (the title field 标题/题目 is cleaned off elsewhere)
-_META_FIELD = re.compile(r"\s*(?:成文日期|发布日期|发文日期|索引号|发文机关|发布机构|主题分类|发文字号|文号|有效性|"
+_META_FIELD = re.compile(r"\s*(?:成文日期|发布日期|发文日期|索引号|发文机关|发布机构|发布单位|发文单位|主题分类|发文字号|文号|有效性|"
                          r"来源|时间|名称|分类|信息来源|生成日期|公开日期)\s*[:：]")
 
 
@@ -145,13 +149,17 @@ _TITLE_NO_YEAR = re.compile(r"^(?P<pre>[^，。,;；:：]{2,40}?)\s*(?:政府)?\
 # the year after 信息公开工作: "<agency>政府信息公开工作2022年度报告"
 _TITLE_YEAR_LATE = re.compile(rf"^(?P<pre>[^，。,;；:：]{{2,40}}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*(?P<year>{_YEAR})\s*年\s*度?\s*"
                               r"(?:报\s*告|年\s*报)\s*$")
+# a line above a title that is a page's field or category, never the title's first part
+# ("有效性有效", "文件类信息公开" — a split title that reaches 信息公开 has its year before it)
+_NOT_A_TITLE_START = re.compile(r"有效性|有效$|失效$|^文件类|类别|分类|^[^\d〇○零一二三四五六七八九]*信息公开$")
 _NOT_A_TOWNSHIP = "本该全各我此每乡城村集市"  # 本镇, 该乡, 乡镇, 城镇 … are words, not townships
 
 
 # what a sentence says before it names the report ("…规定，现将北坡镇2022年…", "现公布××局2021年…",
 # "××局向社会公布本单位2020年…"): the agency is after the last of these words, or before it
 _LEAD_IN = re.compile(r"现将|现予|现公布|特向社会公布|向社会公布|予以公布|公布了?|发布了?|编制了?|编写了?|印发了?")
-_PUBLISHER_BEFORE = re.compile(r"(?P<a>[^，,。；;:：《》“”]{4,40}?)(?:特)?(?:向社会)?(?:公布|发布)(?:本单位|本机关|本部门|本局)?$")
+_PUBLISHER_BEFORE = re.compile(r"(?P<a>[^，,。；;:：《》“”]{4,40}?)(?:特)?(?:向社会)?(?:公布|发布|编制完成|编写完成|编制|编写)了?"
+                               r"(?:本单位|本机关|本部门|本局)?$")
 
 
 def _after_lead_in(pre: str) -> str:
@@ -224,9 +232,13 @@ def _title_at(lines: list, i: int):
     if "报告" not in text and "年报" not in text and i + 1 < len(lines):
         # a title broken over two lines continues on the very next line; a line apart ("有效", a
         # metadata value, a blank line, then the title) is not its start
-        if lines[i + 1].no == ln.no + 1:
+        if lines[i + 1].no == ln.no + 1 and not _NOT_A_TITLE_START.search(text):
             joined = text + clean_title_line(lines[i + 1].text)
     m = _TITLE_FULL.match(joined)
+    school = _SCHOOL_YEAR_TITLE.match(joined) if not m else None
+    if school:  # "中山大学2023—2024学年信息公开年度报告" (高等学校信息公开办法)
+        agency = plausible_agency(school.group("pre").strip())
+        return joined[: school.end()].strip(), ln.no, agency, ln.no if agency else None, int(school.group("y2"))
     late = _TITLE_YEAR_LATE.match(joined) if not m else None
     if late:  # "××办公室政府信息公开工作2022年度报告"
         agency = plausible_agency(_after_lead_in(late.group("pre")))
@@ -243,7 +255,9 @@ def _title_at(lines: list, i: int):
         return None
     mid_end = m.end("mid") if m.group("year") else m.end("mid2")
     # "2022年上海市政府信息公开工作年度报告": the title's 政府 belongs to the place before it
-    city_government = mid + "政府" if _is_place(mid) and joined[mid_end:].lstrip().startswith("政府") else None
+    # "2024年托克逊县夏镇人民政府信息公开…": likewise when the name before 政府 ends in 人民
+    city_government = mid + "政府" if (_is_place(mid) or mid.strip().endswith("人民")) \
+        and joined[mid_end:].lstrip().startswith("政府") else None
     # a place alone before the year ("保康县2020年度…", "大理白族自治州2023年…") is that place's
     # government; so is a township of two characters ("螅镇2022年…")
     bare_pre = pre.strip()

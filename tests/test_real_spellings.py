@@ -138,6 +138,11 @@ def test_issue_date_in_chinese_numerals_and_flattened():
     ("2020年政府信息公开工作年度报告\n本年度报告根据《条例》要求，由某某市统计局围绕2020年度工作情况编制而成。", "某某市统计局"),
     ("| 发布机构: | 市资规局 | ||\n2024年政府信息公开工作年度报告", "市资规局"),  # a double separator
     ("名 称: 某某区卫生健康局2023年政府信息公开工作年度报告", "某某区卫生健康局"),
+    ("- 有效性有效\n某某市某某镇人民政府2024年政府信息公开工作年度报告", "某某市某某镇人民政府"),  # a field above
+    ("文件类信息公开\n某某县某某乡人民政府2025年政府信息公开工作年度报告", "某某县某某乡人民政府"),  # a category above
+    ("2024年某某县某镇人民政府信息公开工作年度报告", "某某县某镇人民政府"),  # 人民 + the title's 政府
+    ("标      题 某某自治区审计厅2025年政务信息公开工作开展年度报告", "某某自治区审计厅"),  # 政务, 开展
+    ("根据《条例》,某某市公安局编制完成2024年政府信息公开年度报告,现予公布。", "某某市公安局"),
 ])
 def test_agency_where_officials_put_it(top, agency):
     f = _facts(top + "\n一、总体情况\n略。\n")
@@ -403,3 +408,21 @@ def test_a_report_before_2019_is_not_measured_against_todays_format():
     assert not [f for f in result.findings if f.code.startswith(("S001", "S004", "S009", "A"))]
     assert any("早于现行年度报告格式" in n for n in result.input_notes)
     assert [f.code for f in audit_text(text.replace("2018", "2019")).findings if f.code == "S001"]  # 2019: measured
+
+
+def test_a_taiwan_style_label_is_the_template_row():
+    """Real traditional page: 規範性檔案 (s2twp's 文件) is the row 规范性文件, not an extra row (S007)."""
+    from summarizer.tables.labels import norm
+
+    assert norm("规范性档案") == norm("规范性文件")
+
+
+def test_a_universitys_school_year_report_is_not_measured_against_the_government_format():
+    """Real: "中山大学2023—2024学年信息公开年度报告", period 9月1日–8月31日 (高等学校信息公开办法): the
+    period is right for it (it was a false P001 error) and the government template does not apply."""
+    text = ("某某大学2023—2024学年信息公开年度报告\n本年度报告中所列数据的统计期限为2023年9月1日到2024年8月31日止。\n"
+            "一、概述\n本校推进信息公开。\n")
+    result = audit_text(text)
+    assert result.facts.agency == "某某大学"
+    assert not [f for f in result.findings if f.code.startswith(("P", "S001", "S004"))]
+    assert any("高等学校" in n for n in result.input_notes)

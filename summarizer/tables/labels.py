@@ -26,6 +26,8 @@ def norm(text: str) -> str:
     if "<" in text:
         text = _BR.sub("", text)
     s = text.translate(_DROP_CHARS).replace("（", "(").replace("）", ")").replace("，", ",").replace("：", ":")
+    if "档案" in s:  # Taiwan-style conversion of 文件 (規範性檔案 on traditional pages)
+        s = s.replace("档案", "文件")
     for _ in range(3):
         m = _NUMBERING.match(s)
         if not m:
