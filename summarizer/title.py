@@ -285,6 +285,8 @@ def _title_at(lines: list, i: int):
     title = joined[: m.end()]
     if agency and agency not in title:
         title = f"{agency}{title}"
+    if agency and agency.endswith("海关关区"):
+        agency = agency[:-2]  # "广州海关关区2021年…": the body is 广州海关, 关区 its district
     return title, ln.no, agency, agency_line, year
 
 

@@ -143,6 +143,7 @@ def test_issue_date_in_chinese_numerals_and_flattened():
     ("2024年某某县某镇人民政府信息公开工作年度报告", "某某县某镇人民政府"),  # 人民 + the title's 政府
     ("标      题 某某自治区审计厅2025年政务信息公开工作开展年度报告", "某某自治区审计厅"),  # 政务, 开展
     ("根据《条例》,某某市公安局编制完成2024年政府信息公开年度报告,现予公布。", "某某市公安局"),
+    ("某某海关关区2020年政府信息公开年报", "某某海关"),  # the customs district is the customs office's
 ])
 def test_agency_where_officials_put_it(top, agency):
     f = _facts(top + "\n一、总体情况\n略。\n")
