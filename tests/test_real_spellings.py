@@ -427,3 +427,15 @@ def test_a_universitys_school_year_report_is_not_measured_against_the_government
     assert result.facts.agency == "某某大学"
     assert not [f for f in result.findings if f.code.startswith(("P", "S001", "S004"))]
     assert any("高等学校" in n for n in result.input_notes)
+
+
+def test_applications_counted_in_tiao_are_compared_with_table_three():
+    """Real pages write the applications received in 条 ("受理依申请公开信息56条"): N001 reads them."""
+    from testkit.synth import generate
+
+    rep = generate(3, "2021", "tabs")
+    new = rep.cells["applications.new.total"]
+    text = rep.text.replace("一、总体情况\n", f"一、总体情况\n本年度受理依申请公开信息{new + 5}条。\n", 1)
+    assert [f for f in audit_text(text).findings if f.code == "N001"]
+    text = rep.text.replace("一、总体情况\n", f"一、总体情况\n本年度受理依申请公开信息{new}条。\n", 1)
+    assert not [f for f in audit_text(text).findings if f.code == "N001"]

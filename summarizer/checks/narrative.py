@@ -88,7 +88,7 @@ def in_slogan(text: str, start: int, end: int) -> bool:
 # ---------------------------------------------------------------- N001 applications received
 
 _RECEIVED = [
-    re.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,20}}?)(?:申请|依申请公开)(?:{_CLAUSE}{{0,12}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|个|份|宗)"),
+    re.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,20}}?)(?:申请|依申请公开)(?:{_CLAUSE}{{0,12}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|个|份|宗|条)"),  # 条: "受理依申请公开信息56条"
     re.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,8}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}件(?:{_CLAUSE}{{0,8}}?)申请"),
 ]
 _RECEIVED_NONE = re.compile(r"(?:未|没有)(?:收到|受理|接到|接收)(?:[^。；;，,]{0,12}?)(?:申请|依申请公开)")
