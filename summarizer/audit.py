@@ -72,7 +72,7 @@ def audit_document(doc: Document, select: Iterable[str] | None = None,
         findings = [f for f in findings if not f.code.startswith(_TEMPLATE_CODES + ("P",))]
         notes.append("这是高等学校的学年信息公开年度报告（《高等学校信息公开办法》），不适用政府信息公开工作年度报告"
                      "的格式、统计期限和公布期限，相关检查已跳过")
-    elif facts.year is not None and facts.year < FIRST_FORMAT_YEAR:
+    elif facts.year is not None and facts.year < FIRST_FORMAT_YEAR and _year_is_stated(facts):
         # reports before 2019 followed the older outline (no six official parts, no three tables):
         # measuring them against today's template would be an error for every part
         findings = [f for f in findings if not f.code.startswith(_TEMPLATE_CODES)]
@@ -91,6 +91,12 @@ def _school_year(facts) -> bool:
         return True
     p = facts.period
     return bool(p and p.start[5:] == "09-01" and p.end[5:] == "08-31")
+
+
+def _year_is_stated(facts) -> bool:
+    """The year comes from the title or the statistics period, not from counting the years the body
+    cites (a 2019 report citing 2018 often must still be measured against the format)."""
+    return facts.year_line is not None and facts.year_line in (facts.title_line, facts.period.line if facts.period else None)
 
 
 FIRST_FORMAT_YEAR = 2019  # the first report year of the official format with six parts and three tables

@@ -439,3 +439,14 @@ def test_applications_counted_in_tiao_are_compared_with_table_three():
     assert [f for f in audit_text(text).findings if f.code == "N001"]
     text = rep.text.replace("一、总体情况\n", f"一、总体情况\n本年度受理依申请公开信息{new}条。\n", 1)
     assert not [f for f in audit_text(text).findings if f.code == "N001"]
+
+
+def test_a_year_guessed_from_the_body_never_switches_the_format_checks_off():
+    """Only a year stated in the title or the period puts a report before 2019; one counted from
+    the years the body cites (2018 named most often in a report without a title) does not."""
+    text = ("根据《条例》编制本报告。\n一、总体情况\n2018年以来，本局持续推进公开，2018年制度仍执行，2018年目标已完成。\n"
+            "二、主动公开政府信息情况\n略。\n")
+    result = audit_text(text)
+    assert result.facts.year == 2018
+    assert not any("早于现行年度报告格式" in n for n in result.input_notes)
+    assert [f for f in result.findings if f.code == "S001"]
