@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Iterable
 
+from . import pattern_cache
 from .checks import Context, run_checks
 from .models import SEVERITY_ORDER, AuditResult, Finding
 from .document import MAX_LINE_CHARS, Document, InputError, to_document
@@ -17,7 +18,7 @@ from .readers import read_document
 from .segment import segment
 from .tables.extract import extract
 
-_REPORT_HINTS = re.compile(r"政府信息公开|信息公开|政务公开|依申请公开|主动公开")
+_REPORT_HINTS = pattern_cache.compile(r"政府信息公开|信息公开|政务公开|依申请公开|主动公开")
 
 
 def _ws(s: str) -> str:
@@ -45,7 +46,7 @@ def _quote_at(doc: Document, line: int | None, quote: str) -> bool:
 
 # an interpretation page of a report (文字解读:…年度报告, 图解…): audited as a report it would raise an
 # S001 for every part; it is named instead
-_INTERPRETATION = re.compile(r"^\s*(?:文字|图文|图片|视频|政策)?解读\s*[:：|]?|^\s*图解|^\s*一图(?:读懂|看懂|解读)")
+_INTERPRETATION = pattern_cache.compile(r"^\s*(?:文字|图文|图片|视频|政策)?解读\s*[:：|]?|^\s*图解|^\s*一图(?:读懂|看懂|解读)")
 
 
 def audit_document(doc: Document, select: Iterable[str] | None = None,

@@ -32,7 +32,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import tempfile
 import threading
 import time
@@ -42,6 +41,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from . import pattern_cache
 from . import __version__
 from .audit import audit_path
 from .models import AuditResult, TableResult
@@ -64,7 +64,7 @@ class BatchError(Exception):
     """The batch cannot run at all (e.g. another run holds the output folder); exit status 2."""
 
 
-TEMP_NAME = re.compile(r"^\.(.+)\.[A-Za-z0-9_]{8}\.tmp$")  # the temporary files outputs.py and the state write
+TEMP_NAME = pattern_cache.compile(r"^\.(.+)\.[A-Za-z0-9_]{8}\.tmp$")  # the temporary files outputs.py and the state write
 
 
 # ---------------------------------------------------------------- saved state (resume)

@@ -9,6 +9,7 @@ No `from __future__ import annotations`: typer reads the options' annotations at
 real annotations spare it evaluating strings (typing.get_type_hints).
 """
 
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -305,6 +306,10 @@ def _render_stdout(results, fmt: str) -> str:
 
 
 def main() -> None:
+    # pydantic looks for plugins among the entry points of every installed distribution at the
+    # first model (≈ 1.5 % of a start); the command uses none. Set PYDANTIC_DISABLE_PLUGINS to
+    # anything else to have them loaded.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     app()
 
 

@@ -7,15 +7,15 @@ learnt once is read everywhere.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
+from . import pattern_cache
 from .numbers import cn_to_int
 
 _Y = r"\d{4}|[〇○零一二三四五六七八九]{4}"
 _MD = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
-DATE_TOKEN = re.compile(
+DATE_TOKEN = pattern_cache.compile(
     rf"(?P<y>{_Y})\s*年\s*(?P<m>{_MD})\s*月\s*(?P<d>{_MD})\s*[日号]"
     rf"|(?<![\d年])(?P<m2>{_MD})\s*月\s*(?P<d2>{_MD})\s*[日号]"
     r"|(?<![\d.])(?P<y3>(?:19|20)\d{2})\s*(?P<sep>[./\-])\s*(?P<m3>\d{1,2})\s*(?P=sep)\s*(?P<d3>\d{1,2})(?![\d.])"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from . import pattern_cache
 
 class InputError(Exception):
     """The file cannot be audited at all; the message names the problem (the caller adds the file)."""
@@ -87,7 +88,7 @@ def clause_bounds(text: str, start: int, end: int, width: int = 60) -> tuple[int
 
 # ---------------------------------------------------------------- normalization
 
-_BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+_BOOKMARK = pattern_cache.compile(r"\[bookmark: [^\]]*\]")
 # Pinyin that copies of official pages put after a character ("规(guī)章", "乡(xiāng)人民政府"): not
 # the report's text. Dropped from the normalized text (quotes keep it) when it follows a Chinese
 # character and carries a tone mark, so "(a)" or "(PDF)" stay.
@@ -105,7 +106,7 @@ _DROP = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"}
 # Page furniture: footers ("— 4 —", "- 4/7 -", "第 3 页 共 7 页", "共7页 第3页", "3 / 7", "Page 3 of 7"),
 # a flip-book viewer's page heads ("Page 9 - 2020年报_审计局", "P. 9") and page widgets. A bare number
 # is never furniture here: in the one-cell-per-line layout it is a cell.
-_FURNITURE = re.compile(
+_FURNITURE = pattern_cache.compile(
     r"^\s*(?:[-—–－]{1,2}\s*\d{1,3}(?:\s*/\s*\d{1,3})?\s*[-—–－]{1,2}|第\s*\d{1,3}\s*页(?:\s*[/,，]?\s*共\s*\d{1,3}\s*页)?|"
     r"共\s*\d{1,3}\s*页\s*[/,，]?\s*第\s*\d{1,3}\s*页|\d{1,3}\s*/\s*\d{1,3}|page\s*\d{1,3}(?:\s*of\s*\d{1,3})?|"
     r"page\s*\d{1,3}\s*[-—–]\s*.{1,80}|p\.\s*\d{1,3}|"
@@ -119,8 +120,8 @@ _ONE_TO_ONE = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)}
 _ONE_TO_ONE.update({ord(c): " " for c in "\u3000\u00a0\u2002\u2003\u2009"})
 _ONE_TO_ONE.update({ord(c): "-" for c in "\u2212\u2012\u2013"})
 _FOLD_TO = {chr(o): chr(t) if isinstance(t, int) else t for o, t in _ONE_TO_ONE.items()}
-_FOLDED = re.compile("[" + "".join(sorted(_FOLD_TO)) + "]")
-_NEEDS_SLOW = re.compile("[\u200b\u200c\u200d\ufeff\u2060" + _TONE_MARKED + "]|\\[bookmark")
+_FOLDED = pattern_cache.compile("[" + "".join(sorted(_FOLD_TO)) + "]")
+_NEEDS_SLOW = pattern_cache.compile("[\u200b\u200c\u200d\ufeff\u2060" + _TONE_MARKED + "]|\\[bookmark")
 
 
 MAX_LINE_CHARS = 100_000  # characters of one line that are read (a flattened report is ~10,000–50,000)
@@ -216,7 +217,7 @@ def to_document(text: str, path: str, encoding: str, source_kind: str = "text") 
 # Characters common in any report and written differently in 繁體 (報告, 公開, 條例, 資訊, 機關…).
 _TRADITIONAL_MARKS = frozenset("報開條關區縣務國機會應當這個為爲們發過時實問題數據總計處構請檔辦審僅鄉鎮廳決")
 _SAMPLE_CHARS = 4000
-_TRADITIONAL_RE = re.compile("[" + "".join(sorted(_TRADITIONAL_MARKS)) + "]")
+_TRADITIONAL_RE = pattern_cache.compile("[" + "".join(sorted(_TRADITIONAL_MARKS)) + "]")
 
 
 def looks_traditional(lines: list[Line]) -> bool:

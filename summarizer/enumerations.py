@@ -20,23 +20,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import pattern_cache
 from .numbers import NUM_TOKEN, UNIT_GAP, ProseNumber, parse_number
 
 UNITS = "条|件|个|篇|次|项|期|份|场|家"
 # The leading lookahead changes no match (a number starts with one of those characters) but lets
 # `re` skip the positions that cannot start one: the search runs about twice as fast.
-_TOTAL = re.compile(
+_TOTAL = pattern_cache.compile(
     rf"(?=[\d零〇○一二两三四五六七八九十])(?P<total>{NUM_TOKEN}){UNIT_GAP}(?P<unit>{UNITS})[）)]?(?P<more>余|多)?\s*"
     rf"(?:[，,：:]\s*)?(?P<kw>其中|分别为|分别是|包括|包含)?[:：,，]?"
 )
-_SENTENCE_END = re.compile(r"[。；;！!？?]")
+_SENTENCE_END = pattern_cache.compile(r"[。；;！!？?]")
 # an item runs to the next 、 or comma — but not a comma inside a number (6,488 / 6，488)
-_ITEM_SPAN = re.compile(r"(?:[^、，,]|[，,](?=\d{3}(?!\d)))+")
-_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
-_HAS_NUMBER = re.compile(r"\d|[零〇○一二两三四五六七八九十]")
-_NESTED_WORD = re.compile(r"其中|含|包括|包含")
-_OTHER_DIMENSION = re.compile(r"累计|历年|总数|不予公开|同比|环比|占|%|％|比例|率|以上|以下|余|约|近|超|较|增长|减少|下降")
-_BARE_TOTAL_CUE = re.compile(r"(?:共|合计|总计|总共|累计共)[^，,。；;、]{0,16}$")
+_ITEM_SPAN = pattern_cache.compile(r"(?:[^、，,]|[，,](?=\d{3}(?!\d)))+")
+_BRACKETED = pattern_cache.compile(r"[（(][^（）()]*[）)]")
+_HAS_NUMBER = pattern_cache.compile(r"\d|[零〇○一二两三四五六七八九十]")
+_NESTED_WORD = pattern_cache.compile(r"其中|含|包括|包含")
+_OTHER_DIMENSION = pattern_cache.compile(r"累计|历年|总数|不予公开|同比|环比|占|%|％|比例|率|以上|以下|余|约|近|超|较|增长|减少|下降")
+_BARE_TOTAL_CUE = pattern_cache.compile(r"(?:共|合计|总计|总共|累计共)[^，,。；;、]{0,16}$")
 
 
 @dataclass
@@ -93,7 +94,7 @@ def _inside_brackets(text: str, pos: int) -> bool:
     return before.count("(") + before.count("（") > before.count(")") + before.count("）")
 
 
-_UNIT_IN_BRACKETS = re.compile(rf"[（(]\s*({UNITS})\s*[）)]")
+_UNIT_IN_BRACKETS = pattern_cache.compile(rf"[（(]\s*({UNITS})\s*[）)]")
 
 
 def find_enumerations(text: str) -> list[Enumeration]:

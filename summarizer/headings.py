@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import re
 
+from . import pattern_cache
 from .document import Document
 from .models import Section
 from .schema import SECTION_NUMERALS, SECTIONS
 
 # Headings numbered 一 to 八: a report that inserts a section of its own ("五、信息处理费收取情况")
 # numbers the official ones after it 六, 七 — they are still those sections (S009 reports the numbering).
-_HEADING = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?([一二三四五六七八])\s*[、.．,，]\s*(.{2,40}?)(?:\*\*)?\s*$")
+_HEADING = pattern_cache.compile(r"^\s*(?:#+\s*)?(?:\*\*)?([一二三四五六七八])\s*[、.．,，]\s*(.{2,40}?)(?:\*\*)?\s*$")
 _NUMERALS = "一二三四五六七八"
-_NUMERAL_ALONE = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?[一二三四五六七八]\s*[、.．,，]\s*(?:\*\*)?\s*$")
+_NUMERAL_ALONE = pattern_cache.compile(r"^\s*(?:#+\s*)?(?:\*\*)?[一二三四五六七八]\s*[、.．,，]\s*(?:\*\*)?\s*$")
 # Inline headings, for flattened web text where the whole report sits on one line.
 _INLINE_TITLES = {
     1: r"总体情况|基本情况|概述",
@@ -154,7 +155,7 @@ def _run_on_headings(doc: Document, found: list[Section], seen: set[int]) -> lis
             continue
         lo = max((line for n, line in by_number.items() if n < number), default=1)
         hi = min((line for n, line in by_number.items() if n > number), default=doc.n)
-        rx = re.compile(rf"(?:^|(?<=[。；;！？!?\s]))({SECTION_NUMERALS[number - 1]})\s*[、.．]\s*"
+        rx = pattern_cache.compile(rf"(?:^|(?<=[。；;！？!?\s]))({SECTION_NUMERALS[number - 1]})\s*[、.．]\s*"
                         rf"((?:[^。，,；;\s]{{0,16}}?)(?:{pattern}))")
         for no in range(lo, hi + 1):
             m = rx.search(doc.line(no).text)

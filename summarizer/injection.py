@@ -31,13 +31,14 @@ import itertools
 import re
 import unicodedata
 
+from . import pattern_cache
 from .document import MAX_LINE_CHARS, Document
 
 # Zero-width and bidi controls can hide text from a reviewer while the model reads it.
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_INVISIBLE = pattern_cache.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Anything that could pass for the delimiters around the data block of our prompts.
-_DELIM_LIKE = re.compile(r"DATA-[0-9A-Fa-f]{6,}|<{3,}|>{3,}")
-_WS = re.compile(r"\s+")
+_DELIM_LIKE = pattern_cache.compile(r"DATA-[0-9A-Fa-f]{6,}|<{3,}|>{3,}")
+_WS = pattern_cache.compile(r"\s+")
 
 
 def _drop_delims(text: str) -> str:
@@ -90,7 +91,7 @@ class _Patterns:
 
     def __iter__(self):
         if self._compiled is None:
-            self._compiled = tuple(re.compile(*s) if isinstance(s, tuple) else re.compile(s) for s in self._specs)
+            self._compiled = tuple(pattern_cache.compile(*s) if isinstance(s, tuple) else pattern_cache.compile(s) for s in self._specs)
         return iter(self._compiled)
 
 
@@ -103,7 +104,7 @@ _MODEL = (r"(?:审核系统|审查系统|智能审核|智能审查|AI审核|AI�
 _GRADE = r"(?:A档|A级|A等|A\+|第一档|最高档|最高等级?|满分|最高分|100分|一百分|高分|优秀等次)"
 _GIVE = r"(?:评为|评定为|评级为|定为|定级为|判为|判定为|打分为|评分为|得分为|给予?|给出|打出?|评)"
 # Words before a grade that show the agency *received* it (a fact, not a request).
-_RECEIVED = re.compile(r"(?:被|获|荣获|考核|考评|评估|评议|测评|评比|检查|绩效|排名|位列|连续|年度|全省|全市|全国|第三方)")
+_RECEIVED = pattern_cache.compile(r"(?:被|获|荣获|考核|考评|评估|评议|测评|评比|检查|绩效|排名|位列|连续|年度|全省|全市|全国|第三方)")
 
 _CJK_PATTERNS = _Patterns(
     # overriding the task
@@ -165,7 +166,7 @@ _DELIM_PATTERNS = _Patterns(
 )
 
 # A JSON fragment with the keys of our answers.
-_ANSWER_KEYS = re.compile(
+_ANSWER_KEYS = pattern_cache.compile(
     r"[\"'](?:criterion|scores|findings|level|overall|improvements|problems|items|addressed|problem_quote|"
     r"answer_quote|other_cell|other_quote)[\"']\s*:", re.IGNORECASE)
 
@@ -216,7 +217,7 @@ def _trie(words) -> str:
     return "|".join(parts)
 
 
-_ANCHORS = re.compile(_trie(_ANCHOR_WORDS))
+_ANCHORS = pattern_cache.compile(_trie(_ANCHOR_WORDS))
 
 
 def _cjk_hits(compact: str) -> list[tuple[int, int]]:
@@ -251,7 +252,7 @@ def _drop_spaces(text: str) -> str:
 
 # Without one of these symbols (or Latin letters) no delimiter, chat tag or JSON key can be present.
 _MARKUP = ("<<", ">>", "</", "<|", "##", "===", "---", "———", "***", "___", '":', "':", '" :', "' :")
-_LATIN = re.compile(r"[A-Za-z]")
+_LATIN = pattern_cache.compile(r"[A-Za-z]")
 
 
 def _has_markup(text: str) -> bool:
@@ -269,7 +270,7 @@ def _flagged(nfkc: str, compact: str) -> bool:
 
 
 _SENTENCE_END = "。！？；!?;"
-_SOFT_WS = re.compile(r"[^\S\n]+")
+_SOFT_WS = pattern_cache.compile(r"[^\S\n]+")
 WINDOW = 48  # characters either side of an anchor searched with the full patterns
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from . import pattern_cache
 from .dates import find_dates
 from .document import Document
 from .title import plausible_agency
@@ -17,12 +18,12 @@ from .title import plausible_agency
 _TAIL_CHARS = 120  # a date of issue sits this close to the end of its line
 # what may follow a date of issue on its line: contact brackets, attachments, the colophon of an
 # official document (抄送：…。 ××办公室 2022年1月7日印发)
-_AFTER_DATE = re.compile(r"^\s*(?:[（(][^）)]*[）)]|附件(?:下载)?[:：]?|抄送[:：][^。]*。|"
+_AFTER_DATE = pattern_cache.compile(r"^\s*(?:[（(][^）)]*[）)]|附件(?:下载)?[:：]?|抄送[:：][^。]*。|"
                          r"[\u4e00-\u9fff]{2,30}\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年[^。]{2,12}日\s*印发|\s)*$")
 
 
 # page furniture a flattened page runs on with after the signature ("…二〇二〇年二月二十日分享到：…")
-_WIDGETS = re.compile(r"【[^】]{1,8}】|分享到|相关链接|【\s*打印|【\s*关闭|打印本页|关闭窗口|扫一扫|网站标识码|备案号|版权所有|"
+_WIDGETS = pattern_cache.compile(r"【[^】]{1,8}】|分享到|相关链接|【\s*打印|【\s*关闭|打印本页|关闭窗口|扫一扫|网站标识码|备案号|版权所有|"
                       r"主办单位|承办单位|技术支持|联系我们|网站地图|【\s*字体")
 
 
@@ -83,7 +84,7 @@ def find_issue_date(doc: Document, after_line: int) -> tuple[str | None, int | N
 
 # The page's metadata field 成文日期 / 发文日期 (web pages print it above the report, often as a row
 # of a table: "| 内容分类: | 2024年 | 成文日期: | 2025-03-07 |"). Not 发布日期: publishing is not issuing.
-_ISSUED_FIELD = re.compile(r"(?:成文日期|发文日期|生成日期(?:/有效期)?)\s*[:：]?\s*\|?\s*")  # 生成日期: some portals' name for it
+_ISSUED_FIELD = pattern_cache.compile(r"(?:成文日期|发文日期|生成日期(?:/有效期)?)\s*[:：]?\s*\|?\s*")  # 生成日期: some portals' name for it
 
 
 def issued_from_metadata(doc: Document, top: int) -> tuple[str | None, int | None, str]:

@@ -16,21 +16,22 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from . import pattern_cache
 from .document import Document
 from .models import Facts
 from .numbers import cn_to_int
 
-AGENCY_TAIL = re.compile(r"(人民政府|政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|部|机关|局|委|厅|署|中心|院|办|所|街道|街道办事处|"
+AGENCY_TAIL = pattern_cache.compile(r"(人民政府|政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|部|机关|局|委|厅|署|中心|院|办|所|街道|街道办事处|"
                          r"街|镇|乡|区|县|市|站|队|馆|会|室|海关|场|大学|学校)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室; 场: 农场, 林场, 园艺场
-NAVIGATION = re.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
+NAVIGATION = pattern_cache.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
                         r"发布时间|发布日期|网站|门户|栏目|来源|链接")
 _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
 # the year that opens a title ("2023年度政府信息公开…", "二〇二二年政府信息公开…")
-_TITLE_YEAR = re.compile(rf"(?:{_YEAR})\s*年\s*度?[^，。,]{{0,40}}?信息公开")
-_TITLE_FULL = re.compile(rf"^(?P<pre>.*?)(?P<year>{_YEAR})\s*年\s*度?\s*(?P<mid>[^，。,]{{0,40}}?)\s*(?:政府|政务)?\s*信息公开\s*"
+_TITLE_YEAR = pattern_cache.compile(rf"(?:{_YEAR})\s*年\s*度?[^，。,]{{0,40}}?信息公开")
+_TITLE_FULL = pattern_cache.compile(rf"^(?P<pre>.*?)(?P<year>{_YEAR})\s*年\s*度?\s*(?P<mid>[^，。,]{{0,40}}?)\s*(?:政府|政务)?\s*信息公开\s*"
                          r"(?:工作)?\s*(?:开展)?\s*(?:的\s*)?(?:年\s*度?\s*(?:报\s*告|年\s*报)|年\s*报)|^(?P<pre2>.*?)(?P<year2>" + _YEAR
                          + r")\s*年\s*度?\s*(?P<mid2>[^，。,]{0,40}?)\s*(?:政府|政务)?\s*信息公开\s*(?:工作)?\s*(?:开展)?\s*(?:的\s*)?报\s*告")
-_FIELD = re.compile(r"(?:^|\|)\s*(?:发布机构|发文机关|发文单位|发布单位|公开主体|信息公开主体|名\s*称)\s*(?:[:：|]\s*){1,2}(?P<v>[^|:：]+?)\s*(?=\||$)")
+_FIELD = pattern_cache.compile(r"(?:^|\|)\s*(?:发布机构|发文机关|发文单位|发布单位|公开主体|信息公开主体|名\s*称)\s*(?:[:：|]\s*){1,2}(?P<v>[^|:：]+?)\s*(?=\||$)")
 _PREAMBLE = (
     r"本(?:年度)?报告由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|编制|负责|制作|发布|编写)",
     r"本(?:年度)?(?:报告|年报)[^。]{0,120}?由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:负责)?(?:编制|编写|制作)",
@@ -48,7 +49,7 @@ _PREAMBLE = (
 def _preamble_patterns() -> tuple[re.Pattern, ...]:
     """Compiled on first use: only reports whose title names no agency need them, and `re` takes
     ~2 ms to compile each class spanning the CJK block (it expands the range character by character)."""
-    return tuple(re.compile(p) for p in _PREAMBLE)
+    return tuple(pattern_cache.compile(p) for p in _PREAMBLE)
 
 
 _PLACE_SUFFIXES = "省市区县州盟旗"
@@ -63,7 +64,7 @@ def _is_place(text: str) -> bool:
         return False
     return (text[-1:] in _PLACE_SUFFIXES and 2 <= len(text) - 1 <= 12) or \
         (text.endswith("自治区") and 2 <= len(text) - 3 <= 12)
-_CRAWLER_LABEL = re.compile(r"^\|?\s*(?:标\s*题|题\s*目|名\s*称|title)(?:\s*[:：|]+|\s)\s*", re.I)
+_CRAWLER_LABEL = pattern_cache.compile(r"^\|?\s*(?:标\s*题|题\s*目|名\s*称|title)(?:\s*[:：|]+|\s)\s*", re.I)
 
 
 def clean_title_line(text: str) -> str:
@@ -85,15 +86,15 @@ def plausible_agency(name: str | None) -> str | None:
 
 
 # (the text is normalized: full-width "，" "；" "：" arrive as ASCII; "_" "/": a file name or a path)
-_NOT_IN_NAME = re.compile(r"[。，,；;、:：|!！?？“”\"《》〈〉\d_/\\]|发布机构|发文机关")
+_NOT_IN_NAME = pattern_cache.compile(r"[。，,；;、:：|!！?？“”\"《》〈〉\d_/\\]|发布机构|发文机关")
 
 
-_SCHOOL_YEAR_TITLE = re.compile(r"^(?P<pre>[^，。,]{2,40}?)(?P<y1>\d{4})\s*[—–\-－~至]+\s*(?P<y2>\d{4})\s*学年\s*(?:度)?\s*"
+_SCHOOL_YEAR_TITLE = pattern_cache.compile(r"^(?P<pre>[^，。,]{2,40}?)(?P<y1>\d{4})\s*[—–\-－~至]+\s*(?P<y2>\d{4})\s*学年\s*(?:度)?\s*"
                                 r"信息公开\s*(?:工作)?\s*年\s*度\s*报\s*告")
 
 
 # a page's metadata fields above a report (the title field 标题/题目 is cleaned off elsewhere)
-_META_FIELD = re.compile(r"\s*(?:成文日期|发布日期|发文日期|索引号|发文机关|发布机构|发布单位|发文单位|主题分类|发文字号|文号|有效性|"
+_META_FIELD = pattern_cache.compile(r"\s*(?:成文日期|发布日期|发文日期|索引号|发文机关|发布机构|发布单位|发文单位|主题分类|发文字号|文号|有效性|"
                          r"来源|时间|名称|分类|信息来源|生成日期|公开日期)\s*[:：]")
 
 
@@ -145,20 +146,20 @@ def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int 
 
 
 # a title without its year: "<agency>政府信息公开工作年度报告"
-_TITLE_NO_YEAR = re.compile(r"^(?P<pre>[^，。,;；:：]{2,40}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*年\s*度\s*报\s*告\s*$")
+_TITLE_NO_YEAR = pattern_cache.compile(r"^(?P<pre>[^，。,;；:：]{2,40}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*年\s*度\s*报\s*告\s*$")
 # the year after 信息公开工作: "<agency>政府信息公开工作2022年度报告"
-_TITLE_YEAR_LATE = re.compile(rf"^(?P<pre>[^，。,;；:：]{{2,40}}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*(?P<year>{_YEAR})\s*年\s*度?\s*"
+_TITLE_YEAR_LATE = pattern_cache.compile(rf"^(?P<pre>[^，。,;；:：]{{2,40}}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*(?P<year>{_YEAR})\s*年\s*度?\s*"
                               r"(?:报\s*告|年\s*报)\s*$")
 # a line above a title that is a page's field or category, never the title's first part
 # ("有效性有效", "文件类信息公开" — a split title that reaches 信息公开 has its year before it)
-_NOT_A_TITLE_START = re.compile(r"有效性|有效$|失效$|^文件类|类别|分类|^[^\d〇○零一二三四五六七八九]*信息公开$")
+_NOT_A_TITLE_START = pattern_cache.compile(r"有效性|有效$|失效$|^文件类|类别|分类|^[^\d〇○零一二三四五六七八九]*信息公开$")
 _NOT_A_TOWNSHIP = "本该全各我此每乡城村集市"  # 本镇, 该乡, 乡镇, 城镇 … are words, not townships
 
 
 # what a sentence says before it names the report ("…规定，现将北坡镇2022年…", "现公布××局2021年…",
 # "××局向社会公布本单位2020年…"): the agency is after the last of these words, or before it
-_LEAD_IN = re.compile(r"现将|现予|现公布|特向社会公布|向社会公布|予以公布|公布了?|发布了?|编制了?|编写了?|印发了?")
-_PUBLISHER_BEFORE = re.compile(r"(?P<a>[^，,。；;:：《》“”]{4,40}?)(?:特)?(?:向社会)?(?:公布|发布|编制完成|编写完成|编制|编写)了?"
+_LEAD_IN = pattern_cache.compile(r"现将|现予|现公布|特向社会公布|向社会公布|予以公布|公布了?|发布了?|编制了?|编写了?|印发了?")
+_PUBLISHER_BEFORE = pattern_cache.compile(r"(?P<a>[^，,。；;:：《》“”]{4,40}?)(?:特)?(?:向社会)?(?:公布|发布|编制完成|编写完成|编制|编写)了?"
                                r"(?:本单位|本机关|本部门|本局)?$")
 
 
@@ -179,7 +180,7 @@ def _after_lead_in(pre: str) -> str:
     return (pre[last.end():] if last else pre).lstrip("《〈“\"'")
 
 
-_SHORT_NAME_NOTE = re.compile(r"[(（](?:以下简称|以下称|下称|简称)[^()（）]*[)）]$")
+_SHORT_NAME_NOTE = pattern_cache.compile(r"[(（](?:以下简称|以下称|下称|简称)[^()（）]*[)）]$")
 
 
 def _tail_name(text: str) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 
+from .. import pattern_cache
 from ..schema import APPLICATION_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUP_LABELS, LITIGATION_GROUPS, OUTCOME_ROWS
 from . import Context, check
 
@@ -194,7 +194,7 @@ def identical_triples(ctx: Context):
 # 自治州 make local rules; 国务院部门 departmental rules): townships, streets, counties, districts
 # and development zones, and their departments. Read from the agency's name; a name that does not
 # say (XX市人民政府: a 设区的市 or a 县级市?) is never judged.
-_NO_RULES = re.compile(r"乡|镇|街道|苏木|县|旗|开发区|高新区|园区|"
+_NO_RULES = pattern_cache.compile(r"乡|镇|街道|苏木|县|旗|开发区|高新区|园区|"
                        r"(?<!自治)(?<!行政)(?<!实验)(?<!试验)(?<!示范)(?<!合作)(?<!新)(?<!贸)区(?!域)")
 # (special zones — 新区, 综合实验区, 自贸区 — vary in level and in the powers delegated to them: not judged)
 

@@ -7,12 +7,12 @@ should know the audit ran on repaired text, and may want the complete original.
 
 from __future__ import annotations
 
-import re
 
+from .. import pattern_cache
 from ..readers.text import CUT_TAIL_NOTE, REPAIR_NOTE
 from . import Context, check
 
-_LINE = re.compile(r"第 (\d+) 行")
+_LINE = pattern_cache.compile(r"第 (\d+) 行")
 
 
 @check("S011")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from .. import pattern_cache
 from ..numbers import NUM_TOKEN, UNIT_GAP, parse_number
 from ..paragraphs import Paragraph, paragraphs
 from . import Context, check
@@ -24,7 +25,7 @@ def _same(n, value) -> bool:
 
 # A year that dates what follows it ("2022年，我镇共制定…"); not one compared with ("较2022年",
 # "与2022年相比", "同比2022年") nor part of a longer date or number.
-_DATING_YEAR = re.compile(r"(?<![较比与同和及对\d])((?:19|20)\d{2})\s*年(?!度?(?:报告|年报))")
+_DATING_YEAR = pattern_cache.compile(r"(?<![较比与同和及对\d])((?:19|20)\d{2})\s*年(?!度?(?:报告|年报))")
 _SENTENCE_ENDS = "。；;！？!?\n"
 
 
@@ -88,11 +89,11 @@ def in_slogan(text: str, start: int, end: int) -> bool:
 # ---------------------------------------------------------------- N001 applications received
 
 _RECEIVED = [
-    re.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,20}}?)(?:申请|依申请公开)(?:{_CLAUSE}{{0,12}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|个|份|宗|条)"),  # 条: "受理依申请公开信息56条"
-    re.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,8}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}件(?:{_CLAUSE}{{0,8}}?)申请"),
+    pattern_cache.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,20}}?)(?:申请|依申请公开)(?:{_CLAUSE}{{0,12}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|个|份|宗|条)"),  # 条: "受理依申请公开信息56条"
+    pattern_cache.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,8}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}件(?:{_CLAUSE}{{0,8}}?)申请"),
 ]
-_RECEIVED_NONE = re.compile(r"(?:未|没有)(?:收到|受理|接到|接收)(?:[^。；;，,]{0,12}?)(?:申请|依申请公开)")
-_NOT_RECEIVED_CONTEXT = re.compile(r"结转|办结|答复|办理完毕|上年")
+_RECEIVED_NONE = pattern_cache.compile(r"(?:未|没有)(?:收到|受理|接到|接收)(?:[^。；;，,]{0,12}?)(?:申请|依申请公开)")
+_NOT_RECEIVED_CONTEXT = pattern_cache.compile(r"结转|办结|答复|办理完毕|上年")
 
 
 @check("N001")
@@ -125,10 +126,10 @@ def received_count(ctx: Context):
 
 # ---------------------------------------------------------------- N002 review / litigation
 
-_NONE_BOTH = re.compile(r"未(?:发生|出现|涉及|产生|收到)?[^。；;，,]{0,12}?(?:行政复议(?:和|及|、|或)行政诉讼|行政复议、诉讼|复议(?:和|及|、|或)诉讼)")
-_NONE_LITIGATION = re.compile(r"未(?:发生|出现|产生)?(?:涉诉|行政诉讼|被诉)")
-_REVIEW = re.compile(rf"行政复议(?:案件|申请)?(?:{_CLAUSE}{{0,4}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|起|宗|个)")
-_SUIT = re.compile(rf"行政诉讼(?:案件)?(?:{_CLAUSE}{{0,4}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|起|宗|个)")
+_NONE_BOTH = pattern_cache.compile(r"未(?:发生|出现|涉及|产生|收到)?[^。；;，,]{0,12}?(?:行政复议(?:和|及|、|或)行政诉讼|行政复议、诉讼|复议(?:和|及|、|或)诉讼)")
+_NONE_LITIGATION = pattern_cache.compile(r"未(?:发生|出现|产生)?(?:涉诉|行政诉讼|被诉)")
+_REVIEW = pattern_cache.compile(rf"行政复议(?:案件|申请)?(?:{_CLAUSE}{{0,4}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|起|宗|个)")
+_SUIT = pattern_cache.compile(rf"行政诉讼(?:案件)?(?:{_CLAUSE}{{0,4}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|起|宗|个)")
 
 
 @check("N002")
@@ -183,7 +184,7 @@ def enumeration_sums(ctx: Context):
 
 # ---------------------------------------------------------------- N004 normative documents
 
-_NORMATIVE = re.compile(rf"(?:制发|印发|出台|制定|新制作|发布|公开)(?:了)?(?:{_CLAUSE}{{0,6}}?)(?:行政)?规范性文件(?:共)?\s*(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|份|个|部)")
+_NORMATIVE = pattern_cache.compile(rf"(?:制发|印发|出台|制定|新制作|发布|公开)(?:了)?(?:{_CLAUSE}{{0,6}}?)(?:行政)?规范性文件(?:共)?\s*(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|份|个|部)")
 
 
 @check("N004")
@@ -208,7 +209,7 @@ def normative_documents(ctx: Context):
 
 # ---------------------------------------------------------------- N006 blanks where a number belongs
 
-_BLANK_NUMBER = re.compile(r"(?:公开|收到|受理|发布|办理|答复|制发)[^。；;，,\d]{0,12}?[^\d\s]( {2,}|\s*[×＿_]{2,}\s*)(?:条|件|个|篇)")
+_BLANK_NUMBER = pattern_cache.compile(r"(?:公开|收到|受理|发布|办理|答复|制发)[^。；;，,\d]{0,12}?[^\d\s]( {2,}|\s*[×＿_]{2,}\s*)(?:条|件|个|篇)")
 
 
 @check("N006")
@@ -240,11 +241,11 @@ def information_fee(ctx: Context):
 
 _ASPECTS = {
     # "主动公开…", and "主动在门户网站公开…" / "主动通过政务新媒体发布…"
-    "主动公开": re.compile(r"主动公开|主动(?:在|通过|于|向|利用)[^。；;]{1,16}?(?:公开|发布)"),
-    "依申请公开": re.compile(r"依申请|公开申请|申请公开"),
-    "政府信息管理": re.compile(r"信息管理|管理情况|审核|保密审查|目录|动态调整|清理"),
-    "平台建设": re.compile(r"平台|网站|新媒体|公众号|公开栏|门户"),
-    "监督保障": re.compile(r"监督|保障|考核|培训|评议|责任追究|问责|领导小组"),
+    "主动公开": pattern_cache.compile(r"主动公开|主动(?:在|通过|于|向|利用)[^。；;]{1,16}?(?:公开|发布)"),
+    "依申请公开": pattern_cache.compile(r"依申请|公开申请|申请公开"),
+    "政府信息管理": pattern_cache.compile(r"信息管理|管理情况|审核|保密审查|目录|动态调整|清理"),
+    "平台建设": pattern_cache.compile(r"平台|网站|新媒体|公众号|公开栏|门户"),
+    "监督保障": pattern_cache.compile(r"监督|保障|考核|培训|评议|责任追究|问责|领导小组"),
 }
 
 
@@ -281,7 +282,7 @@ _N = rf"({NUM_TOKEN}){UNIT_GAP}件"
 # searched alone (literal-led, quick to compile and to run) and the count matched where they end —
 # the same matches as one regex per outcome with the count inside, without compiling the number
 # pattern six more times at every start (tests/test_fast_paths.py compares the two).
-_COUNT_AFTER = re.compile(rf"\s*{_N}")
+_COUNT_AFTER = pattern_cache.compile(rf"\s*{_N}")
 _OUTCOMES = (
     ("予以公开及部分公开", r"予以公开(?:及|和|、|与)部分公开(?:答复)?(?:的)?", ("granted", "partial")),
     ("予以公开", r"(?<![及和])(?:予以公开|同意公开)(?:答复)?(?:的)?", ("granted",)),
@@ -290,9 +291,9 @@ _OUTCOMES = (
     ("无法提供", r"无法提供(?:答复)?(?:的)?", tuple(f"unable_{i}" for i in range(1, 4))),
     ("不予处理", r"不予处理(?:答复)?(?:的)?", tuple(f"rejected_{i}" for i in range(1, 6))),
 )
-_OUTCOME_WORDS = tuple((name, re.compile(words), rows) for name, words, rows in _OUTCOMES)
+_OUTCOME_WORDS = tuple((name, pattern_cache.compile(words), rows) for name, words, rows in _OUTCOMES)
 # carried forward: the count may also come first ("3件结转下年度办理")
-_CARRIED = ("结转下年度", re.compile(rf"结转下一?年度?(?:继续办理)?\s*{_N}|{_N}(?:申请)?结转下一?年"),
+_CARRIED = ("结转下年度", pattern_cache.compile(rf"结转下一?年度?(?:继续办理)?\s*{_N}|{_N}(?:申请)?结转下一?年"),
             ("carried_forward",))
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from .. import pattern_cache
 from . import Context, check
 
 # 本级人民政府 reports are due 31 March; its departments' (incl. its 办公室/办公厅) 31 January.
-_GOVERNMENT = re.compile(r"人民政府$|人民政府（[^）]*）$|管委会$|管理委员会$")
+_GOVERNMENT = pattern_cache.compile(r"人民政府$|人民政府（[^）]*）$|管委会$|管理委员会$")
 
 
 def _deadline(agency: str | None, year: int) -> tuple[str, str]:
@@ -57,10 +58,10 @@ def issue_date(ctx: Context):
                           f.issued_line, f.issued_quote)
 
 
-_YEAR_AS_REPORT_YEAR = re.compile(r"(?:^|[。；;\s])((?:19|20)\d{2})\s*年(?:度)?\s*[，,]?\s*(?:我|全|本|区|县|市|共|主动|累计|在|依托|通过)")
+_YEAR_AS_REPORT_YEAR = pattern_cache.compile(r"(?:^|[。；;\s])((?:19|20)\d{2})\s*年(?:度)?\s*[，,]?\s*(?:我|全|本|区|县|市|共|主动|累计|在|依托|通过)")
 
 
-_YEAR_OPENING = re.compile(r"\s*((?:19|20)\d{2})\s*年(?:度)?\s*[，,]?\s*(?:我|全|本|区|县|市|共|主动|累计|在|依托|通过)")
+_YEAR_OPENING = pattern_cache.compile(r"\s*((?:19|20)\d{2})\s*年(?:度)?\s*[，,]?\s*(?:我|全|本|区|县|市|共|主动|累计|在|依托|通过)")
 
 
 @check("P005")
@@ -99,7 +100,7 @@ def format_matches_year(ctx: Context):
                               f"而{f.year}年度报告应使用{names[want]}。", line, ctx.doc.full_quote(line))
 
 
-_STALE_FORMAT = re.compile(r"年度报告格式[（(]试行[）)]")
+_STALE_FORMAT = pattern_cache.compile(r"年度报告格式[（(]试行[）)]")
 
 
 @check("P007")

@@ -12,6 +12,7 @@ import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, model_validator
+from .. import pattern_cache
 
 
 class _Answer(BaseModel):
@@ -92,7 +93,7 @@ class AnswerError(ValueError):
         self.public = public or "回答不是有效的 JSON"
 
 
-_THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
+_THINK = pattern_cache.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
 
 
 def strip_think(text: str) -> str:

@@ -16,11 +16,11 @@ same endpoint gate. Its result is merged into the report by the batch, on the ma
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from pydantic import Field
 
+from .. import pattern_cache
 from ..document import Document
 from ..models import AuditResult, Evidence, Finding
 from .answers import _Answer
@@ -35,7 +35,7 @@ from .tasks import CUT_NOTE, KEY_DELIMITER, CallSpec, Session
 
 MAX_ITEMS = 10
 # A paragraph that reports rectification or plans measures is not where last year's problems are listed.
-_NOT_PROBLEM = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．])?(?:下一步|下一年|今后|明年|我[局市县区委办]将|将进一步|将|"
+_NOT_PROBLEM = pattern_cache.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．])?(?:下一步|下一年|今后|明年|我[局市县区委办]将|将进一步|将|"
                           r"上一?年度?(?:报告)?(?:中)?(?:所列|提出|指出)?的?问题(?:的)?整改|整改情况|整改措施|改进措施|改进情况|"
                           r"工作计划|针对上一?年度?)")
 

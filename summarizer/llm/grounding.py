@@ -21,6 +21,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from .. import pattern_cache
 from ..document import Document
 from ..injection import injection_lines, is_injection  # noqa: F401  (re-exported)
 from ..models import Evidence
@@ -28,7 +29,7 @@ from ..models import Evidence
 MIN_QUOTE_CHARS = 8  # characters of report text (no spaces or punctuation)
 MIN_QUOTE_WORDS = 4  # of which not digits
 PARAGRAPH_WINDOW = 12  # lines a paragraph may extend either side of the named line
-_WS = re.compile(r"\s+")
+_WS = pattern_cache.compile(r"\s+")
 _PUNCT_CATS = ("P", "S", "Z", "C")  # punctuation, symbols, spaces, controls: not "text"
 
 
@@ -132,7 +133,7 @@ def verify_quote(doc: Document, line: int | None, quote: str | None, allowed: se
 # ---------------------------------------------------------------- headings
 
 _ENUM = r"(?:[（(]?[一二三四五六七八九十]+[)）、.．]|[（(]?\d{1,2}[)）、.．]|第[一二三四五六七八九十]+[部分条项点]?[、，,]?)"
-_HEADING_WORDS = re.compile(
+_HEADING_WORDS = pattern_cache.compile(
     rf"^{_ENUM}?\s*(?:本年度|上一?年度?|上年|存在的?|当前|目前|今后|下一步|主要)?"
     r"(?:存在的?|主要)?(?:问题|不足)?(?:及|和|与|、)?(?:工作)?(?:改进|整改|落实)?(?:情况|措施|方向|计划|打算|举措)?"
     r"(?:及|和|与|、)?(?:改进|整改)?(?:情况|措施|计划)?[。：:；;，,]?$")
@@ -153,7 +154,7 @@ def is_heading(text: str) -> bool:
     return heading_number(text.strip()) is not None and len(t) <= 20
 
 
-_HEADING_PREFIX = re.compile(
+_HEADING_PREFIX = pattern_cache.compile(
     rf"^{_ENUM}?\s*(?:本年度|上一?年度?|上年|存在的?|当前|目前|今后|下一步|主要)?(?:存在的?|主要)?(?:问题|不足)"
     r"(?:及|和|与|、)?(?:工作)?(?:改进|整改|落实)?(?:情况|措施|方向|计划|打算|举措)?[。：:；;，,]"
     rf"|^{_ENUM}?\s*(?:改进|整改)(?:情况|措施)[。：:；;，,]")
@@ -175,8 +176,8 @@ _QUANT = "件条个次项篇期场人家份批名位类起宗笔户所座张套�
 _CN_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
              "七": 7, "八": 8, "九": 9}
 _CN_UNITS = "十百千万亿"
-_CN_RUN = re.compile(f"[{''.join(_CN_DIGIT)}{_CN_UNITS}]+")
-_ARABIC = re.compile(r"\d+(?:\.\d+)?")
+_CN_RUN = pattern_cache.compile(f"[{''.join(_CN_DIGIT)}{_CN_UNITS}]+")
+_ARABIC = pattern_cache.compile(r"\d+(?:\.\d+)?")
 _NOT_NUMBERS = ("一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是", "一一", "统一",
                 "唯一", "进一步", "一些", "一般", "一起", "一体", "一致", "一直", "一定", "一律", "一并", "同一", "第一时间",
                 "一网", "一窗", "一站", "一门", "一次办", "一件事", "两个维护", "两个确立", "三公", "三安全一稳定",

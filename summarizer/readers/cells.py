@@ -9,14 +9,15 @@ positions they cover are left as empty strings, so column positions stay stable 
 from __future__ import annotations
 
 import re
+from .. import pattern_cache
 
 # CJK ideographs plus CJK / full-width punctuation: a space between two of these is never
 # meaningful in a Chinese report (it comes from justified PDF text or HTML source line breaks).
 _CJK = r"\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2018-\u201d\u2026"
-_CJK_GAP = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0]+(?=[{_CJK}])")
-_WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000\u2002\u2003\u2009\u200b]+")
+_CJK_GAP = pattern_cache.compile(rf"(?<=[{_CJK}])[ \t\u00a0]+(?=[{_CJK}])")
+_WS = pattern_cache.compile(r"[ \t\r\n\f\v\u00a0\u3000\u2002\u2003\u2009\u200b]+")
 # Page footers: "- 3 -", "— 3 —", "第 3 页", "第 3 页 共 5 页", "3 / 5".
-FOOTER = re.compile(
+FOOTER = pattern_cache.compile(
     r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from .. import pattern_cache
 from .cells import join_pieces, row_line, squash
 
 
@@ -25,10 +26,10 @@ _BLOCK = {"address", "article", "aside", "blockquote", "body", "center", "dd", "
 _CLOSES_P = _BLOCK - {"body", "html", "td", "th", "tr", "tbody", "thead", "tfoot", "caption", "li",
                       "dd", "dt"}
 # class/id words that mark site chrome (header bar, menus, footers, share buttons…).
-_CHROME = re.compile(r"nav|menu|^head|header|footer|^foot|share|search|breadcrumb|toolbar|sidebar|"
+_CHROME = pattern_cache.compile(r"nav|menu|^head|header|footer|^foot|share|search|breadcrumb|toolbar|sidebar|"
                      r"^top$|topbar|copyright|login|skip|bdshare|jiathis|qrcode|erweima")
 _MAX_DEPTH = 200
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN = pattern_cache.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 class _Node:

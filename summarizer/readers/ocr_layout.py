@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .. import pattern_cache
 from .cells import FOOTER, join_pieces, squash
 
 INSTALL_HINT = "pip install 'gov-report-audit[ocr]'（在项目目录中：pip install -e '.[ocr]'）"
@@ -34,9 +35,9 @@ INSTALL_HINT = "pip install 'gov-report-audit[ocr]'（在项目目录中：pip i
 # it is listed for the reviewer to check (S012) and no arithmetic error rests on it alone.
 LOW_CONFIDENCE = 0.90
 
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)])")
+_HEADING = pattern_cache.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)])")
 _SENTENCE_END = "。；;：:！!？?”"
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK = pattern_cache.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass

@@ -9,15 +9,15 @@ it into an info finding). Anything else that is not text is refused as before.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from .. import pattern_cache
 from ..document import InputError
 
 # Repair notes (Document.notes). Check S011 recognises them by REPAIR_NOTE and cites the line
 # a note names ("第 N 行"), else the last line (cut tail) or the first.
 CUT_TAIL_NOTE = "文件末尾的 UTF-8 字符不完整（文件可能被截断），已替换为 �"
-REPAIR_NOTE = re.compile(r"^(?:文件末尾的 UTF-8 字符不完整|删除了 \d+ 个空字节)")
+REPAIR_NOTE = pattern_cache.compile(r"^(?:文件末尾的 UTF-8 字符不完整|删除了 \d+ 个空字节)")
 MAX_NUL_SHARE = 0.01  # more NUL bytes than this is not "a few stray ones": binary or UTF-16
 
 
@@ -120,7 +120,7 @@ def _utf8_tolerant(data: bytes) -> tuple[str | None, Repairs]:
         return text + "\ufffd", repairs
 
 
-_REPORT_WORDS = re.compile("信息公开|年度报告|总体情况|政务公开")
+_REPORT_WORDS = pattern_cache.compile("信息公开|年度报告|总体情况|政务公开")
 
 
 def _looks_like_text(text: str) -> bool:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import html as _html
 import re
 from urllib.parse import quote
+from .. import pattern_cache
 
 # C0/C1 controls and the code points XML 1.0 forbids (python-docx and openpyxl refuse them);
 # tab and newline are handled by the callers (a cell or a table row is one line).
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_XML_BAD = pattern_cache.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # Markdown punctuation that can open markup inline: emphasis, code, links, images, raw HTML,
 # tables, strikethrough, entities. Backslash first so the escapes themselves stay literal.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~!#$])")
+_MD_SPECIAL = pattern_cache.compile(r"([\\`*_\[\]<>|&~!#$])")
 # OWASP CSV injection: a cell starting with one of these is read as a formula by Excel / WPS /
 # LibreOffice (tab and CR included; NUL per OWASP ASVS 1.2.10).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
@@ -34,7 +35,7 @@ def one_line(text: object) -> str:
 
 
 # anything md() would change; most values (numbers, labels) have none and are returned as they are
-_MD_NEEDS_WORK = re.compile("[\\\\`*_\\[\\]<>|&~!#$\\s\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_MD_NEEDS_WORK = pattern_cache.compile("[\\\\`*_\\[\\]<>|&~!#$\\s\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def md(text: object) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .. import pattern_cache
 from ..models import Section, TableResult
 from ..document import Document
 from ..schema import (APPLICATION_COLUMN_LABELS, APPLICATION_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUPS,
@@ -22,7 +23,7 @@ from .labels import ROWS, _row_norms, match_row, nearest_label, norm
 from .tokenize import BREAK, EMPTY, NUM, SECTION, TEXT, Token, tokenize
 from .values import amount_in_wan
 
-_LITIGATION_HEADER = re.compile(r"行政复议|行政诉讼|结果维持|复议后起诉|未经复议")
+_LITIGATION_HEADER = pattern_cache.compile(r"行政复议|行政诉讼|结果维持|复议后起诉|未经复议")
 _MODE_OF_SECTION = {2: "active", 3: "applications", 4: "litigation"}
 
 
@@ -37,12 +38,12 @@ def _litigation_group(text: str) -> str | None:
         return "review"
     return None
 # Text inside a table that is not a row: remarks, units, column and group headers.
-_REMARK = re.compile(r"[（(]?\s*(?:其中|注|说明|备注|单位|数据来源|第二十条|信息内容|申请人情况|本列数据|合计数|含)")
-_FMT_2019_HEADERS = re.compile(r"新制作|新公开|对外公开总数|上一年项目数|采购项目|采购总金额")
-_FMT_2021_HEADERS = re.compile(r"制发件数|废止件数|现行有效|收费金额")
+_REMARK = pattern_cache.compile(r"[（(]?\s*(?:其中|注|说明|备注|单位|数据来源|第二十条|信息内容|申请人情况|本列数据|合计数|含)")
+_FMT_2019_HEADERS = pattern_cache.compile(r"新制作|新公开|对外公开总数|上一年项目数|采购项目|采购总金额")
+_FMT_2021_HEADERS = pattern_cache.compile(r"制发件数|废止件数|现行有效|收费金额")
 # the second table's column labels in full (the fallback above reads text that may be narrative)
-_FMT_2019_COLUMNS = re.compile(r"新制作数量|新公开数量|对外公开总数量")
-_FMT_2021_COLUMNS = re.compile(r"制发件数|废止件数|现行有效件数")
+_FMT_2019_COLUMNS = pattern_cache.compile(r"新制作数量|新公开数量|对外公开总数量")
+_FMT_2021_COLUMNS = pattern_cache.compile(r"制发件数|废止件数|现行有效件数")
 
 
 @dataclass
@@ -363,9 +364,9 @@ def _blank_after_label(kinds: list[str]) -> int:
     return len(rest) if rest and all(k == EMPTY for k in rest) else 0
 
 
-_ROW_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七]、|[(（][一二三四五六七][)）]|\d+[.、．])")
+_ROW_NUMBERING = pattern_cache.compile(r"^\s*(?:[一二三四五六七]、|[(（][一二三四五六七][)）]|\d+[.、．])")
 # weak labels ("总计", "其他") count only with their numbering
-_WEAK_NUMBERED = re.compile(r"[(（]\s*七\s*[)）]\s*总\s*计|[(（]\s*六\s*[)）]\s*其他处理|^\s*3\s*[.、．]\s*其他\s*$")
+_WEAK_NUMBERED = pattern_cache.compile(r"[(（]\s*七\s*[)）]\s*总\s*计|[(（]\s*六\s*[)）]\s*其他处理|^\s*3\s*[.、．]\s*其他\s*$")
 
 
 def _whole_label(text: str) -> bool:
@@ -583,7 +584,7 @@ def _build_litigation(w: _Walker, result: TableResult, cells: dict, low: set[str
     result.status = "parsed" if not note else "partial"
 
 
-_RUN_TOGETHER = re.compile(r"(?:规章|规范性文件|行政许可|行政处罚|申请数量|予以公开|结果维持|总计)[+\-]?\d")
+_RUN_TOGETHER = pattern_cache.compile(r"(?:规章|规范性文件|行政许可|行政处罚|申请数量|予以公开|结果维持|总计)[+\-]?\d")
 
 
 def extract(doc: Document, sections: list[Section]) -> Extraction:

@@ -23,6 +23,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from .. import pattern_cache
 from ..document import fold
 from .labels import MIN_NOTE
 from ..schema import (APPLICATION_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUPS, OUTCOME_ROWS, RowSpec,
@@ -33,9 +34,9 @@ MAX_CANDIDATES = 200  # per row; more means the digits say nothing
 MAX_NOTE = 160  # characters a bracketed note after a row label may run to
 MAX_COMBINATIONS = 200_000  # ambiguous rows tried together against the column sums
 
-_VALUE_CHARS = re.compile(r"[0-9.,\-+\s/—]{0,400}")
+_VALUE_CHARS = pattern_cache.compile(r"[0-9.,\-+\s/—]{0,400}")
 _BLANKS = ("-", "—", "/", "--", "——")
-_LABEL_TAIL = re.compile(r"[^\d\s.,+\-—/]{1,40}")
+_LABEL_TAIL = pattern_cache.compile(r"[^\d\s.,+\-—/]{1,40}")
 # The numbering printed before a row's label (text as document.py folds it: （一） → (一)).
 _NUMBERING = {"new": "一、", "carried_over": "二、", "granted": "(一)", "partial": "(二)", "total": "(七)",
               "carried_forward": "四、"}
@@ -93,7 +94,7 @@ def _item_number(row_id: str) -> str | None:
     return m.group(1) if m else None
 
 
-_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff“”()]) +(?=[\u4e00-\u9fff“”()])")
+_CJK_GAP = pattern_cache.compile(r"(?<=[\u4e00-\u9fff“”()]) +(?=[\u4e00-\u9fff“”()])")
 
 
 def _compact(text: str, start: int, end: int) -> tuple[str, list[int]]:
@@ -417,7 +418,7 @@ def extract_flat_table(text: str, start: int, end: int, table: str, fmt: str) ->
     return FlatTable(table, rows, cells, recovered, unreadable, missing)
 
 
-_LIT_HEAD_END = re.compile(r"(?:总计|审结)(?=[\s\d])")
+_LIT_HEAD_END = pattern_cache.compile(r"(?:总计|审结)(?=[\s\d])")
 
 
 def extract_flat_litigation(text: str, start: int, end: int) -> FlatTable:

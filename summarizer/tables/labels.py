@@ -11,14 +11,15 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from .. import pattern_cache
 from ..schema import ACTIVE_2019, ACTIVE_2021, APPLICATIONS_2019, APPLICATIONS_2021, RowSpec
 
 # bounded repetitions anchored at digit boundaries: linear on any text, even 10,000 digits in a row
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.,，]|\(?[一二三四五六七八九十]{1,3}\)|\d{1,3}[.、,，)]|\(\d{1,3}\))")
-_INNER_NUMBERING = re.compile(r"(?:(?<!\d)\d{1,3}[.、,，)]|\([一二三四五六七八九十]{1,3}\)|（[一二三四五六七八九十]{1,3}）)")
+_NUMBERING = pattern_cache.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.,，]|\(?[一二三四五六七八九十]{1,3}\)|\d{1,3}[.、,，)]|\(\d{1,3}\))")
+_INNER_NUMBERING = pattern_cache.compile(r"(?:(?<!\d)\d{1,3}[.、,，)]|\([一二三四五六七八九十]{1,3}\)|（[一二三四五六七八九十]{1,3}）)")
 MAX_LABEL = 120  # longer text is never a row label (and is not compared character by character)
 _DROP_CHARS = str.maketrans("", "", " \t“”\"'‘’「」*")
-_BR = re.compile(r"<\s*br\s*/?\s*>", re.I)
+_BR = pattern_cache.compile(r"<\s*br\s*/?\s*>", re.I)
 
 
 def norm(text: str) -> str:
@@ -164,7 +165,7 @@ def candidates(text: str, table: str) -> tuple[tuple[int, float], ...]:
     return tuple(out)
 
 
-_NUMBERED_WEAK = re.compile(r"[(（]\s*七\s*[)）]\s*总\s*计")
+_NUMBERED_WEAK = pattern_cache.compile(r"[(（]\s*七\s*[)）]\s*总\s*计")
 # How far back the last matched row may be for a weak label to count ("其他" only after 1./2.).
 _WEAK_WINDOW = {"other_3": 2, "total": 5}
 

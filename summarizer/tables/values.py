@@ -6,14 +6,14 @@ so the rules can be strict — a cell is a number only if ALL of it is one.
 
 from __future__ import annotations
 
-import re
+from .. import pattern_cache
 
 # A table cell value: optional sign, digits (thousands separators allowed), optional decimals,
 # optional unit. At most 12 integer digits: a longer run is not a count or an amount any report
 # holds (it is run-together cells or garbage), and Python refuses to convert very long ones.
 MAX_DIGITS = 12
-_CELL_NUMBER = re.compile(r"(--|[+\-]?)(\d{1,3}(?:,\d{3})+|\d{1,12})(\.\d{1,6})?(万元|元|件|条|个|项|次|家|人|篇)?")
-_SIGNED_WORD = re.compile(r"(减|增)(\d{1,12})")
+_CELL_NUMBER = pattern_cache.compile(r"(--|[+\-]?)(\d{1,3}(?:,\d{3})+|\d{1,12})(\.\d{1,6})?(万元|元|件|条|个|项|次|家|人|篇)?")
+_SIGNED_WORD = pattern_cache.compile(r"(减|增)(\d{1,12})")
 # How a blank cell is written ("／", "－", "＿" arrive here already folded to ASCII by document.py).
 PLACEHOLDERS = frozenset({"", "/", "//", "-", "--", "---", "—", "——", "―", "一", "无", "空", "\\", "、", "…", "……",
                           "×", "_", "__", "╱", "/ /"})
