@@ -22,6 +22,9 @@ from testkit.documents import Cell, Grid
 _DASHES = ("—", "-", "－", "/", "无", "／", "——")
 _BLANK_ROWS = tuple(f"withheld_{i}" for i in range(1, 9)) + tuple(f"unable_{i}" for i in range(1, 4)) + \
     tuple(f"rejected_{i}" for i in range(1, 6))
+# rows an office may leave wholly empty: the sub-items, and the rows one level up whose label in
+# the template's grid follows a merged group cell ("\t（二）部分公开\t\t…" in an HTML/DOCX export)
+_WHOLE_BLANK_ROWS = _BLANK_ROWS + ("partial", "other", "carried_over", "carried_forward")
 _BLANK_COLS = ("research", "ngo", "law_firm")  # columns no defect of synth.py touches
 
 
@@ -52,7 +55,7 @@ def blank_rows(cells: dict, fmt: str, rng: random.Random) -> dict[str, str]:
     nothing to count fills in nothing): in the markdown and pipe layouts such a row is its labels
     followed only by empty cells, which must still be the row, not a column header."""
     cols = ("person", "company", "research", "ngo", "law_firm", "org_other", "total")
-    rows = [r for r in _BLANK_ROWS if all(cells.get(f"applications.{r}.{c}") == 0 for c in cols)]
+    rows = [r for r in _WHOLE_BLANK_ROWS if all(cells.get(f"applications.{r}.{c}") == 0 for c in cols)]
     picked = rng.sample(rows, min(len(rows), rng.randint(1, 4)))
     return {f"applications.{r}.{c}": "" for r in picked for c in cols}
 

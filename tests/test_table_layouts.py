@@ -424,3 +424,35 @@ def test_flattened_narrative_before_the_table_and_a_plan_for_part_five():
     assert [result.facts.cells.get(f"active.regulations.{c}") for c in ("issued", "repealed", "in_force")] == [0, 0, 0]
     assert [s.number for s in result.facts.sections] == [1, 2, 3, 4, 5, 6]
     assert not {"S001", "S005"} & codes(result)
+
+
+def test_wholly_blank_row_after_a_merged_group_cell_is_a_blank_row():
+    """An HTML/DOCX export writes （二）部分公开 under the merged 本年度办理结果 cell as
+    "\\t（二）部分公开\\t\\t…\\t": one covered field, the label, then only blank cells. The row is
+    read with its seven cells blank (S006), not as one cell of a paragraph-per-cell table (a false
+    S008 on a real page, 2019 format, an office with few applications)."""
+    from summarizer.tables.tokenize import layout_of
+
+    assert layout_of("\t（二）部分公开\t\t\t\t\t\t\t\t") == "tabs"
+    assert layout_of("\t\t1.属于国家秘密\t\t\t\t\t\t\t") == "tabs"
+    assert layout_of("\t12") == "cells"  # one indented cell per line stays what it was
+    zero = "\t".join(["0"] * 7)
+    blank = "\t" * 7
+    apps = (f"一、本年新收政府信息公开申请数量\t\t\t{zero}\n二、上年结转政府信息公开申请数量\t\t\t{zero}\n"
+            f"三、本年度办理结果\t（一）予以公开\t\t{zero}\n\t（二）部分公开\t\t{blank}\n"
+            f"\t（六）其他处理\t\t{blank}\n\t（七）总计\t\t{zero}\n四、结转下年度继续办理\t\t\t{zero}")
+    result = audit_text(report("规章\t0\t0\t0", apps, ""), "r.txt")
+    assert row(result, "partial") == [None] * 7 and row(result, "granted") == [0] * 7
+    assert "S008" not in codes(result) and "S006" in codes(result)
+
+
+def test_header_counts_suits_when_one_group_of_table_four_is_blank():
+    """复议后起诉 left blank (a real 2019 page): the header shows the direct suits and says the
+    other group is blank, instead of hiding both behind "—"."""
+    from summarizer.render.common import headline
+
+    lit = ("0\t0\t0\t0\t0\t9\t0\t0\t0\t9\t\t\t\t\t")
+    result = audit_text(report("规章\t0\t0\t0", "", lit), "r.txt")
+    assert result.facts.cells["litigation.direct.total"] == 9
+    assert result.facts.cells["litigation.after_review.total"] is None
+    assert dict(headline(result))["行政复议 / 行政诉讼"] == "0 / 9 件（复议后起诉总计为空）"

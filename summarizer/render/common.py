@@ -114,9 +114,13 @@ def headline(result: AuditResult) -> list[tuple[str, str]]:
     def cell(key: str) -> str:
         return ("（空）" if c[key] is None else num(c[key])) if key in c else "—"
 
-    suit = "—"
-    if c.get("litigation.direct.total") is not None and c.get("litigation.after_review.total") is not None:
-        suit = num(c["litigation.direct.total"] + c["litigation.after_review.total"])
+    suit, note = "—", ""
+    direct, after = c.get("litigation.direct.total"), c.get("litigation.after_review.total")
+    if direct is not None and after is not None:
+        suit = num(direct + after)
+    elif direct is not None or after is not None:  # one group left blank: show what is there, say so
+        blank = "复议后起诉" if direct is not None else "未经复议直接起诉"
+        suit, note = num(direct if direct is not None else after), f"（{blank}总计为空）"
     sections = "、".join("一二三四五六"[s.number - 1] + f"（第{s.line}行）" for s in f.sections if 1 <= s.number <= 6)
     return [
         ("发布机关", f.agency or "未找到"),
@@ -128,7 +132,7 @@ def headline(result: AuditResult) -> list[tuple[str, str]]:
         ("各部分", sections or "未找到"),
         ("本年新收申请", f"{cell('applications.new.total')} 件（上年结转 {cell('applications.carried_over.total')}，"
                    f"办理结果总计 {cell('applications.total.total')}，结转下年 {cell('applications.carried_forward.total')}）"),
-        ("行政复议 / 行政诉讼", f"{cell('litigation.review.total')} / {suit} 件"),
+        ("行政复议 / 行政诉讼", f"{cell('litigation.review.total')} / {suit} 件{note}"),
         ("发现", counts_text(result)),
     ]
 

@@ -19,9 +19,9 @@ puts the cell separator on its own line). Their cells are read like the " |" lay
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from .. import pattern_cache
 from ..document import Document
 from .values import is_placeholder, parse_cell
 
@@ -41,13 +41,13 @@ class Token:
 
 
 # A running header: the report's title repeated at the top of each page ("…2023年度政府信息公开工作年度报告").
-_RUNNING_HEADER = re.compile(r"(?:政府)?信息公开(?:工作)?年度?报告\s*$")
+_RUNNING_HEADER = pattern_cache.compile(r"(?:政府)?信息公开(?:工作)?年度?报告\s*$")
 # A table row is a few hundred characters; whole tables flattened onto one line are read by
 # flattened.py. Cutting longer lines here bounds the token stream whatever a file holds.
 MAX_ROW_CHARS = 10_000
-_MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_PIECE = re.compile(r"\S+")
-_REMARK_SPAN = re.compile(r"[（(][^（）()\n]{1,40}[）)]")
+_MD_SEPARATOR = pattern_cache.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_PIECE = pattern_cache.compile(r"\S+")
+_REMARK_SPAN = pattern_cache.compile(r"[（(][^（）()\n]{1,40}[）)]")
 
 
 def without_remarks(text: str) -> str:
@@ -114,6 +114,8 @@ def layout_of(text: str) -> str:
         return "pipe"  # "\t\t\t951  | ": a pipe cell indented with tabs (the tabs are not columns)
     if "\t" in body.rstrip("\t") or (text.startswith("\t\t") and body):
         return "tabs"
+    if body.endswith("\t\t") and body.strip():
+        return "tabs"  # "\t（六）其他处理\t\t\t…": a grid row whose cells are all blank
     if text.rstrip().endswith("|"):
         return "pipe"
     if _open_row(text):
