@@ -8,8 +8,11 @@ silently audit everything.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import pattern_cache
 
 
 class ConfigError(Exception):
@@ -56,6 +59,22 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"无法读取配置文件 {path}：{exc.strerror}") from exc
 
 
+# where a pyproject.toml can open [tool.audit]: its header, a [tool] table, a dotted tool.audit key
+_TOOL_AUDIT = pattern_cache.compile(r'^[ \t]*(?:\[[ \t]*tool[ \t]*\]'  # [tool]
+                                    r'|\[[ \t]*tool[ \t]*\.[ \t]*"?audit"?[ \t]*[\].]'  # [tool.audit] [tool.audit.x]
+                                    r'|tool[ \t]*\.[ \t]*"?audit"?[ \t]*[.=])', re.M)  # tool.audit.x = …
+
+
+def _may_have_tool_audit(path: Path) -> bool:
+    """False when the file's text cannot hold a [tool.audit] table: then it is not parsed (a
+    project's pyproject.toml in the working folder would otherwise cost every start a TOML parse)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True  # let the parse report it
+    return _TOOL_AUDIT.search(text) is not None
+
+
 def _codes(value) -> list[str]:
     items = value.split(",") if isinstance(value, str) else value
     return [str(c).strip().upper() for c in items if str(c).strip()]
@@ -69,7 +88,7 @@ def load_config(folder: Path | None = None) -> FileConfig:
         table, source = _read_toml(own), str(own)
     else:
         py = folder / "pyproject.toml"
-        if not py.is_file():
+        if not py.is_file() or not _may_have_tool_audit(py):
             return FileConfig()
         tool = _read_toml(py).get("tool", {})
         if "audit" not in tool:

@@ -28,10 +28,10 @@ cross-year overlap) are kept in rubric["inputs"], so re-scoring after cross-year
 from __future__ import annotations
 
 import os
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 
+from .data_cache import load_toml
 from .models import AuditResult
 
 USABLE_TABLE_STATUS = ("parsed", "partial")
@@ -49,8 +49,7 @@ def rubric_path() -> Path:
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> dict:
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)
+    return load_toml(path)
 
 
 def load_rubric() -> dict:

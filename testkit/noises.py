@@ -135,6 +135,8 @@ NOISES.update({
                             grid=_t.page_furniture_grid),
     "stray_cells": Noise("table", "HTML/Word tables with an empty cell where a label should span two columns",
                          grid=_t.stray_cells_grid),
+    "lost_glyphs": Noise("table", "a character the page's encoding lost printed as ?, ？ or U+FFFD before a cell's "
+                                  "number (? 0, ?12)", cell=_t.lost_glyphs),
     "cell_remarks": Noise("table", "a count annotated in its cell: 22（其中修订16件）, 55 (含自然失效 29 件)",
                           cell=_t.cell_remarks),
     "label_notes": Noise("table", "row labels carrying an explanatory note, whole or cut off: 规章（设区的市、"
@@ -146,7 +148,7 @@ NOISES.update({
 })
 TABLE_NOISE_NAMES = ("dash_blanks", "blank_rows", "blank_last_cell", "cell_number_formats", "broken_labels", "label_slips",
                      "page_furniture", "stray_cells", "padding_cells", "cell_remarks", "label_notes",
-                     "open_rows")
+                     "open_rows", "lost_glyphs")
 
 
 def check_names(names) -> frozenset[str]:

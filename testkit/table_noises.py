@@ -23,8 +23,10 @@ _DASHES = ("—", "-", "－", "/", "无", "／", "——")
 _BLANK_ROWS = tuple(f"withheld_{i}" for i in range(1, 9)) + tuple(f"unable_{i}" for i in range(1, 4)) + \
     tuple(f"rejected_{i}" for i in range(1, 6))
 # rows an office may leave wholly empty: the sub-items, and the rows one level up whose label in
-# the template's grid follows a merged group cell ("\t（二）部分公开\t\t…" in an HTML/DOCX export)
-_WHOLE_BLANK_ROWS = _BLANK_ROWS + ("partial", "other", "carried_over", "carried_forward")
+# the template's grid follows a merged group cell ("\t（二）部分公开\t\t…" in an HTML/DOCX export).
+# Not the table's last row: in the paragraph layout its empty cells are blank lines before the
+# next heading, which no reader can tell from spacing (S008 there is right, not a misread).
+_WHOLE_BLANK_ROWS = _BLANK_ROWS + ("partial", "other", "carried_over")
 _BLANK_COLS = ("research", "ngo", "law_firm")  # columns no defect of synth.py touches
 
 
@@ -100,6 +102,14 @@ def cell_remarks(key: str, text: str, rng: random.Random) -> str:
     return rng.choice((f"{text}（{words}{k}件）", f"{text} ({words} {k} 件)", f"{text}（{words} {k} 件）"))
 
 
+def lost_glyphs(key: str, text: str, rng: random.Random) -> str:
+    """A character the page's encoding could not hold (a special space before the number) printed
+    as "?" / "？" / U+FFFD: "? 0", "?12"; the cell is still the number."""
+    if not text or not text.isdigit() or rng.random() < 0.85:
+        return text
+    return rng.choice(("? ", "?", "？", "\ufffd")) + text
+
+
 # ---------------------------------------------------------------- labels
 
 
@@ -124,7 +134,7 @@ _TRAILING_REMARK = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
 
 def _is_value(text: str) -> bool:
     """A count as the noises write it, with or without a remark after it (5（其中修订2件）)."""
-    t = _TRAILING_REMARK.sub("", text.strip())
+    t = _TRAILING_REMARK.sub("", text.strip()).lstrip("?？\ufffd")  # lost_glyphs: "? 0" is a count
     t = t.strip().replace(",", "").replace("，", "").translate({ord(c): None for c in "件万元+-.．＋－"})
     t = t.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     return t.isdigit()

@@ -127,3 +127,20 @@ def test_no_llm_run_imports_no_heavy_library(report):
 
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert p.stderr.strip().splitlines()[-1] == "[]", p.stderr
+
+
+def test_pyproject_without_tool_audit_is_not_parsed_and_dotted_keys_are_read(report, tmp_path):
+    """A project's pyproject.toml in the working folder that does not configure the tool costs no
+    TOML parse — even a broken one does not stop the audit; every way TOML can open [tool.audit]
+    is still read."""
+    from summarizer.config import load_config
+
+    work = tmp_path / "proj"
+    work.mkdir()
+    (work / "pyproject.toml").write_text('[project]\nname = "x"\n[project.scripts]\naudit = "x:y"\n[tool.ruff]\nz = [\n',
+                                         encoding="utf-8")
+    assert load_config(work).values == {}
+    assert run(["--no-llm", str(report), "--format", "json"], cwd=work).returncode == 1
+    for text in ('tool.audit.select = ["N"]\n', '[tool]\naudit = { select = ["N"] }\n', '[ tool . "audit" ]\nselect = ["N"]\n'):
+        (work / "pyproject.toml").write_text(text, encoding="utf-8")
+        assert load_config(work).get("select") == ["N"], text

@@ -456,3 +456,27 @@ def test_header_counts_suits_when_one_group_of_table_four_is_blank():
     assert result.facts.cells["litigation.direct.total"] == 9
     assert result.facts.cells["litigation.after_review.total"] is None
     assert dict(headline(result))["行政复议 / 行政诉讼"] == "0 / 9 件（复议后起诉总计为空）"
+
+
+def test_a_table_with_its_header_but_no_numbers_is_named_as_such():
+    """A page cut after table 四's header (or a blank template): S004 says the header is there and
+    the numbers are not, instead of 'perhaps an image'; a heading with nothing under it keeps that."""
+    head = "行政复议\n行政诉讼\n结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t复议后起诉"
+    result = audit_text(report("规章\t0\t0\t0", "", head), "r.txt")
+    s004 = [f.message for f in result.findings if f.code == "S004"]
+    assert any("四、" in m and "只有表头" in m and "图片" not in m for m in s004), s004
+    assert any("三、" in m and "图片" in m for m in s004), s004
+
+
+def test_a_lost_character_before_a_number_keeps_the_cell():
+    """"? 0": a special space the page's encoding could not hold, printed as ?/？/U+FFFD before the
+    number (a real mirror page lost two rows of table 二 to it: S008 + S007 "? 0"). The number is
+    read; a sign after the lost character, or a longer run of them, is not a cell anyone wrote."""
+    from summarizer.tables.values import parse_cell
+
+    assert [parse_cell(t) for t in ("? 0", "？12", "\ufffd3", "?-3", "???5", "?")] == [0, 12, 3, None, None, None]
+    active = "规章 |\n0 |\n? 0 |\n0 |\n行政规范性文件 |\n2 |\n？1 |\n7 |"
+    result = audit_text(report(active, "", ""), "r.txt")
+    cells = result.facts.cells
+    assert [cells.get(f"active.normative_documents.{c}") for c in ("issued", "repealed", "in_force")] == [2, 1, 7]
+    assert not {"S007", "S008"} & {f.code for f in result.findings if "二、" in f.message or "规章" in f.message}

@@ -7,12 +7,12 @@ for the codes it names. Selection (--select / --ignore) filters by code prefix l
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from ..data_cache import load_toml
 from ..models import Evidence, Facts, Finding, TableResult
 from ..document import Document
 from ..schema import cell_label
@@ -21,8 +21,7 @@ from ..schema import cell_label
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict]:
     """Every documented code → {severity, method, title, doc}."""
-    text = resources.files("summarizer.data").joinpath("checks.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return load_toml(Path(__file__).resolve().parent.parent / "data" / "checks.toml")
 
 
 @dataclass

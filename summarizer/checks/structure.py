@@ -68,7 +68,7 @@ def tables_present(ctx: Context):
         if res.status == "missing":
             if sec:
                 line, quote = sec.line, ctx.doc.full_quote(sec.line)
-                msg = f"“{TABLE_TITLES[name]}”标题下没有表格文字：{res.reason or '表格缺失'}。"
+                msg = f"“{TABLE_TITLES[name]}”{res.reason or '标题下没有表格文字（表格缺失）'}。"
             else:
                 line, quote = ctx.anchor()
                 msg = f"全文没有“{TABLE_TITLES[name]}”统计表（既无标题也无表格行）。"

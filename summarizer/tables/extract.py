@@ -693,7 +693,7 @@ def _build_flat(doc: Document, name: str, span: tuple[int, int, int], fmt: str, 
     res.unreadable_rows = {k: f"{_row_name(k, fmt)}：{why}" for k, why in flat.unreadable.items()}
     res.missing_rows = flat.missing if flat.rows else []
     if not flat.rows or not any(r.run.strip() for r in flat.rows):
-        res.status, res.reason = "missing", "该部分标题下没有表格文字（可能是图片或被删除）"
+        res.status, res.reason = "missing", missing_reason(name, text[start:end])
         res.missing_rows, res.unreadable_rows = [], {}
     elif not flat.cells:
         res.status = "unparsed"
@@ -704,6 +704,23 @@ def _build_flat(doc: Document, name: str, span: tuple[int, int, int], fmt: str, 
         res.status = "partial" if (flat.unreadable or flat.missing) else "parsed"
         if flat.recovered:
             res.reason = f"网页文字被压平；{len(flat.recovered)}个单元格由相连数字按表格勾稽关系唯一拆分得到"
+
+
+# words only a table's own header or row labels use: a section holding them has the table's
+# frame, only no numbers (a blank template, or a page cut after the header)
+_TABLE_WORDS = {
+    "active": pattern_cache.compile(r"制发件数|废止件数|现行有效件数|处理决定数量|新制作数量|新公开数量|对外公开总数量|采购总金额"),
+    "applications": pattern_cache.compile(r"申请人情况|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构"),
+    "litigation": pattern_cache.compile(r"结果维持|结果纠正|尚未审结|未经复议直接起诉|复议后起诉"),
+}
+NO_TABLE_TEXT = "标题下没有表格文字（可能是图片或被删除）"
+HEADER_ONLY = "标题下只有表头或行名，没有数值（空白的模板，或表格内容被截断、删除）"
+
+
+def missing_reason(name: str, text: str) -> str:
+    """Why a table with no numbers under its heading is missing: no table text at all, or only
+    its header (S004 says which; "可能是图片" would send the reviewer looking for an image)."""
+    return HEADER_ONLY if _TABLE_WORDS[name].search(text) else NO_TABLE_TEXT
 
 
 def _row_name(key: str, fmt: str) -> str:
@@ -739,4 +756,4 @@ def _explain_unparsed(doc: Document, sections: list[Section], tables: dict[str, 
             res.status = "unparsed"
             res.reason = "未识别出表格行：排版方式无法识别，未提取数值"
         else:
-            res.reason = "该部分标题下没有表格文字（可能是图片或被删除）"
+            res.reason = missing_reason(name, joined)

@@ -47,6 +47,7 @@ _RUNNING_HEADER = pattern_cache.compile(r"(?:政府)?信息公开(?:工作)?年�
 MAX_ROW_CHARS = 10_000
 _MD_SEPARATOR = pattern_cache.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _PIECE = pattern_cache.compile(r"\S+")
+_LOST_GLYPH = pattern_cache.compile(r"(?:^|(?<=\s))[?？\ufffd]{1,2}(?=\s*\d)")
 _REMARK_SPAN = pattern_cache.compile(r"[（(][^（）()\n]{1,40}[）)]")
 
 
@@ -179,6 +180,10 @@ def _plain_tokens(text: str, line: int) -> list[Token]:
     tokens: list[Token] = []
     label_start = label_end = -1
     text = without_remarks(text)
+    if "?" in text or "？" in text or "\ufffd" in text:
+        # "规章 ? 0 0": a character the page's encoding lost, printed before a number; blanked in
+        # place (same length) so that every token keeps its position in the line
+        text = _LOST_GLYPH.sub(lambda m: " " * len(m.group(0)), text)
     for m in _PIECE.finditer(text):
         piece = m.group(0)
         if len(piece) <= 24 and (is_placeholder(piece) or parse_cell(piece) is not None):
