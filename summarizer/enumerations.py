@@ -37,7 +37,15 @@ _BRACKETED = pattern_cache.compile(r"[（(][^（）()]*[）)]")
 _HAS_NUMBER = pattern_cache.compile(r"\d|[零〇○一二两三四五六七八九十]")
 _NESTED_WORD = pattern_cache.compile(r"其中|含|包括|包含")
 _OTHER_DIMENSION = pattern_cache.compile(r"累计|历年|总数|不予公开|同比|环比|占|%|％|比例|率|以上|以下|余|约|近|超|较|增长|减少|下降")
-_BARE_TOTAL_CUE = pattern_cache.compile(r"(?:共|合计|总计|总共|累计共)[^，,。；;、]{0,16}$")
+_BARE_TOTAL_CUE = pattern_cache.compile(r"(?:共|合计|总计|总共|累计共)(?P<words>[^，,。；;、]{0,16})$")
+# Without 其中/包括, what stands between 共 and the number must be a verb and a general object
+# ("共发布信息364条，…"): a category there ("共主动公开机构概况2件，规划计划3件、…") is the list's
+# first item, not its total.
+_BARE_TOTAL_WORDS = pattern_cache.compile(
+    r"\s*(?:计|有|达)?\s*(?:主动|依申请|累计|集中|及时|新|已|向社会)?"
+    r"(?:公开|发布|收到|受理|办理|制发|印发|处理|答复|更新|推送|编发|上传|报送|录入|发|办结|接收|征集|制定|出台)?了?"
+    r"(?:政府|政务|各类|相关|各项|规范性|政策|公开)*(?:信息|文件|数据|内容|稿件|事项|申请|件|条)?"
+    r"(?:共|计|合计|数量|总数)?\s*(?:为|达|有)?\s*")
 
 
 @dataclass
@@ -85,6 +93,8 @@ def _item(segment: str, unit: str) -> ProseNumber | None:
         return None
     if re.search(r"的有?$|有$", label):  # "实现“一趟不用跑”的有45项": a subset with a property, not a part
         return None
+    if re.match(r"\s*(?:以及|另外|另有|另|此外|同时|还|并)", label):  # "…1条，以及××2条": the sentence goes on, the list ended
+        return None
     return parse_number(m.group("n"))
 
 
@@ -110,8 +120,10 @@ def find_enumerations(text: str) -> list[Enumeration]:
         if _inside_brackets(text, m.start()):
             continue  # "25件(含2024年结转1件)，其中…": the bracket's 1件 is no total of what follows
         kw = m.group("kw")
-        if kw is None and not _BARE_TOTAL_CUE.search(text[max(0, m.start() - 20): m.start()]):
-            continue
+        if kw is None:
+            cue = _BARE_TOTAL_CUE.search(text[max(0, m.start() - 20): m.start()])
+            if not cue or not _BARE_TOTAL_WORDS.fullmatch(cue.group("words")):
+                continue
         if kw is None and text[m.end() - 1: m.end()] not in "，,：:":
             continue  # a bare list must follow its total at once
         end_m = _SENTENCE_END.search(text, m.end())

@@ -87,6 +87,8 @@ def find_sections(doc: Document) -> list[Section]:
             found.append(Section(number=number, title=_title_as_written(ln.raw), line=ln.no))
     if len(found) < len(SECTIONS):
         found = _alt_numbered_sections(doc, found, seen)
+    if len(found) < len(SECTIONS):
+        found = _bare_title_sections(doc, found, seen)
     if len(found) < 3:
         found = _inline_sections(doc, found, seen)
     elif len(found) < len(SECTIONS):
@@ -141,6 +143,36 @@ def _alt_numbered_sections(doc: Document, found: list[Section], seen: set[int]) 
             by_number[number] = ln.no
             raw = re.match(_ALT_HEADING, ln.raw.replace("\t", " "))
             found.append(Section(number=number, title=raw.group(3).strip() if raw else text, line=ln.no))
+    return found
+
+
+# A part's official title alone on its line, its numeral lost (Word's automatic numbering does not
+# survive every export: "主动公开政府信息情况" where "二、主动公开政府信息情况" was printed). Only the
+# whole title, only where that part's numbered heading is missing, between its neighbours.
+_BARE_TITLES = {
+    1: pattern_cache.compile(r"(?:本年度)?(?:政府信息公开(?:工作)?)?总体情况"),
+    2: pattern_cache.compile(r"主动公开政府信息(?:的)?情况"),
+    3: pattern_cache.compile(r"收到和处理政府信息公开申请(?:的)?情况"),
+    4: pattern_cache.compile(r"政府信息公开行政复议[、和及]行政诉讼(?:的)?情况"),
+    5: pattern_cache.compile(r"(?:政府信息公开(?:工作)?)?存在的主要问题及改进情况"),
+    6: pattern_cache.compile(r"其他需要报告的事项"),
+}
+
+
+def _bare_title_sections(doc: Document, found: list[Section], seen: set[int]) -> list[Section]:
+    by_number = {s.number: s.line for s in found}
+    for number, title in _BARE_TITLES.items():
+        if number in seen:
+            continue
+        lo = max((line for n, line in by_number.items() if n < number), default=0)
+        hi = min((line for n, line in by_number.items() if n > number), default=doc.n + 1)
+        for no in range(lo + 1, hi):
+            text = doc.line(no).text.strip().strip("#* ").replace(" ", "")
+            if text and len(text) <= 30 and title.fullmatch(text):
+                seen.add(number)
+                by_number[number] = no
+                found.append(Section(number=number, title=text, line=no))
+                break
     return found
 
 

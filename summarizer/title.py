@@ -24,14 +24,15 @@ from .numbers import cn_to_int
 AGENCY_TAIL = pattern_cache.compile(r"(人民政府|政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|部|机关|局|委|厅|署|中心|院|办|所|街道|街道办事处|"
                          r"街|镇|乡|区|县|市|站|队|馆|会|室|海关|场|大学|学校)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室; 场: 农场, 林场, 园艺场
 NAVIGATION = pattern_cache.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
-                        r"发布时间|发布日期|网站|门户|栏目|来源|链接")
+                        r"发布时间|发布日期|网站|门户|栏目|来源|链接|智能问答|新媒体矩阵|官方微信|官方微博")
 _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
 # the year that opens a title ("2023年度政府信息公开…", "二〇二二年政府信息公开…")
 _TITLE_YEAR = pattern_cache.compile(rf"(?:{_YEAR})\s*年\s*度?[^，。,]{{0,40}}?信息公开")
 _TITLE_FULL = pattern_cache.compile(rf"^(?P<pre>.*?)(?P<year>{_YEAR})\s*年\s*度?\s*(?P<mid>[^，。,]{{0,40}}?)\s*(?:政府|政务)?\s*信息公开\s*"
                          r"(?:工作)?\s*(?:开展)?\s*(?:的\s*)?(?:年\s*度?\s*(?:报\s*告|年\s*报)|年\s*报)|^(?P<pre2>.*?)(?P<year2>" + _YEAR
                          + r")\s*年\s*度?\s*(?P<mid2>[^，。,]{0,40}?)\s*(?:政府|政务)?\s*信息公开\s*(?:工作)?\s*(?:开展)?\s*(?:的\s*)?报\s*告")
-_FIELD = pattern_cache.compile(r"(?:^|\|)\s*(?:发布机构|发文机关|发文单位|发布单位|公开主体|信息公开主体|名\s*称)\s*(?:[:：|]\s*){1,2}(?P<v>[^|:：]+?)\s*(?=\||$)")
+_FIELD = pattern_cache.compile(r"(?:^|\|)\s*(?:[-•·*]\s*)?(?:发布机构|发文机关|发文单位|发布单位|公开主体|信息公开主体|名\s*称)\s*"
+                              r"(?:[:：|]\s*){1,2}(?P<v>[^|:：]+?)\s*(?=\||$|\s+[\u4e00-\u9fff]{2,6}\s*[:：])")
 _PREAMBLE = (
     r"本(?:年度)?报告由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|编制|负责|制作|发布|编写)",
     r"本(?:年度)?(?:报告|年报)[^。]{0,120}?由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:负责)?(?:编制|编写|制作)",
@@ -64,12 +65,18 @@ def _is_place(text: str) -> bool:
         return False
     return (text[-1:] in _PLACE_SUFFIXES and 2 <= len(text) - 1 <= 12) or \
         (text.endswith("自治区") and 2 <= len(text) - 3 <= 12)
-_CRAWLER_LABEL = pattern_cache.compile(r"^\|?\s*(?:标\s*题|题\s*目|名\s*称|title)(?:\s*[:：|]+|\s)\s*", re.I)
+_CRAWLER_LABEL = pattern_cache.compile(r"^\|?\s*(?:标\s*题|题\s*目|(?:信息|文件)?名\s*称|title|(?:人工智能)?朗读)(?:\s*[:：|]+|\s)\s*",
+                                       re.I)
+# a second metadata field on the title's line ("名 称: ××局2025年…报告 发布日期: 2026年01月21日")
+_NEXT_FIELD = pattern_cache.compile(r"\s+(?:发布日期|成文日期|发文日期|发布时间|生成日期|来源|信息来源|浏览次数|索引号|发布机构|"
+                                    r"发文机关|点击数|字号)\s*[:：]")
 
 
 def clean_title_line(text: str) -> str:
     """A candidate title line without crawler labels ("标题:") and markdown marks."""
-    return _CRAWLER_LABEL.sub("", text.strip().strip("#* ").lstrip("-•·")).strip().strip("| ").strip()
+    text = _CRAWLER_LABEL.sub("", text.strip().strip("#* ").lstrip("-•·")).strip().strip("| ").strip()
+    cut = _NEXT_FIELD.search(text)
+    return text[:cut.start()] if cut else text
 
 
 def plausible_agency(name: str | None) -> str | None:
@@ -152,6 +159,7 @@ _TITLE_YEAR_LATE = pattern_cache.compile(rf"^(?P<pre>[^，。,;；:：]{{2,40}}?
                               r"(?:报\s*告|年\s*报)\s*$")
 # a line above a title that is a page's field or category, never the title's first part
 # ("有效性有效", "文件类信息公开" — a split title that reaches 信息公开 has its year before it)
+_WORD_ROW = pattern_cache.compile(r"[\u4e00-\u9fff]{2,}\s+[\u4e00-\u9fff]{2,}\s+[\u4e00-\u9fff]{2,}")
 _NOT_A_TITLE_START = pattern_cache.compile(r"有效性|有效$|失效$|^文件类|类别|分类|^[^\d〇○零一二三四五六七八九]*信息公开$")
 _NOT_A_TOWNSHIP = "本该全各我此每乡城村集市"  # 本镇, 该乡, 乡镇, 城镇 … are words, not townships
 
@@ -233,7 +241,8 @@ def _title_at(lines: list, i: int):
     if "报告" not in text and "年报" not in text and i + 1 < len(lines):
         # a title broken over two lines continues on the very next line; a line apart ("有效", a
         # metadata value, a blank line, then the title) is not its start
-        if lines[i + 1].no == ln.no + 1 and not _NOT_A_TITLE_START.search(text):
+        # nor is a row of words set apart by spaces ("智能问答 新媒体矩阵 官方微信 …": a page's widgets)
+        if lines[i + 1].no == ln.no + 1 and not _NOT_A_TITLE_START.search(text) and not _WORD_ROW.search(text):
             joined = text + clean_title_line(lines[i + 1].text)
     m = _TITLE_FULL.match(joined)
     school = _SCHOOL_YEAR_TITLE.match(joined) if not m else None

@@ -450,3 +450,51 @@ def test_a_year_guessed_from_the_body_never_switches_the_format_checks_off():
     assert result.facts.year == 2018
     assert not any("早于现行年度报告格式" in n for n in result.input_notes)
     assert [f for f in result.findings if f.code == "S001"]
+
+
+# ---------------------------------------------------------------- fifth pass (82 newest reports, 2024–2025)
+
+BODY = ("本报告统计期限为2025年1月1日至2025年12月31日。\n一、总体情况\n本单位推进公开。\n"
+        "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+        "规章\t0\t0\t0\n行政规范性文件\t1\t0\t4\n")
+
+
+@pytest.mark.parametrize("head,agency", [
+    ("智能问答 新媒体矩阵 官方微信 官方微博\n某某工业园区管理委员会2025年政府信息公开工作年度报告\n", "某某工业园区管理委员会"),
+    ("名 称: 某某市市场监督管理局2025年信息公开工作年度报告 发布日期: 2026年01月21日\n", "某某市市场监督管理局"),
+    ("- 发布机构: 某某省生态环境厅\n2025年政府信息公开工作年度报告\n", "某某省生态环境厅"),
+    ("信息名称:某某市卫生健康委员会2025年政府信息公开工作年报\n", "某某市卫生健康委员会"),
+    ("人工智能朗读:某某市医疗保障局2025年政府信息公开工作年度报告\n", "某某市医疗保障局"),
+])
+def test_page_widgets_and_metadata_fields_around_the_title(head, agency):
+    """Real 2025 pages: a row of widget words above the title (it was joined into the agency), a
+    second field on the title's line, a bulleted 发布机构 field, 信息名称 / 人工智能朗读 labels."""
+    result = audit_text(head + BODY)
+    assert result.facts.agency == agency
+    assert "S003" not in {f.code for f in result.findings}
+
+
+def test_first_list_item_after_gong_is_no_total():
+    """共主动公开机构概况2件，规划计划3件、… : 机构概况 is the list's first item (a false N003 error
+    'total 2 but the parts add up to 55'); 以及 after a 包括 list continues the sentence."""
+    for text in ("2025年，我办共主动公开机构概况2件，规划计划3件、财政信息2件、政策文件13件。",
+                 "发布法定主动公开内容1条，包括机构概况1条，以及“三公”经费信息2条。"):
+        assert find_enumerations(text) == [], text
+    assert find_enumerations("共发布信息364条，工作动态17条、通知公告20条。")  # verb + general object: a total
+
+
+def test_a_table_word_in_the_page_chrome_is_no_row():
+    """"行政规范性文件" as a menu item above the report: no row of blank cells (a false S006)."""
+    result = audit_text("行政规范性文件\n用微信扫描二维码分享至好友和朋友圈\n某某区生态环境局2025年政府信息公开工作年度报告\n" + BODY)
+    assert result.facts.cells["active.normative_documents.in_force"] == 4
+    assert "S006" not in {f.code for f in result.findings}
+
+
+def test_a_part_title_whose_numeral_was_lost_is_its_heading():
+    """"主动公开政府信息情况" alone on its line (Word's automatic numbering lost in the export): the
+    part is there and its table is read (it was 'not found anywhere', S001 + S004)."""
+    text = "某某区教育局2025年政府信息公开工作年度报告\n" + BODY.replace("二、主动公开政府信息情况", "主动公开政府信息情况")
+    result = audit_text(text)
+    assert [s.number for s in result.facts.sections] == [1, 2]
+    assert result.facts.cells["active.normative_documents.issued"] == 1
+    assert not [f for f in result.findings if f.code in ("S001", "S004") and "主动公开" in f.message]

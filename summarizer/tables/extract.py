@@ -186,6 +186,9 @@ class _Walker:
                 else:
                     self.lit_values = []
             return
+        if self.mode is None and not values_follow and not any(self.hits.values()):
+            return  # before any heading or row, a table word with no numbers after it is the page's
+            # chrome ("行政规范性文件" as a menu item), never a row of blank cells
         if self.mode in (None, "active"):
             idx = match_row(tok.raw, "active", self.last_index("active"), done=self.done("active"))
             cur = self.current
