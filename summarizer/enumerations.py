@@ -107,6 +107,16 @@ def _inside_brackets(text: str, pos: int) -> bool:
 _UNIT_IN_BRACKETS = pattern_cache.compile(rf"[（(]\s*({UNITS})\s*[）)]")
 
 
+_COUNT = pattern_cache.compile(rf"(?:{NUM_TOKEN}){UNIT_GAP}(?P<unit>{UNITS})")
+
+
+def _count_before(text: str, pos: int, unit: str) -> bool:
+    """Whether the sentence already gave another count in the same unit before the total at `pos`
+    (then which count a following 其中 breaks down is ambiguous)."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, pos - 120), pos)), default=max(0, pos - 120))
+    return any(c.group("unit") == unit for c in _COUNT.finditer(text, start, pos))
+
+
 def find_enumerations(text: str) -> list[Enumeration]:
     """Every total-with-parts in a paragraph's text."""
     if not _HAS_NUMBER.search(text):
@@ -126,12 +136,14 @@ def find_enumerations(text: str) -> list[Enumeration]:
                 continue
         if kw is None and text[m.end() - 1: m.end()] not in "，,：:":
             continue  # a bare list must follow its total at once
+        unit = m.group("unit")
+        if _count_before(text, m.start(), unit):
+            continue  # "收到申请9件，上年结转1件，其中网络申请5件、…": 其中 may break down 9 + 1, not 1
         end_m = _SENTENCE_END.search(text, m.end())
         stop = end_m.start() if end_m else len(text)
         body = _blank_brackets(text[m.end(): stop])
         if _NESTED_WORD.search(body):
             continue  # a second level without brackets: which numbers are parts is ambiguous
-        unit = m.group("unit")
         parts: list[ProseNumber] = []
         used = 0
         for seg_m in _ITEM_SPAN.finditer(body):

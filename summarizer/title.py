@@ -29,18 +29,19 @@ _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
 # the year that opens a title ("2023年度政府信息公开…", "二〇二二年政府信息公开…")
 _TITLE_YEAR = pattern_cache.compile(rf"(?:{_YEAR})\s*年\s*度?[^，。,]{{0,40}}?信息公开")
 _TITLE_FULL = pattern_cache.compile(rf"^(?P<pre>.*?)(?P<year>{_YEAR})\s*年\s*度?\s*(?P<mid>[^，。,]{{0,40}}?)\s*(?:政府|政务)?\s*信息公开\s*"
-                         r"(?:工作)?\s*(?:开展)?\s*(?:的\s*)?(?:年\s*度?\s*(?:报\s*告|年\s*报)|年\s*报)|^(?P<pre2>.*?)(?P<year2>" + _YEAR
+                         r"(?:工作)?\s*(?:开展)?\s*(?:的\s*)?(?:年\s*度?\s*(?:工\s*作\s*)?(?:报\s*告|年\s*报)|年\s*报)|^(?P<pre2>.*?)(?P<year2>" + _YEAR
                          + r")\s*年\s*度?\s*(?P<mid2>[^，。,]{0,40}?)\s*(?:政府|政务)?\s*信息公开\s*(?:工作)?\s*(?:开展)?\s*(?:的\s*)?报\s*告")
 _FIELD = pattern_cache.compile(r"(?:^|\|)\s*(?:[-•·*]\s*)?(?:发布机构|发文机关|发文单位|发布单位|公开主体|信息公开主体|名\s*称)\s*"
                               r"(?:[:：|]\s*){1,2}(?P<v>[^|:：]+?)\s*(?=\||$|\s+[\u4e00-\u9fff]{2,6}\s*[:：])")
 _PREAMBLE = (
     r"本(?:年度)?报告由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|编制|负责|制作|发布|编写)",
-    r"本(?:年度)?(?:报告|年报)[^。]{0,120}?由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:负责)?(?:编制|编写|制作)",
+    r"本(?:年度)?(?:报告|年报)[^。]{0,120}?由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:负责|组织)?(?:编制|编写|制作)",
+    r"由(?P<a>[\u4e00-\u9fff（）()]{2,40}?(?:局|委|办|厅|院|室|中心|政府|委员会|办事处|镇|乡|街道))(?:负责|组织)(?:编制|编写)",
     r"由(?P<a>[\u4e00-\u9fff（）()]{2,40}?(?:局|委|办|厅|院|室|中心|政府|委员会|办事处|镇|乡|街道))"
     r"(?:围绕|结合|根据|依据|按照)[^。]{0,60}?(?:编制|编写)",
     # the title named in a sentence of the body ("一、总体情况 根据…，现将乐山市××局2024年政府信息…如下")
-    r"(?:现将|现予|现公布|特向社会公布|向社会公布)(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?政府信息公开",
-    r"(?:现将|现予|现公布|特向社会公布|向社会公布)(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?(?P<a>[\u4e00-\u9fff（）()]{4,40}?)政府信息公开",
+    r"(?:现将|现予|现公布|现公开|特向社会公布|向社会公布)(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?政府信息公开",
+    r"(?:现将|现予|现公布|现公开|特向社会公布|向社会公布)(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?(?P<a>[\u4e00-\u9fff（）()]{4,40}?)政府信息公开",
     r"^(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|严格按照|认真贯彻)[^。]{0,12}《",
     r"(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:编制|编写)(?:了|完成)?(?:本|该)报告",
 )
@@ -84,6 +85,9 @@ def plausible_agency(name: str | None) -> str | None:
     if not name:
         return None
     name = name.strip(" ：:，,#*|")
+    head, _, tail = name.rpartition(" ")
+    if head and re.search(r"[A-Za-z0-9]", head):  # "bet365亚洲官网 住房和城乡建设局": a spam site's words
+        name = tail.strip()
     township = len(name) == 3 and name[-1] in "乡镇" and name[0] not in "本该全各我此每"  # 中村乡, 对坊乡
     if not (4 <= len(name) <= 40 or township) or not AGENCY_TAIL.search(name) or NAVIGATION.search(name):
         return None  # 4+: a bare 办公室 / 财政局 names no body; a field value must say whose
@@ -166,7 +170,7 @@ _NOT_A_TOWNSHIP = "本该全各我此每乡城村集市"  # 本镇, 该乡, 乡�
 
 # what a sentence says before it names the report ("…规定，现将北坡镇2022年…", "现公布××局2021年…",
 # "××局向社会公布本单位2020年…"): the agency is after the last of these words, or before it
-_LEAD_IN = pattern_cache.compile(r"现将|现予|现公布|特向社会公布|向社会公布|予以公布|公布了?|发布了?|编制了?|编写了?|印发了?")
+_LEAD_IN = pattern_cache.compile(r"现将|现予|现公布|现公开|特向社会公布|向社会公布|予以公布|公布了?|发布了?|编制了?|编写了?|印发了?")
 _PUBLISHER_BEFORE = pattern_cache.compile(r"(?P<a>[^，,。；;:：《》“”]{4,40}?)(?:特)?(?:向社会)?(?:公布|发布|编制完成|编写完成|编制|编写)了?"
                                r"(?:本单位|本机关|本部门|本局)?$")
 
@@ -175,7 +179,7 @@ def _after_lead_in(pre: str) -> str:
     """`pre` without the sentence before the agency; when the agency came before the verb
     ("国家税务总局珠海市税务局向社会公布本单位"), that agency."""
     pre = _SHORT_NAME_NOTE.sub("", pre.rstrip())  # "××局(以下简称“××局”，下文类同)"
-    if len(pre) <= 40 and not re.search(r"公布|发布|现将|编制|编写|印发", pre):
+    if len(pre) <= 40 and not re.search(r"公布|发布|现将|现公开|编制|编写|印发", pre):
         return pre
     m = _PUBLISHER_BEFORE.search(pre.strip())
     if m:
@@ -233,7 +237,7 @@ def _title_at(lines: list, i: int):
         y = _TITLE_YEAR.search(text, text.rfind("》") + 1)  # not the year of a cited notice《…2023年…》
         if y:
             lead = _after_lead_in(text[:y.start()])  # "…要求，××局向社会公布本单位" → "××局"
-            name = plausible_agency(lead) or _agency_suffix(lead[-40:]) or ""
+            name = plausible_agency(lead) or _agency_suffix(lead[-40:]) or (lead.strip() if _is_place(lead.strip()) else "")
             text = name + text[y.start():]
     if not text or NAVIGATION.search(text) or _META_FIELD.match(text):
         return None  # navigation, or a page metadata field (成文日期：…, 发文机关：…) — never a title's start

@@ -97,6 +97,8 @@ NOISES: dict[str, Noise] = {
                                    "or 名称：××局 lines); the title itself names no agency"),
     "page_navigation": Noise("page", "navigation and widgets around the report: 您当前的位置：首页 » 信息公开 » …, "
                                      "公开方式 主动公开, 文号, 标题, 【打印】【关闭】, 分享到"),
+    "lost_numbering": Noise("page", "one or two part headings without their numeral (主动公开政府信息情况 where "
+                                    "二、主动公开政府信息情况 was printed: Word's automatic numbering lost in the export)"),
     "cn_issue_date": Noise("signature", "the date of issue in Chinese numerals: 二〇二二年一月二十日"),
     "flattened_signature": Noise("signature", "agency and date of issue at the end of the last paragraph's line "
                                               "(…特此报告。××局 2021年1月20日), no line break"),

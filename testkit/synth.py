@@ -1004,7 +1004,7 @@ def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
 
     # 5. document
     issued = _issue_date(rng, ag, year, defect)
-    text = _assemble(rng, ag, year, fmt, defect, nar, cells, tables, style, issued, nz)
+    text = _assemble(rng, ag, year, fmt, defect, nar, cells, tables, style, issued, nz, flat)
     if style.halfwidth_punct:
         text = text.translate(str.maketrans("（）：，", "():,"))
     for hook in nz.hooks("text"):
@@ -1234,7 +1234,8 @@ def _page_metadata(nz: _NoiseCtx, ag: _Agency, year: int, issued) -> list[str]:
 
 
 def _assemble(rng: random.Random, ag: _Agency, year: int, fmt: str, defect: str | None, nar: _Narrative,
-              cells: dict, tables: dict[str, list[str]], style: _Style, issued, nz: _NoiseCtx) -> str:
+              cells: dict, tables: dict[str, list[str]], style: _Style, issued, nz: _NoiseCtx,
+              flat: bool = False) -> str:
     sp = style.spaced_dates
     no_agency = defect == "no_title_agency"
     # noises that take the agency out of the title and the signature (it stays in the body / page)
@@ -1309,6 +1310,14 @@ def _assemble(rng: random.Random, ag: _Agency, year: int, fmt: str, defect: str 
         i, j = a_ - 1, b_ - 1
         sections[i], sections[j] = sections[j], sections[i]
 
+    if "lost_numbering" in nz and not flat and defect not in ("sections_swapped", "missing_section"):
+        # Word's automatic numbering lost in the export: the official title alone on its line (a
+        # flattened page has no lines to keep it apart: there the noise does nothing)
+        official = [i for i, (n, heading, _, _) in enumerate(sections)
+                    if n in (2, 3, 4, 6) or heading == "五、存在的主要问题及改进情况"]
+        for i in nz.rng.sample(official, min(len(official), nz.rng.randint(1, 2))):
+            n, heading, body, narrative = sections[i]
+            sections[i] = (n, heading.split("、", 1)[1], body, narrative)
     for _, heading, body, narrative in sections:
         lines.append(heading)
         if narrative:

@@ -498,3 +498,41 @@ def test_a_part_title_whose_numeral_was_lost_is_its_heading():
     assert [s.number for s in result.facts.sections] == [1, 2]
     assert result.facts.cells["active.normative_documents.issued"] == 1
     assert not [f for f in result.findings if f.code in ("S001", "S004") and "主动公开" in f.message]
+
+
+# ---------------------------------------------------------------- sixth pass (83 county-level pages 2019–2023, 40 narratives)
+
+@pytest.mark.parametrize("head,agency", [
+    ("根据《条例》规定，现公开某某街道办事处2022年政府信息公开工作年度报告。\n", "某某街道办事处"),
+    ("bet365亚洲官网 某某县住房和城乡建设局2023年政府信息公开工作年度报告\n", "某某县住房和城乡建设局"),
+    ("根据《中华人民共和国政府信息公开条例》规定，现公布某某县2022年政府信息公开工作年度报告。本报告由总体情况等部分组成，"
+     "所列数据的统计期限自2022年1月1日起至2022年12月31日止。\n", "某某县"),
+    ("长桥乡2019年政府信息公开年度工作报告\n", "长桥乡"),
+])
+def test_lead_ins_spam_prefixes_bare_places_and_title_word_order(head, agency):
+    result = audit_text(head + BODY.replace("2025", "2022"))
+    assert result.facts.agency == agency
+
+
+def test_other_kinds_of_application_are_not_information_requests():
+    """"全年未收到行政许可申请" is no claim about 表三 (a false N001 'received 0' against a table of 2)."""
+    apps = "一、本年新收政府信息公开申请数量\t\t\t2\t0\t0\t0\t0\t0\t2\n"
+    text = ("某某区某某办公室2023年政府信息公开工作年度报告\n一、总体情况\n2023年，我办全年未收到行政许可申请；"
+            "共受理行政复议申请356件；全年收到政府信息公开申请2件。\n三、收到和处理政府信息公开申请情况\n" + apps)
+    assert "N001" not in {f.code for f in audit_text(text).findings}
+    assert "N001" in {f.code for f in audit_text(text.replace("申请2件", "申请3件")).findings}
+
+
+def test_a_second_count_before_qizhong_leaves_the_total_ambiguous():
+    """收到…9件，上年转结1件，其中网络申请5件、信函申请5件: the breakdown covers 9 + 1 (a false N003)."""
+    assert find_enumerations("收到政府信息依申请公开9件,上年转结1件,其中网络申请数5件,信函申请数5件。") == []
+
+
+def test_no_change_words_in_a_cell_and_a_spaced_out_period_lead():
+    from summarizer.tables.values import parse_cell
+
+    assert [parse_cell(t) for t in ("未增未减", "无增减", "持平")] == [0, 0, 0]
+    text = ("某某县某某局2023年政府信息公开工作年度报告\n本报告所列数据统 计期限为 2023 1 1 日至 2023 12 31 日。\n"
+            "一、总体情况\n推进公开。\n")
+    p002 = [f for f in audit_text(text).findings if f.code == "P002"]
+    assert p002 and "统 计期限" in p002[0].quote

@@ -480,3 +480,17 @@ def test_a_lost_character_before_a_number_keeps_the_cell():
     cells = result.facts.cells
     assert [cells.get(f"active.normative_documents.{c}") for c in ("issued", "repealed", "in_force")] == [2, 1, 7]
     assert not {"S007", "S008"} & {f.code for f in result.findings if "二、" in f.message or "规章" in f.message}
+
+
+def test_a_wholly_blank_row_is_not_renamed_by_the_first_part_of_the_next_label():
+    """A blank row 7 ("7.属于行政执法案卷" + seven empty cells) followed by row 8's label wrapped over
+    two lines ("8.属于行政" / "查询事项 0 …"): row 7 keeps its blank cells (S006), row 8 reads its
+    values; the fragment once renamed the open blank row and raised S008 'row with 0 cells'. The
+    indentation tabs before a label are no cells of the row above either."""
+    z, b = "\t".join(["0"] * 7), "\t" * 7
+    apps = (f"一、本年新收政府信息公开申请数量\t\t\t{z}\n三、本年度办理结果\t（一）予以公开\t\t{z}\n"
+            f"\t（三）不予公开\t1.属于国家秘密\t{z}\n\t\t7.属于行政执法案卷\t{b}\n\t\t8.属于行政\n"
+            f"\t\t查询事项\t{z}\t\n\t（七）总计\t\t{z}\n")
+    result = audit_text(report("规章\t0\t0\t0", apps, ""), "r.txt")
+    assert row(result, "withheld_7") == [None] * 7 and row(result, "withheld_8") == [0] * 7
+    assert "S008" not in codes(result)

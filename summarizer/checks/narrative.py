@@ -94,6 +94,9 @@ _RECEIVED = [
 ]
 _RECEIVED_NONE = pattern_cache.compile(r"(?:未|没有)(?:收到|受理|接到|接收)(?:[^。；;，,]{0,12}?)(?:申请|依申请公开)")
 _NOT_RECEIVED_CONTEXT = pattern_cache.compile(r"结转|办结|答复|办理完毕|上年")
+# other kinds of application a body counts in the same paragraph ("未收到行政许可申请", "受理行政复议申请1件")
+_OTHER_APPLICATION = pattern_cache.compile(r"许可|审批|复议|诉讼|提案|建议|信访|投诉|举报|政务服务|办件|听证|赔偿|仲裁|登记|备案|"
+                                           r"补贴|救助|低保|报名|职称|资格|项目|专利|商标|落户")
 
 
 @check("N001")
@@ -106,10 +109,13 @@ def received_count(ctx: Context):
         text = para.text
         claims: list[tuple[int | float, int, int]] = []
         for m in _RECEIVED_NONE.finditer(text):
-            claims.append((0, m.start(), m.end()))
+            if not _OTHER_APPLICATION.search(m.group(0)):
+                claims.append((0, m.start(), m.end()))
         for pat in _RECEIVED:
             for m in pat.finditer(text):
-                if _NOT_RECEIVED_CONTEXT.search(text[m.start(): m.end()]) or in_slogan(text, m.start("n"), m.end()):
+                span = text[m.start(): m.end()]
+                if _NOT_RECEIVED_CONTEXT.search(span) or _OTHER_APPLICATION.search(span) or \
+                        in_slogan(text, m.start("n"), m.end()):
                     continue
                 n = parse_number(m.group("n"))
                 if n is not None:

@@ -49,7 +49,7 @@ def title_and_agency(ctx: Context):
         return
     line, quote = ctx.anchor()
     if not f.title and not f.agency:
-        msg = "报告没有标题，全文（标题、落款）也找不到发布机关名称；报告以此行开头。"
+        msg = "报告没有标题，标题位置和落款都找不到发布机关名称（正文中提到的机关名称不作为发布机关）；报告以此行开头。"
     elif not f.title:
         where = ("仅见于落款" if f.signature_line and f.agency_line == f.signature_line
                  else f"见于第{f.agency_line}行" if f.agency_line else "见于正文")
@@ -175,7 +175,8 @@ def empty_cells(ctx: Context):
             continue
         keys = [k for r in rows for k in by_row.pop(r)]
         res = ctx.tables[table]
-        line = res.row_lines.get(rows[0]) or res.first_line
+        lines = [res.row_lines[r] for r in rows if res.row_lines.get(r)]
+        line = min(lines) if lines else res.first_line  # the first blank row in the text, not in dict order
         order = {c: i for i, c in enumerate(table_spec(table, ctx.fmt).column_labels)}
         cols = list(dict.fromkeys(ctx.label(k).split("·")[-1]
                                   for k in sorted(keys, key=lambda k: order.get(k.rsplit(".", 1)[1], 99))))

@@ -216,8 +216,10 @@ class _Walker:
         if self.mode == "applications":
             cur = self.current
             last = self.last_index("applications")
-            if cur is not None and cur.nums() == 0 and cur.index is not None:
-                # the open row may be named again by a better label (markdown heading + table row)
+            if cur is not None and not cur.values and cur.index is not None:
+                # the open row may be named again by a better label (markdown heading + table row);
+                # not a row that has its cells, all blank ("7.属于行政执法案卷" + seven empty cells
+                # is done: the next "8.属于行政" starts row 8, it does not rename row 7)
                 idx = match_row(tok.raw, "applications", cur.index - 1, weak_ok)
                 if idx == cur.index:
                     self.current = None

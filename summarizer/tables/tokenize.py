@@ -142,6 +142,7 @@ def tokenize_line(text: str, line: int, layout: str, covered: frozenset[int] = f
         for col, (cell, pos) in enumerate(_split(text[inner_start:inner_end], "|")):
             tokens.append(_cell_token(cell, line, inner_start + pos, col))
         tokens.append(Token(BREAK, line))
+        tokens = _without_indent(tokens)
     elif layout == "tabs":
         # trailing tabs are kept: "…\t0\t0\t" ends with a blank cell in its own column
         for col, (cell, pos) in enumerate(_split(text.rstrip(" "), "\t")):
@@ -149,6 +150,7 @@ def tokenize_line(text: str, line: int, layout: str, covered: frozenset[int] = f
                 continue
             tokens.append(_cell_token(cell, line, pos, col))
         tokens.append(Token(BREAK, line))
+        tokens = _without_indent(tokens)
     elif layout == "pipe":
         if text.strip() == "|":
             # a bare "|": an empty cell whose leading space was stripped by the export
@@ -168,6 +170,15 @@ def tokenize_line(text: str, line: int, layout: str, covered: frozenset[int] = f
         tokens.extend(_plain_tokens(text, line))
         tokens.append(Token(BREAK, line))
     return tokens
+
+
+def _without_indent(tokens: list[Token]) -> list[Token]:
+    """Empty fields before a line's label are the label columns' indentation ("\t\t8.属于行政"),
+    never value cells: kept, they would join the row above when that row is wholly blank."""
+    first_text = next((i for i, t in enumerate(tokens) if t.kind == TEXT), None)
+    if not first_text or any(t.kind != EMPTY for t in tokens[:first_text]):
+        return tokens
+    return tokens[first_text:]
 
 
 def _plain_tokens(text: str, line: int) -> list[Token]:

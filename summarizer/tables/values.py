@@ -15,6 +15,7 @@ MAX_DIGITS = 12
 _CELL_NUMBER = pattern_cache.compile(r"(--|[+\-]?)(\d{1,3}(?:,\d{3})+|\d{1,12})(\.\d{1,6})?(万元|元|件|条|个|项|次|家|人|篇)?")
 _SIGNED_WORD = pattern_cache.compile(r"(减|增)(\d{1,12})")
 _LOST_GLYPHS = "?？\ufffd"
+_NO_CHANGE = frozenset({"未增未减", "无增减", "无增无减", "持平", "不增不减"})
 # How a blank cell is written ("／", "－", "＿" arrive here already folded to ASCII by document.py).
 PLACEHOLDERS = frozenset({"", "/", "//", "-", "--", "---", "—", "——", "―", "一", "无", "空", "\\", "、", "…", "……",
                           "×", "_", "__", "╱", "/ /"})
@@ -32,6 +33,8 @@ def parse_cell(text: str) -> int | float | None:
         return None
     if t.isascii() and t.isdigit():
         return int(t) if len(t) <= MAX_DIGITS else None
+    if t in _NO_CHANGE:
+        return 0  # the 2019 table's 本年增/减 column: "未增未减", "无增减", "持平"
     m = _SIGNED_WORD.fullmatch(t)
     if m:
         return -int(m.group(2)) if m.group(1) == "减" else int(m.group(2))
