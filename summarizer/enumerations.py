@@ -117,6 +117,13 @@ def _count_before(text: str, pos: int, unit: str) -> bool:
     return any(c.group("unit") == unit for c in _COUNT.finditer(text, start, pos))
 
 
+def _same_unit_after(text: str, pos: int, unit: str) -> bool:
+    """Whether the sentence goes on after the semicolon at `pos` with another count in `unit`."""
+    end = text.find("。", pos)
+    end = len(text) if end < 0 else end
+    return any(c.group("unit") == unit for c in _COUNT.finditer(text, pos, end))
+
+
 def find_enumerations(text: str) -> list[Enumeration]:
     """Every total-with-parts in a paragraph's text."""
     if not _HAS_NUMBER.search(text):
@@ -141,6 +148,8 @@ def find_enumerations(text: str) -> list[Enumeration]:
             continue  # "收到申请9件，上年结转1件，其中网络申请5件、…": 其中 may break down 9 + 1, not 1
         end_m = _SENTENCE_END.search(text, m.end())
         stop = end_m.start() if end_m else len(text)
+        if end_m and end_m.group(0) in "；;" and _same_unit_after(text, stop, unit):
+            continue  # "其中，复议7件，维持6件，未结1件；诉讼4件，…": which counts are parts is ambiguous
         body = _blank_brackets(text[m.end(): stop])
         if _NESTED_WORD.search(body):
             continue  # a second level without brackets: which numbers are parts is ambiguous

@@ -21,7 +21,7 @@ from .document import Document
 from .models import Facts
 from .numbers import cn_to_int
 
-AGENCY_TAIL = pattern_cache.compile(r"(人民政府|政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|部|机关|局|委|厅|署|中心|院|办|所|街道|街道办事处|"
+AGENCY_TAIL = pattern_cache.compile(r"(人民政府|政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|部门|部|机关|局|委|厅|署|中心|院|办|所|街道|街道办事处|"
                          r"街|镇|乡|区|县|市|站|队|馆|会|室|海关|场|大学|学校)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室; 场: 农场, 林场, 园艺场
 NAVIGATION = pattern_cache.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
                         r"发布时间|发布日期|网站|门户|栏目|来源|链接|智能问答|新媒体矩阵|官方微信|官方微博")
@@ -40,8 +40,8 @@ _PREAMBLE = (
     r"由(?P<a>[\u4e00-\u9fff（）()]{2,40}?(?:局|委|办|厅|院|室|中心|政府|委员会|办事处|镇|乡|街道))"
     r"(?:围绕|结合|根据|依据|按照)[^。]{0,60}?(?:编制|编写)",
     # the title named in a sentence of the body ("一、总体情况 根据…，现将乐山市××局2024年政府信息…如下")
-    r"(?:现将|现予|现公布|现公开|特向社会公布|向社会公布)(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?政府信息公开",
-    r"(?:现将|现予|现公布|现公开|特向社会公布|向社会公布)(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?(?P<a>[\u4e00-\u9fff（）()]{4,40}?)政府信息公开",
+    r"(?:现将|现予|现公布|现公开|现发布|特向社会公布|向社会公布|向社会公开)(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?政府信息公开",
+    r"(?:现将|现予|现公布|现公开|现发布|特向社会公布|向社会公布|向社会公开)(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?(?P<a>[\u4e00-\u9fff（）()]{4,40}?)政府信息公开",
     r"^(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|严格按照|认真贯彻)[^。]{0,12}《",
     r"(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:编制|编写)(?:了|完成)?(?:本|该)报告",
 )
@@ -97,7 +97,7 @@ def plausible_agency(name: str | None) -> str | None:
 
 
 # (the text is normalized: full-width "，" "；" "：" arrive as ASCII; "_" "/": a file name or a path)
-_NOT_IN_NAME = pattern_cache.compile(r"[。，,；;、:：|!！?？“”\"《》〈〉\d_/\\]|发布机构|发文机关")
+_NOT_IN_NAME = pattern_cache.compile(r"[。，,；;、:：|!！?？“”\"《》〈〉\d_/\\]|发布机构|发文机关|各")  # 各: "…综合各乡镇和区直各部门"
 
 
 _SCHOOL_YEAR_TITLE = pattern_cache.compile(r"^(?P<pre>[^，。,]{2,40}?)(?P<y1>\d{4})\s*[—–\-－~至]+\s*(?P<y2>\d{4})\s*学年\s*(?:度)?\s*"
@@ -163,6 +163,8 @@ _TITLE_YEAR_LATE = pattern_cache.compile(rf"^(?P<pre>[^，。,;；:：]{{2,40}}?
                               r"(?:报\s*告|年\s*报)\s*$")
 # a line above a title that is a page's field or category, never the title's first part
 # ("有效性有效", "文件类信息公开" — a split title that reaches 信息公开 has its year before it)
+_TITLE_YEAR_BEFORE = pattern_cache.compile(r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年")
+_CITES_BASIS = pattern_cache.compile(r"(?:根据|依据|按照)《")
 _WORD_ROW = pattern_cache.compile(r"[\u4e00-\u9fff]{2,}\s+[\u4e00-\u9fff]{2,}\s+[\u4e00-\u9fff]{2,}")
 _NOT_A_TITLE_START = pattern_cache.compile(r"有效性|有效$|失效$|^文件类|类别|分类|^[^\d〇○零一二三四五六七八九]*信息公开$")
 _NOT_A_TOWNSHIP = "本该全各我此每乡城村集市"  # 本镇, 该乡, 乡镇, 城镇 … are words, not townships
@@ -170,7 +172,7 @@ _NOT_A_TOWNSHIP = "本该全各我此每乡城村集市"  # 本镇, 该乡, 乡�
 
 # what a sentence says before it names the report ("…规定，现将北坡镇2022年…", "现公布××局2021年…",
 # "××局向社会公布本单位2020年…"): the agency is after the last of these words, or before it
-_LEAD_IN = pattern_cache.compile(r"现将|现予|现公布|现公开|特向社会公布|向社会公布|予以公布|公布了?|发布了?|编制了?|编写了?|印发了?")
+_LEAD_IN = pattern_cache.compile(r"现将|现予|现公布|现公开|现发布|(?:并)?向社会公开|特向社会公布|向社会公布|予以公布|公布了?|发布了?|编制了?|编写了?|印发了?")
 _PUBLISHER_BEFORE = pattern_cache.compile(r"(?P<a>[^，,。；;:：《》“”]{4,40}?)(?:特)?(?:向社会)?(?:公布|发布|编制完成|编写完成|编制|编写)了?"
                                r"(?:本单位|本机关|本部门|本局)?$")
 
@@ -208,19 +210,24 @@ def _without_alias(name: str) -> str | None:
 
 def _report_word(text: str, within: int = 400) -> int:
     """Where the title that opens a long line ends: its first "报告" in the first sentence that is
-    not inside a cited document's name (《…年度报告格式〉的通知》); -1 if none."""
+    not inside a cited document's name (《…年度报告格式〉的通知》) — preferring one with a year
+    shortly before it ("…关于年度报告有关要求，现发布××局2021年…报告": the first names no report of
+    this body); -1 if none."""
     end = text.find("。", 0, within)
     end = within if end < 0 else end
     pos = text.find("报告", 0, end)
+    first = -1
     while pos > 0:
         before = text[:pos]
         if before.count("《") <= before.count("》") and before.count("〈") <= before.count("〉"):
-            return pos
-        if text[pos + 2: pos + 3] == "》" and before.count("《") - before.count("》") == 1 \
+            if _TITLE_YEAR_BEFORE.search(before[-60:]):
+                return pos
+            first = pos if first < 0 else first
+        elif text[pos + 2: pos + 3] == "》" and before.count("《") - before.count("》") == 1 \
                 and "关于" not in before[before.rfind("《"):]:
             return pos  # the report's own name in 《》: "现发布《大芦镇2023年政府信息公开工作年度报告》"
         pos = text.find("报告", pos + 2, end)
-    return -1
+    return first
 
 
 def _title_at(lines: list, i: int):
@@ -229,7 +236,9 @@ def _title_at(lines: list, i: int):
     if ln.text.count("\t") >= 3:
         return None  # a record of a tab-separated table (a list of reports, a metadata row), never a title
     text = clean_title_line(ln.text)
-    if len(text) > 80 or "。" in text:  # flattened page: the title opens the one long line
+    if len(text) > 80 or "。" in text or _CITES_BASIS.search(text):
+        # flattened page: the title opens the one long line; or a sentence that names the report
+        # ("引 言根据《条例》规定，现编制并公布本单位2019年…报告"): the title is what follows its lead-in
         cut = _report_word(text)
         text = text[: cut + 2] if cut > 0 else ""
         # page widgets run into it ("标题公开方式：主动公开【字体：大 中 小】二〇二二年政府…"): the
@@ -246,8 +255,11 @@ def _title_at(lines: list, i: int):
         # a title broken over two lines continues on the very next line; a line apart ("有效", a
         # metadata value, a blank line, then the title) is not its start
         # nor is a row of words set apart by spaces ("智能问答 新媒体矩阵 官方微信 …": a page's widgets)
-        if lines[i + 1].no == ln.no + 1 and not _NOT_A_TITLE_START.search(text) and not _WORD_ROW.search(text):
-            joined = text + clean_title_line(lines[i + 1].text)
+        nxt = clean_title_line(lines[i + 1].text)
+        whole = _TITLE_FULL.match(nxt)  # the next line is a title with its own agency: this line is a breadcrumb
+        if lines[i + 1].no == ln.no + 1 and not _NOT_A_TITLE_START.search(text) and not _WORD_ROW.search(text) \
+                and not (whole and plausible_agency((whole.group("pre") or whole.group("pre2") or "").strip())):
+            joined = text + nxt
     m = _TITLE_FULL.match(joined)
     school = _SCHOOL_YEAR_TITLE.match(joined) if not m else None
     if school:  # "中山大学2023—2024学年信息公开年度报告" (高等学校信息公开办法)
@@ -286,7 +298,9 @@ def _title_at(lines: list, i: int):
     agency_line = ln.no if agency else None
     if not agency and i >= 1:  # the agency on the line above, or on the two lines above
         above = clean_title_line(lines[i - 1].text)
-        agency, agency_line = plausible_agency(above), lines[i - 1].no
+        # not an addressee ("江苏省气象局:" above a report sent upward names the recipient)
+        agency = plausible_agency(above) if not above.rstrip().endswith((":", "：")) else None
+        agency_line = lines[i - 1].no
         place = clean_title_line(lines[i - 2].text) if i >= 2 else ""
         if i >= 2 and (not agency or _is_place(place)):  # "某某市" / "交通运输局"
             agency, agency_line = plausible_agency(place + above) or agency, lines[i - 2].no
@@ -327,6 +341,11 @@ def agency_from_preamble(doc: Document, limit: int) -> tuple[str | None, int | N
             if m:
                 agency = plausible_agency(m.group("a")) or _without_alias(m.group("a"))
                 if agency:
+                    # "由海南省地震局办公室编制": the body's office compiled it; the body reports
+                    # (a 人民政府办公室 reports for itself)
+                    office = re.match(r"(.{3,}?(?:局|厅|委|署|委员会))(?:办公室|办公厅)$", agency)
+                    if office and not agency.endswith("政府办公室"):
+                        agency = office.group(1)
                     return agency, ln.no
     return None, None
 

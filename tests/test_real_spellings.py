@@ -536,3 +536,65 @@ def test_no_change_words_in_a_cell_and_a_spaced_out_period_lead():
             "一、总体情况\n推进公开。\n")
     p002 = [f for f in audit_text(text).findings if f.code == "P002"]
     assert p002 and "统 计期限" in p002[0].quote
+
+
+def test_a_sentence_that_names_the_report_is_not_its_title():
+    """"引 言根据《条例》规定，现编制并公布本单位2019年…报告" (a heading glued to the next line): the
+    title is what the lead-in names, not the sentence (S003 quoted the whole sentence as 标题)."""
+    text = "引 言根据《中华人民共和国政府信息公开条例》规定,现编制并公布本单位2019年政府信息公开工作年度报告\n一、总体情况\n推进。\n"
+    assert audit_text(text).facts.title == "2019年政府信息公开工作年度报告"
+
+
+# ---------------------------------------------------------------- seventh pass (66 vertical / city bodies, 36 table excerpts)
+
+@pytest.mark.parametrize("head,agency", [
+    ("某某省气象局:\n根据《条例》要求，某某市气象局特编制《某某省某某市气象部门2022年政府信息公开工作年度报告》，现将有关情况汇报如下:\n",
+     "某某省某某市气象部门"),
+    ("本报告由某某省地震局办公室编制并依法公开，所列数据的统计时间为2022年1月1日至2022年12月31日。\n", "某某省地震局"),
+    ("我局编制并向社会公开某某市医疗保障局2022年度政府信息公开工作年度报告。\n", "某某市医疗保障局"),
+    ("高新区公安分局\n标题: 某某市公安局高新区分局2022年政府信息公开工作年度报告\n", "某某市公安局高新区分局"),
+    ("根据国家烟草专卖局关于政府信息公开工作年度报告有关要求，现发布《某某市烟草专卖局2022年政府信息公开工作年度报告》。\n",
+     "某某市烟草专卖局"),
+])
+def test_addressees_compiling_offices_breadcrumbs_and_reports_named_in_sentences(head, agency):
+    result = audit_text(head + BODY.replace("2025", "2022"))
+    assert result.facts.agency == agency
+
+
+def test_an_earlier_years_award_is_background_not_the_narrated_year():
+    text = ("某某署2020年政府信息公开工作年度报告\n一、总体情况\n2019年，在国务院办公厅组织的政务公开评估中，某某署被评为优秀单位。"
+            "2020年，某某署扎实推进政务公开。\n")
+    assert "P005" not in {f.code for f in audit_text(text).findings}
+    stale = text.replace("2019年，在国务院办公厅组织的政务公开评估中，某某署被评为优秀单位。", "2019年，我署主动公开信息120条。")
+    assert "P005" in {f.code for f in audit_text(stale).findings}
+
+
+def test_a_semicolon_breakdown_is_ambiguous_and_a_township_signs_with_its_government():
+    assert find_enumerations("因信息公开引发行政争议11件，其中，行政复议7件，结果维持6件，尚未审结1件；"
+                             "行政诉讼4件，结果维持2件，尚未审结2件。") == []
+    text = ("某某市某某县杨林镇2023年政府信息公开工作年度报告\n" + BODY.replace("2025", "2023")
+            + "\n杨林镇人民政府\n2024年1月20日\n")
+    assert "S010" not in {f.code for f in audit_text(text).findings}
+
+
+def test_a_label_glued_to_its_cells_is_unreadable_not_missing():
+    """"规章000" (no separator at all): the row is there, its cells cannot be placed — S008, not a
+    false S005 'row missing' or S006 'blank'; a one-column row reads its number."""
+    active = "信息内容本年制发件数本年废止件数现行有效件数\n规章000\n行政规范性文件000\n行政许可5"
+    result = audit_text(report_text(active))
+    codes_ = {f.code for f in result.findings}
+    assert "S008" in codes_ and not [f for f in result.findings if f.code in ("S005", "S006") and "规章" in f.message]
+    assert result.facts.cells["active.licensing.decisions"] == 5
+
+
+def test_a_sentence_in_place_of_a_table_is_a_missing_table():
+    text = report_text("规章 0 0 0").replace("三、收到和处理政府信息公开申请情况\n",
+                                             "三、收到和处理政府信息公开申请情况\n本年度共受理政府信息公开申请1件，已按时答复。\n")
+    s = {f.code: f.message for f in audit_text(text).findings if f.code in ("S004", "S008") and "三、" in f.message}
+    assert "S004" in s and "S008" not in s
+
+
+def report_text(active: str) -> str:
+    return ("某某县某某局2023年政府信息公开工作年度报告\n本报告统计期限为2023年1月1日至2023年12月31日。\n一、总体情况\n推进。\n"
+            "二、主动公开政府信息情况\n" + active + "\n三、收到和处理政府信息公开申请情况\n"
+            "四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n问题。\n六、其他需要报告的事项\n无。\n")

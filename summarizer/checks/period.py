@@ -61,6 +61,9 @@ def issue_date(ctx: Context):
 _YEAR_AS_REPORT_YEAR = pattern_cache.compile(r"(?:^|[。；;\s])((?:19|20)\d{2})\s*年(?:度)?\s*[，,]?\s*(?:我|全|本|区|县|市|共|主动|累计|在|依托|通过)")
 
 
+# a sentence about an earlier year's evaluation or award is background, not the year narrated
+# ("2019年，在国务院办公厅组织的政务公开评估中，××被评为优秀单位。2020年，××…")
+_BACKGROUND = pattern_cache.compile(r"[^。；;]*?(?:评估|评议|评为|获评|荣获|表彰|考核中|测评)")
 _YEAR_OPENING = pattern_cache.compile(r"\s*((?:19|20)\d{2})\s*年(?:度)?\s*[，,]?\s*(?:我|全|本|区|县|市|共|主动|累计|在|依托|通过)")
 
 
@@ -79,7 +82,7 @@ def narrative_year(ctx: Context):
             matches = ([head] if head else []) + matches
         for m in matches:
             y = int(m.group(1))
-            if y != f.year:
+            if y != f.year and not _BACKGROUND.match(text, m.end(), min(b, m.end() + 60)):
                 yield ctx.finding("P005", f"总体情况把{y}年当作报告年度叙述，而本报告是{f.year}年度报告（疑为套用往年文稿）。",
                                   no, ctx.doc.snippet(no, m.start(1), m.end()))
                 return

@@ -211,7 +211,10 @@ def extra_rows(ctx: Context):
 
 
 def _agency_key(name: str) -> str:
-    return re.sub(r"[\s（）()“”]", "", name)
+    """The name without spaces and brackets, and without the generic tail a signature adds or drops
+    ("杨林镇人民政府" / "衡阳市衡东县杨林镇", "××街道办事处" / "××街道"): one body, not two."""
+    key = re.sub(r"[\s（）()“”]", "", name)
+    return re.sub(r"(?<=[镇乡])(?:人民政府|政府)$|(?<=街道)办事处$", "", key) or key
 
 
 @check("S010")

@@ -719,6 +719,16 @@ _TABLE_WORDS = {
     "litigation": pattern_cache.compile(r"结果维持|结果纠正|尚未审结|未经复议直接起诉|复议后起诉"),
 }
 NO_TABLE_TEXT = "标题下没有表格文字（可能是图片或被删除）"
+_SHORT_NUMBER = pattern_cache.compile(r"(?:^|[\s|])[+\-]?\d{1,9}(?:\.\d+)?(?=$|[\s|])", re.M)
+
+
+def _looks_tabular(name: str, text: str) -> bool:
+    """Whether a section with no table read still holds table text: the table's own words, or
+    numbers standing alone as cells do. A sentence in its place ("本年度共受理申请1件，已按时答复。")
+    does not: that table is missing (S004), not unreadable (S008)."""
+    if not re.search(r"\d", text):
+        return False  # no number at all: the header alone, or nothing (missing_reason says which)
+    return bool(_TABLE_WORDS[name].search(text)) or len(_SHORT_NUMBER.findall(text)) >= 3
 HEADER_ONLY = "标题下只有表头或行名，没有数值（空白的模板，或表格内容被截断、删除）"
 
 
@@ -757,7 +767,7 @@ def _explain_unparsed(doc: Document, sections: list[Section], tables: dict[str, 
         if _RUN_TOGETHER.search(joined):
             res.status = "unparsed"
             res.reason = "表格单元格首尾相连、没有分隔符（网页抓取后被压平），多位数无法可靠拆分，未提取数值"
-        elif re.search(r"\d", joined.split("\n", 1)[-1] if sec.end_line > sec.line else joined):
+        elif _looks_tabular(name, joined.split("\n", 1)[-1] if sec.end_line > sec.line else joined):
             res.status = "unparsed"
             res.reason = "未识别出表格行：排版方式无法识别，未提取数值"
         else:

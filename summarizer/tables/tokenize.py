@@ -172,6 +172,17 @@ def tokenize_line(text: str, line: int, layout: str, covered: frozenset[int] = f
     return tokens
 
 
+_GLUED = pattern_cache.compile(r"(\D*[\u4e00-\u9fff）)])(\d{1,12})")
+
+
+def _is_row_label(text: str) -> bool:
+    """Whether `text` is exactly the label (or an alias) of a template row of table 二 or 三."""
+    from .labels import _row_norms, norm  # here: labels is not needed by every tokenization
+
+    n = norm(text)
+    return any(n in row for table in ("active", "applications") for row in _row_norms(table))
+
+
 def _without_indent(tokens: list[Token]) -> list[Token]:
     """Empty fields before a line's label are the label columns' indentation ("\t\t8.属于行政"),
     never value cells: kept, they would join the row above when that row is wholly blank."""
@@ -197,6 +208,18 @@ def _plain_tokens(text: str, line: int) -> list[Token]:
         text = _LOST_GLYPH.sub(lambda m: " " * len(m.group(0)), text)
     for m in _PIECE.finditer(text):
         piece = m.group(0)
+        glued = _GLUED.match(piece) if piece[-1:].isdigit() else None
+        if glued and _is_row_label(glued.group(1)):
+            # "规章000": a row label with its cells run together and no separator; the digits are
+            # kept as one cell (which columns they fill cannot be told), so the row is reported
+            # unreadable (S008) rather than missing (S005) or blank (S006)
+            if label_start >= 0:
+                tokens.append(Token(TEXT, line, text[label_start:label_end], None, label_start, label_end))
+                label_start = -1
+            cut = m.start() + glued.end(1)
+            tokens.append(Token(TEXT, line, glued.group(1), None, m.start(), cut))
+            tokens.append(_cell_token(glued.group(2), line, cut))
+            continue
         if len(piece) <= 24 and (is_placeholder(piece) or parse_cell(piece) is not None):
             if label_start >= 0:
                 tokens.append(Token(TEXT, line, text[label_start:label_end], None, label_start, label_end))
