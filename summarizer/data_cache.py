@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+from .pattern_cache import write_atomically
 
 CACHE_DIR = Path(__file__).parent / "__pycache__"
 
@@ -51,18 +51,8 @@ def load_toml(path: str | Path) -> dict:
 def _store(cache: Path, payload: dict) -> None:
     if sys.dont_write_bytecode:
         return
-    tmp = None
     try:
         blob = marshal.dumps(payload)
-        cache.parent.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=cache.name, suffix=".tmp")
-        os.fchmod(fd, 0o644)  # readable like the .pyc files beside it
-        with os.fdopen(fd, "wb") as f:
-            f.write(blob)
-        os.replace(tmp, cache)
-    except (OSError, ValueError):  # a date in the data, a read-only install: parse again next time
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    except ValueError:  # a date in the data: parsed again next time
+        return
+    write_atomically(cache, blob)

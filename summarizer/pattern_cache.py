@@ -113,20 +113,35 @@ def save(path: Path | None = None) -> bool:
             break
         merged[key] = program
     try:
-        path.parent.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        os.fchmod(fd, 0o644)  # readable like the .pyc files beside it
-        with os.fdopen(fd, "wb") as f:
-            f.write(marshal.dumps({"tag": _TAG, "programs": merged}))
-        os.replace(tmp, path)
-    except (OSError, ValueError):  # read-only install, full disk: the next start compiles again
-        try:
-            os.unlink(tmp)
-        except (OSError, UnboundLocalError):
-            pass
+        blob = marshal.dumps({"tag": _TAG, "programs": merged})
+    except ValueError:  # cannot happen with ints, strings and tuples; never a traceback at exit
+        return False
+    if not write_atomically(path, blob):
         return False
     _new.clear()
     return True
+
+
+def write_atomically(path: Path, blob: bytes) -> bool:
+    """Write a cache file beside the bytecode: whole or not at all (a temporary, then a rename),
+    readable like a .pyc; False when the folder cannot take it (read-only install, full disk) —
+    the next start then simply works without it."""
+    tmp = None
+    try:
+        path.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        os.fchmod(fd, 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(blob)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        return False
 
 
 def reset(path: Path | None = None) -> None:
