@@ -22,7 +22,7 @@ from .models import Facts
 from .numbers import cn_to_int
 
 AGENCY_TAIL = pattern_cache.compile(r"(人民政府|政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|部门|部|机关|局|委|厅|署|中心|院|办|所|街道|街道办事处|"
-                         r"街|镇|乡|区|县|市|站|队|馆|会|室|海关|场|大学|学校)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室; 场: 农场, 林场, 园艺场
+                         r"街|镇|乡|苏木|嘎查|区|县|市|站|队|馆|会|室|海关|场|大学|学校)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室; 场: 农场, 林场, 园艺场
 NAVIGATION = pattern_cache.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
                         r"发布时间|发布日期|网站|门户|栏目|来源|链接|智能问答|新媒体矩阵|官方微信|官方微博")
 _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
@@ -93,11 +93,15 @@ def plausible_agency(name: str | None) -> str | None:
         return None  # 4+: a bare 办公室 / 财政局 names no body; a field value must say whose
     if _NOT_IN_NAME.search(name) or name.count("(") != name.count(")") or name.find(")") < name.find("("):
         return None  # sentence punctuation, a quoted title, a file name or path: a clause, not a name
+    if _NO_BODY_NAMED.match(name):
+        return None  # "本机关", "度本机关" (…2025年度本机关…), a bare "政府办公室": whose, it does not say
     return name
 
 
+_NO_BODY_NAMED = pattern_cache.compile(r"度|(?:本|该|我|此)(?:机关|单位|局|委|办|厅|院|镇|乡|街道|区|县|市|旗|部门|中心|办公室)$|"
+                                       r"(?:人民)?政府办公室$|党政办公室$|党政综合办公室$")
 # (the text is normalized: full-width "，" "；" "：" arrive as ASCII; "_" "/": a file name or a path)
-_NOT_IN_NAME = pattern_cache.compile(r"[。，,；;、:：|!！?？“”\"《》〈〉\d_/\\]|发布机构|发文机关|各")  # 各: "…综合各乡镇和区直各部门"
+_NOT_IN_NAME = pattern_cache.compile(r"[。，,；;、:：|!！?？“”\"《》〈〉\d_/\\]|发布机构|发文机关|综合各|各.*各")  # "…办公室综合各乡镇(街道)和区直各部门": a list of bodies
 
 
 _SCHOOL_YEAR_TITLE = pattern_cache.compile(r"^(?P<pre>[^，。,]{2,40}?)(?P<y1>\d{4})\s*[—–\-－~至]+\s*(?P<y2>\d{4})\s*学年\s*(?:度)?\s*"

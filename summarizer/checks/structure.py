@@ -60,6 +60,13 @@ def title_and_agency(ctx: Context):
     yield ctx.finding("S003", msg, line, quote)
 
 
+def _table_words_anywhere(ctx: Context, name: str) -> bool:
+    from ..tables.extract import HEADER_ONLY, missing_reason
+
+    text = "\n".join(ln.text for ln in ctx.doc.lines)
+    return missing_reason(name, text) == HEADER_ONLY
+
+
 @check("S004", "S008")
 def tables_present(ctx: Context):
     present = {s.number: s for s in ctx.facts.sections}
@@ -72,6 +79,8 @@ def tables_present(ctx: Context):
             else:
                 line, quote = ctx.anchor()
                 msg = f"全文没有“{TABLE_TITLES[name]}”统计表（既无标题也无表格行）。"
+                if _table_words_anywhere(ctx, name):
+                    msg = f"全文没有“{TABLE_TITLES[name]}”的标题，也未读出该表的数值（文中只见到它的表头或行名）。"
             yield ctx.finding("S004", msg, line, quote)
         elif res.status == "unparsed":
             line = res.first_line or (sec.line if sec else ctx.anchor()[0])

@@ -597,6 +597,10 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
     by_number = {s.number: s for s in sections}
     table_sections = [by_number[n].line for n in (2, 3, 4) if n in by_number]
     start = min(table_sections) if table_sections else 1
+    if 2 not in by_number and table_sections:
+        # 二's heading lost but a later one found ("四、…" only): table 二 (and 三) may stand right
+        # under 一, so read from there as a report without headings is read
+        start = by_number[1].line + 1 if 1 in by_number and by_number[1].line < start else 1
     end_candidates = [s.line - 1 for s in sections if s.number >= 5 and s.line > start]
     end = min(end_candidates) if end_candidates else doc.n
     headings = {s.line: s.number for s in sections if start <= s.line <= end}
