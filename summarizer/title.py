@@ -234,6 +234,14 @@ def _report_word(text: str, within: int = 400) -> int:
     return first
 
 
+def _breadcrumb(line: str, next_agency: str) -> bool:
+    """Whether `line` is a name of its own above a title that names its body with its own place
+    ("高新区公安分局" above "××市公安局高新区分局2022年…"), not the first part of a broken title
+    ("淮安市安平" / "县人民政府2019年…", "攀枝花市" / "永宁县交通运输局2019年…")."""
+    return bool(plausible_agency(line)) and not _is_place(line.strip()) and bool(plausible_agency(next_agency)) \
+        and re.search(r"[省市区县州旗]", next_agency) is not None
+
+
 def _title_at(lines: list, i: int):
     """The title on line i (joined with the next when broken), or None."""
     ln = lines[i]
@@ -262,7 +270,7 @@ def _title_at(lines: list, i: int):
         nxt = clean_title_line(lines[i + 1].text)
         whole = _TITLE_FULL.match(nxt)  # the next line is a title with its own agency: this line is a breadcrumb
         if lines[i + 1].no == ln.no + 1 and not _NOT_A_TITLE_START.search(text) and not _WORD_ROW.search(text) \
-                and not (whole and plausible_agency((whole.group("pre") or whole.group("pre2") or "").strip())):
+                and not (whole and _breadcrumb(text, (whole.group("pre") or whole.group("pre2") or "").strip())):
             joined = text + nxt
     m = _TITLE_FULL.match(joined)
     school = _SCHOOL_YEAR_TITLE.match(joined) if not m else None
