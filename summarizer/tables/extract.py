@@ -19,7 +19,7 @@ from ..models import Section, TableResult
 from ..document import Document
 from ..schema import (APPLICATION_COLUMN_LABELS, APPLICATION_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUPS,
                       TABLE_NAMES, table_spec)
-from .labels import ROWS, _row_norms, match_row, nearest_label, norm
+from .labels import ROWS, is_row_label, match_row, nearest_label
 from .tokenize import BREAK, EMPTY, NUM, SECTION, TEXT, Token, tokenize
 from .values import amount_in_wan
 
@@ -375,12 +375,9 @@ _WEAK_NUMBERED = pattern_cache.compile(r"[(（]\s*七\s*[)）]\s*总\s*计|[(（
 
 
 def _whole_label(text: str) -> bool:
-    """Whether `text` is exactly a template row's label (numbering, spaces and quotes aside) — not
-    a fuzzy match: "1.属于国家" is the first part of a label, "5.属于三类内部事务信息" a whole one."""
-    n = norm(text)
-    if len(n) < 4:
-        return False  # "其他", "总计": weak labels that are also the first part of longer ones
-    return any(n in row for table in ("active", "applications") for row in _row_norms(table))
+    """Whether `text` is a whole template row label, not the first part of a longer one; 4+
+    characters: "其他", "总计" are weak labels that also open longer ones."""
+    return is_row_label(text, min_length=4)
 
 
 def _joined_label(fragment: Token, tok: Token, names) -> Token:

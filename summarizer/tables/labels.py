@@ -117,6 +117,13 @@ def _row_norms(table: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(norm(label) for label in (row.label,) + row.aliases) for row in ROWS[table])
 
 
+def is_row_label(text: str, min_length: int = 1) -> bool:
+    """Whether `text` is exactly a template row's label or alias in table 二 or 三 (numbering,
+    spaces and quotes aside) — not a fuzzy match: "1.属于国家" is only the first part of one."""
+    n = norm(text)
+    return len(n) >= min_length and any(n in row for table in ("active", "applications") for row in _row_norms(table))
+
+
 MIN_NOTE = 4  # characters inside brackets that make an explanatory note, not a numbering like "（一）"
 
 

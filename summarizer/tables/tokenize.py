@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 from .. import pattern_cache
 from ..document import Document
-from .values import is_placeholder, parse_cell
+from .labels import is_row_label
+from .values import LOST_GLYPHS, is_placeholder, parse_cell
 
 TEXT, NUM, EMPTY, BREAK, SECTION = "TEXT", "NUM", "EMPTY", "BREAK", "SECTION"
 
@@ -47,7 +48,7 @@ _RUNNING_HEADER = pattern_cache.compile(r"(?:政府)?信息公开(?:工作)?年�
 MAX_ROW_CHARS = 10_000
 _MD_SEPARATOR = pattern_cache.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _PIECE = pattern_cache.compile(r"\S+")
-_LOST_GLYPH = pattern_cache.compile(r"(?:^|(?<=\s))[?？\ufffd]{1,2}(?=\s*\d)")
+_LOST_GLYPH = pattern_cache.compile(rf"(?:^|(?<=\s))[{LOST_GLYPHS}]{{1,2}}(?=\s*\d)")
 _REMARK_SPAN = pattern_cache.compile(r"[（(][^（）()\n]{1,40}[）)]")
 
 
@@ -175,14 +176,6 @@ def tokenize_line(text: str, line: int, layout: str, covered: frozenset[int] = f
 _GLUED = pattern_cache.compile(r"(\D*[\u4e00-\u9fff）)])(\d{1,12})")
 
 
-def _is_row_label(text: str) -> bool:
-    """Whether `text` is exactly the label (or an alias) of a template row of table 二 or 三."""
-    from .labels import _row_norms, norm  # here: labels is not needed by every tokenization
-
-    n = norm(text)
-    return any(n in row for table in ("active", "applications") for row in _row_norms(table))
-
-
 def _without_indent(tokens: list[Token]) -> list[Token]:
     """Empty fields before a line's label are the label columns' indentation ("\t\t8.属于行政"),
     never value cells: kept, they would join the row above when that row is wholly blank."""
@@ -202,14 +195,14 @@ def _plain_tokens(text: str, line: int) -> list[Token]:
     tokens: list[Token] = []
     label_start = label_end = -1
     text = without_remarks(text)
-    if "?" in text or "？" in text or "\ufffd" in text:
+    if any(c in text for c in LOST_GLYPHS):
         # "规章 ? 0 0": a character the page's encoding lost, printed before a number; blanked in
         # place (same length) so that every token keeps its position in the line
         text = _LOST_GLYPH.sub(lambda m: " " * len(m.group(0)), text)
     for m in _PIECE.finditer(text):
         piece = m.group(0)
         glued = _GLUED.match(piece) if piece[-1:].isdigit() else None
-        if glued and _is_row_label(glued.group(1)):
+        if glued and is_row_label(glued.group(1)):
             # "规章000": a row label with its cells run together and no separator; the digits are
             # kept as one cell (which columns they fill cannot be told), so the row is reported
             # unreadable (S008) rather than missing (S005) or blank (S006)

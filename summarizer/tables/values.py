@@ -14,7 +14,7 @@ from .. import pattern_cache
 MAX_DIGITS = 12
 _CELL_NUMBER = pattern_cache.compile(r"(--|[+\-]?)(\d{1,3}(?:,\d{3})+|\d{1,12})(\.\d{1,6})?(万元|元|件|条|个|项|次|家|人|篇)?")
 _SIGNED_WORD = pattern_cache.compile(r"(减|增)(\d{1,12})")
-_LOST_GLYPHS = "?？\ufffd"
+LOST_GLYPHS = "?？\ufffd"  # what a page's lost encoding prints for a character
 _NO_CHANGE = frozenset({"未增未减", "无增减", "无增无减", "持平", "不增不减"})
 # How a blank cell is written ("／", "－", "＿" arrive here already folded to ASCII by document.py).
 PLACEHOLDERS = frozenset({"", "/", "//", "-", "--", "---", "—", "——", "―", "一", "无", "空", "\\", "、", "…", "……",
@@ -39,10 +39,10 @@ def parse_cell(text: str) -> int | float | None:
     if m:
         return -int(m.group(2)) if m.group(1) == "减" else int(m.group(2))
     m = _CELL_NUMBER.fullmatch(t)
-    if not m and t[0] in _LOST_GLYPHS:
+    if not m and t[0] in LOST_GLYPHS:
         # "? 0": a character the page's encoding could not hold (a special space) came out as "?"
         # or U+FFFD before the number; the number itself is intact (digits survive every encoding)
-        m = _CELL_NUMBER.fullmatch(t.lstrip(_LOST_GLYPHS)) if len(t) - len(t.lstrip(_LOST_GLYPHS)) <= 2 else None
+        m = _CELL_NUMBER.fullmatch(t.lstrip(LOST_GLYPHS)) if len(t) - len(t.lstrip(LOST_GLYPHS)) <= 2 else None
         if m and m.group(1):
             return None  # "?-3": a sign after the lost character is not a cell anyone wrote
     if not m:
