@@ -9,6 +9,7 @@ normalized text can be quoted verbatim from the original.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from . import pattern_cache
 
@@ -115,10 +116,18 @@ _FURNITURE = pattern_cache.compile(
 )
 
 
-# One-to-one character normalization: full-width ASCII → ASCII, odd spaces → space, minus signs → "-".
+# One-to-one character normalization: full-width ASCII → ASCII, odd spaces → space, minus signs → "-",
+# look-alike ideographs → ideographs.
 _ONE_TO_ONE = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)}
 _ONE_TO_ONE.update({ord(c): " " for c in "\u3000\u00a0\u2002\u2003\u2009"})
 _ONE_TO_ONE.update({ord(c): "-" for c in "\u2212\u2012\u2013"})
+# Kangxi radicals and CJK compatibility ideographs that some PDF fonts emit for ordinary characters
+# ("⼀、总体情况", "⼆⼗"): each is one character that NFKC maps to the ideograph it looks like.
+_ONE_TO_ONE.update({o: ord(unicodedata.normalize("NFKC", chr(o))) for o in (*range(0x2F00, 0x2FD6), 0x2E9F, 0x2EF3,
+                                                                          *range(0xF900, 0xFADA))
+                    if len(unicodedata.normalize("NFKC", chr(o))) == 1})
+# the simplified radical forms (⻓ U+2ED3 for 长, ⻔ for 门, ⻚ for 页 …) have no NFKC mapping: named here
+_ONE_TO_ONE.update({ord(r): ord(c) for r, c in zip("⻓⻔⻚⻋⻅⻛⻢⻉⻬⻰⻩⻘⻄⻆⻮⻳", "长门页车见风马贝齐龙黄青西角齿龟")})
 _FOLD_TO = {chr(o): chr(t) if isinstance(t, int) else t for o, t in _ONE_TO_ONE.items()}
 _FOLDED = pattern_cache.compile("[" + "".join(sorted(_FOLD_TO)) + "]")
 _NEEDS_SLOW = pattern_cache.compile("[\u200b\u200c\u200d\ufeff\u2060" + _TONE_MARKED + "]|\\[bookmark")
@@ -159,17 +168,10 @@ def normalize_line(raw: str) -> tuple[str, list[int] | range]:
             si += 1
             continue
         ch = raw[i]
-        o = ord(ch)
         if ch in _DROP:
             i += 1
             continue
-        if 0xFF01 <= o <= 0xFF5E:
-            ch = chr(o - 0xFEE0)
-        elif ch in "\u3000\u00a0\u2002\u2003\u2009":
-            ch = " "
-        elif ch in "\u2212\u2012\u2013":  # minus sign, figure dash, en dash
-            ch = "-"
-        out.append(ch)
+        out.append(_FOLD_TO.get(ch, ch))  # the same one-to-one folding as fold()
         idx.append(i)
         i += 1
     return "".join(out), idx

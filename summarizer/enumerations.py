@@ -12,7 +12,9 @@ raises false errors. The rules, precision first:
     and skipped;
   - items are read one by one: "label number unit", the label short and not a different measure
     (累计, 同比, 占, %, 余…) nor a new heading ("…中:"); the list ends at the first item that is not one;
-  - a count inside brackets ("25件（含结转1件），其中…") is never the total of what follows.
+  - a count inside brackets ("25件（含结转1件），其中…") is never the total of what follows;
+  - once the items add up to the total, what follows is another breakdown of it (by applicant,
+    then by outcome), not more items.
 """
 
 from __future__ import annotations
@@ -124,6 +126,20 @@ def _same_unit_after(text: str, pos: int, unit: str) -> bool:
     return any(c.group("unit") == unit for c in _COUNT.finditer(text, pos, end))
 
 
+def _first_breakdown(parts: list[ProseNumber], total: ProseNumber) -> list[ProseNumber]:
+    """The parts up to where they first add up to the total. What follows then is a second
+    breakdown of the same total ("申请7件，其中自然人6件、法人1件，予以公开1件、不掌握4件…"), not
+    more parts of the first."""
+    running, slack = 0.0, total.tolerance + 1e-9
+    for i, p in enumerate(parts[:-1]):
+        running += float(p)
+        rest = sum(float(q) for q in parts[i + 1:])
+        # two items or more add up to the total, and the rest could be another breakdown of it
+        if i >= 1 and abs(running - float(total)) <= slack and 0 < rest <= float(total) + slack:
+            return parts[:i + 1]
+    return parts
+
+
 def find_enumerations(text: str) -> list[Enumeration]:
     """Every total-with-parts in a paragraph's text."""
     if not _HAS_NUMBER.search(text):
@@ -163,10 +179,11 @@ def find_enumerations(text: str) -> list[Enumeration]:
             used = seg_m.end()
             if kw is None and body[seg_m.end(): seg_m.end() + 1] not in ("、", ""):
                 break  # a bare list is held together by 、 only
-        if len(parts) < 2:
-            continue
         total = parse_number(m.group("total"))
         if total is None:
+            continue
+        parts = _first_breakdown(parts, total)
+        if len(parts) < 2:
             continue
         out.append(Enumeration(total=total, unit=unit, parts=parts, exhaustive=kw in ("分别为", "分别是"),
                                start=m.start(), end=m.end() + used))

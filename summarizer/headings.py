@@ -29,10 +29,14 @@ _INLINE_TITLES = {
 }
 
 
+# a table of contents' entry: dot leaders and a page number ("四、…诉讼情况 ........ 12")
+_TOC_ENTRY = pattern_cache.compile(r"(?:[.．…·•_]\s*){4,}\d{1,3}\s*$")
+
+
 def heading_number(text: str) -> int | None:
     """The section number if this line is a section heading ("三、收到和处理…"), else None."""
     m = _HEADING.match(text.replace("\t", " ").strip())
-    if not m:
+    if not m or _TOC_ENTRY.search(text):
         return None
     number = _NUMERALS.index(m.group(1)) + 1
     title = m.group(2)
@@ -67,12 +71,51 @@ def _title_as_written(raw: str) -> str:
     return re.sub(r"^[一二三四五六七八]\s*[、.．,，]\s*", "", t).strip("* ") or raw.strip()
 
 
+def _contents_lines(doc: Document) -> set[int]:
+    """Lines of a table of contents: three or more headings in a row with nothing between them
+    ("一、总体情况" / "二、主动公开政府信息情况" / …, page numbers or not), each of them found again
+    further down. (Headings of empty parts are consecutive too, but not repeated.)"""
+    run: list[tuple[int, int]] = []  # (line, number) of consecutive heading lines
+    for ln in doc.lines:
+        text = ln.text.strip()
+        if not text:
+            continue
+        number = _entry_number(text) if len(text) <= 60 else None
+        if number is not None and number not in {n for _, n in run}:
+            run.append((ln.no, number))
+            continue
+        if len(run) >= 3:
+            break  # the contents end where a line is no entry or an entry comes again (the body)
+        run = [(ln.no, number)] if number is not None else []
+    if len(run) < 3:
+        return set()
+    numbers = {n for _, n in run}
+    later = {_entry_number(ln.text.strip()) for ln in doc.lines[run[-1][0]:] if len(ln.text.strip()) <= 45}
+    return {no for no, _ in run} if numbers <= later else set()
+
+
+def _entry_number(text: str) -> int | None:
+    """The part a heading or contents entry names: numbered, or an official title alone (its
+    numeral lost), a page number after it or not."""
+    text = _TOC_PAGE.sub("", text)
+    number = heading_number(text)
+    if number is None:
+        bare = text.strip("#* ").replace(" ", "")
+        number = next((n for n, title in _BARE_TITLES.items() if title.fullmatch(bare)), None)
+    return number
+
+
+# a page number after a contents entry ("一、总体情况 1", "一、总体情况……1")
+_TOC_PAGE = pattern_cache.compile(r"(?:\s|[.．…·•_])*\d{1,3}\s*$")
+
+
 def find_sections(doc: Document) -> list[Section]:
     """Section headings in document order; the first heading of each number wins."""
     found: list[Section] = []
     seen: set[int] = set()
+    contents = _contents_lines(doc)
     for i, ln in enumerate(doc.lines):
-        if not ln.text.strip() or len(ln.text.strip()) > 45:
+        if not ln.text.strip() or len(ln.text.strip()) > 45 or ln.no in contents:
             continue
         number = heading_number(ln.text)
         if number is None and _NUMERAL_ALONE.match(ln.text) and i + 1 < len(doc.lines):
@@ -99,13 +142,14 @@ def find_sections(doc: Document) -> list[Section]:
     return found
 
 
-# A section heading numbered as a sub-item ("(二)行政机关主动公开政府信息情况", "1. 总体情况"): seen on
+# A section heading numbered as a sub-item ("(二)行政机关主动公开政府信息情况", "1. 总体情况") or as a
+# part ("第一部分 总体情况"): seen on
 # real pages that number the six parts their own way. Accepted only where the official heading of
 # that number is missing, between the sections found before and after it, with the numeral equal
 # to the section's number and the section's words in the title; S009 reports the numbering.
 # (a pattern string: compiled by `re` at its first use — only reports missing an official heading)
-_ALT_HEADING = (r"^\s*(?:#+\s*)?(?:\*\*)?(?:[(（]\s*([一二三四五六])\s*[)）]\s*[、.．]?|([1-6])\s*[.、．](?!\d))\s*"
-                r"(.{2,40}?)(?:\*\*)?\s*$")
+_ALT_HEADING = (r"^\s*(?:#+\s*)?(?:\*\*)?(?:[(（]\s*(?P<paren>[一二三四五六])\s*[)）]\s*[、.．]?|(?P<arabic>[1-6])\s*[.、．](?!\d)|"
+                r"第\s*(?P<part>[一二三四五六])\s*部分\s*[、.．:：]?)\s*(?P<title>.{2,40}?)(?:\*\*)?\s*$")
 _ALT_SECTION_WORDS = {1: r"总体|基本情况|概述", 2: r"主动公开", 3: r"收到和处理|依申请公开政府信息情况|公开申请",
                       4: r"复议", 5: r"存在的主要问题|存在问题|主要问题", 6: r"其他需要报告|其他事项|需要说明"}
 
@@ -115,8 +159,9 @@ def alt_numbered(text: str) -> int | None:
     m = re.match(_ALT_HEADING, text.replace("\t", " "))
     if not m:
         return None
-    number = _NUMERALS.index(m.group(1)) + 1 if m.group(1) else int(m.group(2))
-    title = m.group(3)
+    numeral = m.group("paren") or m.group("part")
+    number = _NUMERALS.index(numeral) + 1 if numeral else int(m.group("arabic"))
+    title = m.group("title")
     if "数量" in title or "结果" in title or "结转" in title or "。" in title:
         return None  # a table row, or a sentence that opens with a list number
     return number if re.search(_ALT_SECTION_WORDS[number], title) else None
@@ -142,13 +187,15 @@ def _alt_numbered_sections(doc: Document, found: list[Section], seen: set[int]) 
             seen.add(number)
             by_number[number] = ln.no
             raw = re.match(_ALT_HEADING, ln.raw.replace("\t", " "))
-            found.append(Section(number=number, title=raw.group(3).strip() if raw else text, line=ln.no))
+            found.append(Section(number=number, title=raw.group("title").strip() if raw else text, line=ln.no))
     return found
 
 
 # A part's official title alone on its line, its numeral lost (Word's automatic numbering does not
 # survive every export: "主动公开政府信息情况" where "二、主动公开政府信息情况" was printed). Only the
 # whole title, only where that part's numbered heading is missing, between its neighbours.
+# A numeral garbled into a look-alike mark ("—、总体情况": an em dash for 一) counts as lost.
+_LOOKALIKE_NUMERAL = pattern_cache.compile(r"^[—―－\-ー_~·•●■◆▲□]{1,2}[、.．,，]?")
 _BARE_TITLES = {
     1: pattern_cache.compile(r"(?:本年度)?(?:政府信息公开(?:工作)?)?总体情况"),
     2: pattern_cache.compile(r"主动公开政府信息(?:的)?情况"),
@@ -167,7 +214,7 @@ def _bare_title_sections(doc: Document, found: list[Section], seen: set[int]) ->
         lo = max((line for n, line in by_number.items() if n < number), default=0)
         hi = min((line for n, line in by_number.items() if n > number), default=doc.n + 1)
         for no in range(lo + 1, hi):
-            text = doc.line(no).text.strip().strip("#* ").replace(" ", "")
+            text = _LOOKALIKE_NUMERAL.sub("", doc.line(no).text.strip().strip("#* ").replace(" ", ""))
             if text and len(text) <= 30 and title.fullmatch(text):
                 seen.add(number)
                 by_number[number] = no

@@ -24,7 +24,7 @@ _LEAD = pattern_cache.compile(
     r"统计(?:期限|时限|时间|区间|周期|范围|口径|期)|数据的?(?:统计)?(?:时间|期限|时限|区间|范围)|统计数据的?(?:时限|期限|时间)"
     r"|数据截[止至]|截止期限|时间段|起止时间|涵盖|报告期|所列数据|时间跨度|时间范围"
 )
-_RANGE_WORD = pattern_cache.compile(r"\s*(?:起\s*)?[,，]?\s*(?:至|到|—+|－|-|~|～|–|―+|－－)\s*$")  # "起,至" too
+_RANGE_WORD = pattern_cache.compile(r"\s*(?:[起始]\s*)?[,，]?\s*(?:至|到|—+|－|-|~|～|–|―+|－－)\s*$")  # "起,至" too
 _CUTOFF = pattern_cache.compile(r"截[止至]")
 _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
 _WHOLE_YEAR = pattern_cache.compile(rf"(?P<y>{_YEAR})\s*年\s*(?:度(?!报告)|全年|1\s*月\s*(?:份)?\s*(?:至|到|-|—|－|~)\s*12\s*月(?!\s*\d))")

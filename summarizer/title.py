@@ -17,20 +17,24 @@ from collections import Counter
 from functools import lru_cache
 
 from . import pattern_cache
-from .document import Document
+from .document import Document, Line
 from .models import Facts
 from .numbers import cn_to_int
 
 AGENCY_TAIL = pattern_cache.compile(r"(人民政府|政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|部门|部|机关|局|委|厅|署|中心|院|办|所|街道|街道办事处|"
-                         r"街|镇|乡|苏木|嘎查|区|县|市|站|队|馆|会|室|海关|场|大学|学校)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室; 场: 农场, 林场, 园艺场
+                         r"街|镇|乡|苏木|嘎查|区|县|市|站|队|馆|会|室|海关|场|园|大学|学校)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室; 场: 农场, 林场, 园艺场; 园: 高科园, 产业园
 NAVIGATION = pattern_cache.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
-                        r"发布时间|发布日期|网站|门户|栏目|来源|链接|智能问答|新媒体矩阵|官方微信|官方微博")
+                        r"发布时间|发布日期|网站|门户|栏目|来源|链接|智能问答|新媒体矩阵|官方微信|官方微博|长者版|无障碍|适老|关怀版|设为首页|加入收藏")
 _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
 # the year that opens a title ("2023年度政府信息公开…", "二〇二二年政府信息公开…")
 _TITLE_YEAR = pattern_cache.compile(rf"(?:{_YEAR})\s*年\s*度?[^，。,]{{0,40}}?信息公开")
-_TITLE_FULL = pattern_cache.compile(rf"^(?P<pre>.*?)(?P<year>{_YEAR})\s*年\s*度?\s*(?P<mid>[^，。,]{{0,40}}?)\s*(?:政府|政务)?\s*信息公开\s*"
-                         r"(?:工作)?\s*(?:开展)?\s*(?:的\s*)?(?:年\s*度?\s*(?:工\s*作\s*)?(?:报\s*告|年\s*报)|年\s*报)|^(?P<pre2>.*?)(?P<year2>" + _YEAR
-                         + r")\s*年\s*度?\s*(?P<mid2>[^，。,]{0,40}?)\s*(?:政府|政务)?\s*信息公开\s*(?:工作)?\s*(?:开展)?\s*(?:的\s*)?报\s*告")
+_TITLE_FULL = pattern_cache.compile(rf"^(?P<pre>.*?)(?<!\d)(?P<year>{_YEAR})\s*(?:年\s*度?|(?=(?:政府|政务)信息公开))\s*(?P<mid>[^，。,]{{0,40}}?)\s*(?:政府|政务)?\s*信息公开\s*"
+                         r"(?:工作)?\s*(?:开展)?\s*(?:的\s*)?(?:年\s*度?\s*(?:工\s*作\s*)?(?:报\s*告|年\s*报)|年\s*报)|^(?P<pre2>.*?)(?<!\d)(?P<year2>" + _YEAR
+                         + r")\s*(?:年\s*度?|(?=(?:政府|政务)信息公开))\s*(?P<mid2>[^，。,]{0,40}?)\s*(?:政府|政务)?\s*信息公开\s*(?:工作)?\s*(?:开展)?\s*(?:的\s*)?报\s*告")
+# the two halves of a title broken over a blank line: the first ends at its year or mid-phrase,
+# the second goes on with the report's name
+_TITLE_HEAD = pattern_cache.compile(rf"(?:{_YEAR})\s*(?:年\s*度?)?$|(?:政府|政务)信息$")
+_TITLE_TAIL = pattern_cache.compile(r"(?:年\s*度?|度)?\s*(?:(?:政府|政务)?信息)?公开[^。，,]{0,12}报\s*告")
 _FIELD = pattern_cache.compile(r"(?:^|\|)\s*(?:[-•·*]\s*)?(?:发布机构|发文机关|发文单位|发布单位|公开主体|信息公开主体|名\s*称)\s*"
                               r"(?:[:：|]\s*){1,2}(?P<v>[^|:：]+?)\s*(?=\||$|\s+[\u4e00-\u9fff]{2,6}\s*[:：])")
 _PREAMBLE = (
@@ -40,10 +44,13 @@ _PREAMBLE = (
     r"由(?P<a>[\u4e00-\u9fff（）()]{2,40}?(?:局|委|办|厅|院|室|中心|政府|委员会|办事处|镇|乡|街道))"
     r"(?:围绕|结合|根据|依据|按照)[^。]{0,60}?(?:编制|编写)",
     # the title named in a sentence of the body ("一、总体情况 根据…，现将乐山市××局2024年政府信息…如下")
-    r"(?:现将|现予|现公布|现公开|现发布|特向社会公布|向社会公布|向社会公开)(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?政府信息公开",
-    r"(?:现将|现予|现公布|现公开|现发布|特向社会公布|向社会公布|向社会公开)(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?(?P<a>[\u4e00-\u9fff（）()]{4,40}?)政府信息公开",
+    r"(?:现将|现予|现公布|现公开|现发布|特向社会公布|向社会公布|向社会公开)《?(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?政府信息公开",
+    r"(?:现将|现予|现公布|现公开|现发布|特向社会公布|向社会公布|向社会公开)《?(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?(?P<a>[\u4e00-\u9fff（）()]{4,40}?)政府信息公开",
     r"^(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|严格按照|认真贯彻)[^。]{0,12}《",
     r"(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:编制|编写)(?:了|完成)?(?:本|该)报告",
+    # the template's preamble: "本报告全文包括××人民政府信息公开总体情况、…"
+    r"全文包括(?P<a>[\u4e00-\u9fff（）()]{4,40}?(?:人民政府|政府|办公室|办公厅|委员会|管委会|办事处|局|委|办|厅|中心|镇|乡|苏木|街道))"
+    r"(?:(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?)?(?:政府)?信息公开(?:工作)?(?:的)?总体情况",
 )
 
 
@@ -68,6 +75,8 @@ def _is_place(text: str) -> bool:
         (text.endswith("自治区") and 2 <= len(text) - 3 <= 12)
 _CRAWLER_LABEL = pattern_cache.compile(r"^\|?\s*(?:标\s*题|题\s*目|(?:信息|文件)?名\s*称|title|(?:人工智能)?朗读)(?:\s*[:：|]+|\s)\s*",
                                        re.I)
+# a flip-book viewer's page head before the document's name ("Page 8 - ××局2022年…报告")
+_FLIPBOOK_PAGE = pattern_cache.compile(r"^(?:page|p\.)\s*\d{1,3}\s*[-—–]\s*", re.I)
 # a second metadata field on the title's line ("名 称: ××局2025年…报告 发布日期: 2026年01月21日")
 _NEXT_FIELD = pattern_cache.compile(r"\s+(?:发布日期|成文日期|发文日期|发布时间|生成日期|来源|信息来源|浏览次数|索引号|发布机构|"
                                     r"发文机关|点击数|字号)\s*[:：]")
@@ -75,7 +84,7 @@ _NEXT_FIELD = pattern_cache.compile(r"\s+(?:发布日期|成文日期|发文日�
 
 def clean_title_line(text: str) -> str:
     """A candidate title line without crawler labels ("标题:") and markdown marks."""
-    text = _CRAWLER_LABEL.sub("", text.strip().strip("#* ").lstrip("-•·")).strip().strip("| ").strip()
+    text = _CRAWLER_LABEL.sub("", _FLIPBOOK_PAGE.sub("", text.strip().strip("#* ").lstrip("-•·"))).strip().strip("| ").strip()
     cut = _NEXT_FIELD.search(text)
     return text[:cut.start()] if cut else text
 
@@ -149,6 +158,10 @@ def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int 
             if year is None and first[4] is not None:
                 year = first[4]
             return title, line, agency, agency_line, year
+    if first is None:
+        first = _flipbook_title(doc, limit)
+        if first is not None:
+            return first
     if first is not None and first[4] is not None:
         title, line, _, _, year = first
         k = next(n for n, ln in enumerate(lines) if ln.no == line)
@@ -160,11 +173,24 @@ def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int 
     return None, None, None, None, None
 
 
+def _flipbook_title(doc: Document, limit: int):
+    """The title a flip-book viewer prints in its page head ("Page 8 - ××局2022年…报告"), for a page
+    whose own title is not in the text. Such heads are page furniture, so they are read only here."""
+    for ln in doc.lines[:limit]:
+        if ln.furniture and _FLIPBOOK_PAGE.match(ln.raw.strip()):
+            found = _title_at([Line(ln.no, ln.raw, _FLIPBOOK_PAGE.sub("", ln.raw.strip()))], 0)
+            if found is not None:
+                return found
+    return None
+
+
 # a title without its year: "<agency>政府信息公开工作年度报告"
 _TITLE_NO_YEAR = pattern_cache.compile(r"^(?P<pre>[^，。,;；:：]{2,40}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*年\s*度\s*报\s*告\s*$")
 # the year after 信息公开工作: "<agency>政府信息公开工作2022年度报告"
-_TITLE_YEAR_LATE = pattern_cache.compile(rf"^(?P<pre>[^，。,;；:：]{{2,40}}?)\s*(?:政府)?\s*信息公开\s*(?:工作)?\s*(?P<year>{_YEAR})\s*年\s*度?\s*"
-                              r"(?:报\s*告|年\s*报)\s*$")
+# or in brackets after the report's name: "<agency>政府信息公开工作年度报告（2024年度）"
+_TITLE_YEAR_LATE = pattern_cache.compile(rf"^(?P<pre>[^，。,;；:：]{{2,40}}?)\s*(?:政府|政务)?\s*信息公开\s*(?:工作)?\s*"
+                              rf"(?:(?P<year>{_YEAR})\s*年\s*度?\s*(?:报\s*告|年\s*报)|"
+                              rf"年\s*度\s*报\s*告\s*[（(]\s*(?P<year_b>{_YEAR})\s*年?\s*度?\s*[）)])\s*$")
 # a line above a title that is a page's field or category, never the title's first part
 # ("有效性有效", "文件类信息公开" — a split title that reaches 信息公开 has its year before it)
 _TITLE_YEAR_BEFORE = pattern_cache.compile(r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年")
@@ -265,11 +291,16 @@ def _title_at(lines: list, i: int):
     joined = text
     if "报告" not in text and "年报" not in text and i + 1 < len(lines):
         # a title broken over two lines continues on the very next line; a line apart ("有效", a
-        # metadata value, a blank line, then the title) is not its start
-        # nor is a row of words set apart by spaces ("智能问答 新媒体矩阵 官方微信 …": a page's widgets)
+        # metadata value, a blank line, then the title) is not its start — except one blank line
+        # between a title's two halves where the break is plainly inside it ("…办公厅2022" / "" /
+        # "政府信息公开工作年度报告"); nor is a row of words set apart by spaces ("智能问答 新媒体矩阵
+        # 官方微信 …": a page's widgets), nor a line above a labelled title ("长者版" / "名 称: …")
         nxt = clean_title_line(lines[i + 1].text)
         whole = _TITLE_FULL.match(nxt)  # the next line is a title with its own agency: this line is a breadcrumb
-        if lines[i + 1].no == ln.no + 1 and not _NOT_A_TITLE_START.search(text) and not _WORD_ROW.search(text) \
+        labelled = _CRAWLER_LABEL.match(lines[i + 1].text.strip().strip("#* ").lstrip("-•·"))
+        adjacent = not labelled and (lines[i + 1].no == ln.no + 1 or (lines[i + 1].no == ln.no + 2 and _TITLE_HEAD.search(text)
+                                                                      and _TITLE_TAIL.match(nxt)))
+        if adjacent and not _NOT_A_TITLE_START.search(text) and not _WORD_ROW.search(text) \
                 and not (whole and _breadcrumb(text, (whole.group("pre") or whole.group("pre2") or "").strip())):
             joined = text + nxt
     m = _TITLE_FULL.match(joined)
@@ -281,7 +312,7 @@ def _title_at(lines: list, i: int):
     if late:  # "××办公室政府信息公开工作2022年度报告"
         agency = plausible_agency(_after_lead_in(late.group("pre")))
         if agency:
-            return joined[: late.end()].strip(), ln.no, agency, ln.no, _year(late.group("year"))
+            return joined[: late.end()].strip(), ln.no, agency, ln.no, _year(late.group("year") or late.group("year_b"))
     if not m:
         bare = _TITLE_NO_YEAR.match(joined)
         agency = plausible_agency(bare.group("pre")) if bare else None
@@ -355,9 +386,11 @@ def agency_from_preamble(doc: Document, limit: int) -> tuple[str | None, int | N
                 if agency:
                     # "由海南省地震局办公室编制": the body's office compiled it; the body reports
                     # (a 人民政府办公室 reports for itself)
-                    office = re.match(r"(.{3,}?(?:局|厅|委|署|委员会))(?:办公室|办公厅)$", agency)
+                    # ("由两城镇人民政府党政办公室编制": a township's own office, likewise)
+                    office = re.match(r"(.{3,}?(?:局|厅|委|署|委员会))(?:办公室|办公厅)$|"
+                                      r"(.{2,}?(?:人民政府|镇|乡|街道|办事处))党政(?:综合)?办公室$", agency)
                     if office and not agency.endswith("政府办公室"):
-                        agency = office.group(1)
+                        agency = office.group(1) or office.group(2)
                     return agency, ln.no
     return None, None
 

@@ -79,6 +79,21 @@ def _pinyin(text: str, rng: random.Random) -> str:
     return "".join(out)
 
 
+# Characters some PDF fonts map to the look-alike radical code points (⼀ U+2F00 for 一, ⻓ U+2ED3 for
+# 长): the page shows the same glyph, the extracted text carries the radical.
+_RADICALS = {"一": "\u2f00", "二": "\u2f06", "人": "\u2f08", "入": "\u2f0a", "八": "\u2f0b", "十": "\u2f17",
+             "口": "\u2f1d", "大": "\u2f24", "子": "\u2f26", "工": "\u2f2f", "文": "\u2f42", "方": "\u2f45",
+             "日": "\u2f47", "月": "\u2f49", "生": "\u2f63", "用": "\u2f64", "行": "\u2f8f", "言": "\u2f94",
+             "长": "\u2ed3", "门": "\u2ed4", "页": "\u2eda", "车": "\u2ecb", "见": "\u2ec5", "风": "\u2edb",
+             "马": "\u2ee2", "贝": "\u2ec9", "齐": "\u2eec", "龙": "\u2ef0", "黄": "\u2ee9", "青": "\u2ed8"}
+
+
+def _radical_glyphs(text: str, rng: random.Random) -> str:
+    """About a third of the characters above written as their radical look-alikes, everywhere:
+    headings (⼀、总体情况), labels (⾏政许可), the title and the narrative."""
+    return "".join(_RADICALS[ch] if ch in _RADICALS and rng.random() < 0.35 else ch for ch in text)
+
+
 NOISES: dict[str, Noise] = {
     "thousands_sep": Noise("numbers", "counts ≥ 1000 in the narrative, written 6,488 / 6，488 / 6 488 "
                                       "(section 一's publication figures are scaled up so they occur)"),
@@ -111,6 +126,11 @@ NOISES: dict[str, Noise] = {
     "traditional": Noise("text", "the whole page in traditional characters (s2t)", text=_traditional),
     "pinyin": Noise("text", "tone-marked pinyin after some characters, as mirror sites print it: 规(guī)章, "
                             "乡(xiāng)人民政府 — in table labels, title and narrative", text=_pinyin),
+    "radical_glyphs": Noise("text", "ideographs a PDF font maps to their radical look-alikes (⼀、总体情况, ⾏政许可, "
+                                    "⻓沙): Kangxi radicals and simplified radical forms, in every part of the text",
+                            text=_radical_glyphs),
+    "contents_page": Noise("page", "a table of contents under the title: the part headings with dot leaders and "
+                                   "page numbers, with a page number only, or bare (no effect on flattened pages)"),
 }
 
 

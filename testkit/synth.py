@@ -1007,7 +1007,9 @@ def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
     text = _assemble(rng, ag, year, fmt, defect, nar, cells, tables, style, issued, nz, flat)
     if style.halfwidth_punct:
         text = text.translate(str.maketrans("（）：，", "():,"))
-    for hook in nz.hooks("text"):
+    for name_, hook in nz.named_hooks("text"):
+        if layout == "pdf" and name_ in _GLYPH_NOISES:
+            continue
         text = hook(text, nz.rng)
     data, suffix = None, ".txt"
     if flat:
@@ -1122,12 +1124,17 @@ def _grid_marker(grids: dict):
     return render
 
 
+# text noises a generated PDF cannot carry: its embedded font has no glyph for the radical code points
+# (a real PDF's font has them), so the PDF layout leaves them out
+_GLYPH_NOISES = frozenset({"radical_glyphs"})
+
+
 def _as_file(layout: str, text: str, grids: dict, nz, rng: random.Random) -> tuple[bytes, str]:
     """The assembled report as an HTML page, a .docx or a PDF; text hooks (e.g. 繁體) reach the
     tables' cells too."""
     from testkit import documents
 
-    text_hooks = nz.hooks("text")
+    text_hooks = [hook for name, hook in nz.named_hooks("text") if not (layout == "pdf" and name in _GLYPH_NOISES)]
     blocks: list = []
     for line in text.split("\n"):
         if line.startswith(_TABLE_MARK):
@@ -1233,6 +1240,17 @@ def _page_metadata(nz: _NoiseCtx, ag: _Agency, year: int, issued) -> list[str]:
     return [f"名称：{ag.name}", f"索引号：{index}", "发文字号：", f"发布日期：{date}", ""]
 
 
+def _contents(rng: random.Random, headings: list[str]) -> list[str]:
+    """A table of contents of the part headings as printed (Word's 目录 field, copied as text)."""
+    style = rng.choice(("dots", "ellipsis", "page", "bare"))
+    out, page = [rng.choice(("目  录", "目录")), ""], 1
+    for heading in headings:
+        page += rng.randint(0, 3)
+        out.append({"dots": f"{heading} {'.' * rng.randint(8, 40)} {page}", "ellipsis": f"{heading}{'…' * rng.randint(3, 12)}{page}",
+                    "page": f"{heading}  {page}", "bare": heading}[style])
+    return out + [""]
+
+
 def _assemble(rng: random.Random, ag: _Agency, year: int, fmt: str, defect: str | None, nar: _Narrative,
               cells: dict, tables: dict[str, list[str]], style: _Style, issued, nz: _NoiseCtx,
               flat: bool = False) -> str:
@@ -1269,8 +1287,12 @@ def _assemble(rng: random.Random, ag: _Agency, year: int, fmt: str, defect: str 
             title_lines = [ag.name] + ([""] if rng.random() < 0.5 else []) + [title]
         if "split_title" in nz:
             full = ("" if hidden else ag.name) + title
-            cut = nz.rng.randint(3, len(full) - 4)
-            title_lines = [full[:cut], full[cut:]]
+            if nz.rng.random() < 0.3:  # a page that sets a blank line between the halves, cut after the year
+                cut = full.index("年") + 1
+                title_lines = [full[:cut], "", full[cut:]]
+            else:
+                cut = nz.rng.randint(3, len(full) - 4)
+                title_lines = [full[:cut], full[cut:]]
         lines += title_lines + [""]
     basis = ("《中华人民共和国政府信息公开工作年度报告格式（试行）》" if fmt == "2019" else
              "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）")
@@ -1287,6 +1309,7 @@ def _assemble(rng: random.Random, ag: _Agency, year: int, fmt: str, defect: str 
             a, b = _date_text(year, 1, 1, sp), _date_text(end, *end_day, sp)
             pre += rng.choice((f"本报告所列数据的统计期限自{a}起至{b}止。", f"本报告中所列数据的统计期限自{a}至{b}。",
                                f"本报告所列数据统计期限为{a}至{b}。"))
+    contents_at = len(lines)
     if not no_agency and rng.random() < 0.5:
         pre += f"如对本报告有任何疑问，请与{ag.name}办公室联系（联系电话：0{rng.randint(100, 999)}-{rng.randint(2000000, 8999999)}）。"
     para(pre)
@@ -1318,6 +1341,8 @@ def _assemble(rng: random.Random, ag: _Agency, year: int, fmt: str, defect: str 
         for i in nz.rng.sample(official, min(len(official), nz.rng.randint(1, 2))):
             n, heading, body, narrative = sections[i]
             sections[i] = (n, heading.split("、", 1)[1], body, narrative)
+    if "contents_page" in nz and not flat:
+        lines[contents_at:contents_at] = _contents(nz.rng, [heading for _, heading, _, _ in sections])
     for _, heading, body, narrative in sections:
         lines.append(heading)
         if narrative:

@@ -622,3 +622,159 @@ def test_tables_above_the_first_table_heading_found_are_read():
     assert result.facts.cells["active.normative_documents.in_force"] == 5
     assert [s.number for s in result.facts.sections][:1] == [1]
     assert not [f for f in result.findings if f.code == "S004" and "二、" in f.message]
+
+
+# ---------------------------------------------------------------- ninth pass (PDF exports, narratives, metadata)
+
+@pytest.mark.parametrize("sentence", [
+    "全年收到因政府信息公开申请引起的行政复议1件，未收到因政府信息公开申请引起的行政诉讼。",
+    "没有收到因政府信息公开申请引发的行政复议。",
+    "未收到因政府信息公开申请提起的行政复议、行政诉讼。",
+])
+def test_no_suit_caused_by_an_application_is_not_no_application(sentence):
+    """"未收到因…申请引起的行政诉讼" says nothing about how many applications came in (a false N001
+    error 'the text says 0 applications')."""
+    text = report_text("规章\t0\t0\t0").replace("推进。", "本年度共受理政府信息公开申请36件。" + sentence)
+    text = text.replace("三、收到和处理政府信息公开申请情况\n", "三、收到和处理政府信息公开申请情况\n" + _APPLICATIONS_36)
+    assert "N001" not in {f.code for f in audit_text(text).findings}
+
+
+def test_no_application_and_no_suit_in_one_list_is_still_a_claim_of_none():
+    text = report_text("规章\t0\t0\t0").replace("推进。", "本年度未收到政府信息公开申请、行政复议和行政诉讼。")
+    text = text.replace("三、收到和处理政府信息公开申请情况\n", "三、收到和处理政府信息公开申请情况\n" + _APPLICATIONS_36)
+    assert "N001" in {f.code for f in audit_text(text).findings}
+
+
+_APPLICATIONS_36 = ("\t申请人情况\n\t自然人\t法人或其他组织\t\t\t\t\t总计\n\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\n"
+                    "一、本年新收政府信息公开申请数量\t30\t6\t0\t0\t0\t0\t36\n")
+
+
+def test_two_breakdowns_of_one_total_in_a_sentence_are_not_one_list():
+    """By applicant, then by outcome: each adds up to the total on its own (a false N003 '13 ≠ 7');
+    a list that runs past its total with nothing like a second breakdown still contradicts."""
+    two = "全年办理政府信息公开申请7件，其中自然人6件、法人及其他组织1件、予以公开1件、本机关不掌握4件、已公开1件。"
+    assert not [e for e in find_enumerations(two) if e.contradicts()]
+    over = "法定主动公开内容1条，其中机构概况1条、预算决算2条。"
+    assert [e for e in find_enumerations(over) if e.contradicts()]
+
+
+@pytest.mark.parametrize("words", ["予以公开或部分公开", "予以公开或者部分公开", "予以公开/部分公开"])
+def test_granted_or_partly_granted_is_one_combined_count(words):
+    from summarizer.checks.narrative import outcome_claims
+    claims = [(name, rows) for name, rows, *_ in outcome_claims(f"全年办理申请7件，{words}1件，本机关不掌握4件。")]
+    assert ("予以公开及部分公开", ("granted", "partial")) in claims and not [c for c in claims if c[0] == "部分公开"]
+
+
+def test_a_numeral_printed_as_a_dash_or_a_kangxi_radical_is_still_the_heading():
+    """"—、总体情况" (an em dash for 一) and "⼆、主动公开…" (the Kangxi radical ⼆, U+2F06, that some PDF
+    fonts emit): the parts are there (a false S001 error 'part 一 missing')."""
+    text = report_text("规章\t0\t0\t0").replace("一、总体情况", "—、总体情况").replace("二、主动", "\u2f06、主动")
+    result = audit_text(text)
+    assert [s.number for s in result.facts.sections] == [1, 2, 3, 4, 5, 6]
+    assert result.facts.cells["active.regulations.issued"] == 0
+
+
+@pytest.mark.parametrize("head,agency,year", [
+    ("自治区人民政府办公厅2022\n\n政府信息公开工作年度报告\n", "自治区人民政府办公厅", 2022),
+    ("某某县审计局2025年政务信息\n\n公开工作开展年度报告\n", "某某县审计局", 2025),
+    ("某某区市场监管局政府信息公开工作年度报告(2024年度)\n", "某某区市场监管局", 2024),
+    ("发文机关: | 某某区高科园 | 发文日期: | |\n2022年政府信息公开工作年度报告\n", "某某区高科园", 2022),
+    ("关于2021年度政府信息公开工作年度报告\n本报告全文包括某某旗某某苏木人民政府信息公开总体情况、主动公开政府信息情况等。\n",
+     "某某旗某某苏木人民政府", 2021),
+])
+def test_titles_broken_over_a_blank_line_years_after_the_name_and_park_bodies(head, agency, year):
+    result = audit_text(head + BODY.replace("2025", str(year)))
+    assert (result.facts.agency, result.facts.year) == (agency, year)
+    assert "S003" not in {f.code for f in result.findings}
+
+
+def test_a_title_and_its_lead_in_line_a_blank_line_apart_are_not_joined():
+    """Only a break plainly inside a title is bridged: a field value above a blank line is not the
+    title's first half."""
+    result = audit_text("有效\n\n某某县某某局2023年政府信息公开工作年度报告\n" + BODY.replace("2025", "2023"))
+    assert result.facts.agency == "某某县某某局"
+
+
+def test_one_table_a_paragraph_per_cell_and_the_next_rows_of_tabs():
+    """A page assembled from two sources: table 二 one cell per paragraph with blank lines between
+    the cells, tables 三/四 rows of tabs. Each part is read in its own layout (table 二's cells were
+    dropped with a false S008)."""
+    cells = ["第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", "0", "1", "0",
+             "行政规范性文件", "1", "0", "2", "第二十条第（五）项", "信息内容", "本年处理决定数量", "行政许可", "3",
+             "第二十条第（六）项", "信息内容", "本年处理决定数量", "行政处罚", "0", "行政强制", "0"]
+    rows = "".join(f"{label}\t0\t0\t0\t0\t0\t0\t0\n" for label in (
+        "二、上年结转政府信息公开申请数量", "（二）部分公开", "1.属于国家秘密", "2.其他法律行政法规禁止公开",
+        "3.危及“三安全一稳定”", "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息"))
+    text = report_text("\n\n".join(cells)).replace("三、收到和处理政府信息公开申请情况\n",
+                                                   "三、收到和处理政府信息公开申请情况\n" + _APPLICATIONS_36 + rows)
+    result = audit_text(text)
+    got = {k: result.facts.cells[k] for k in ("active.regulations.repealed", "active.normative_documents.in_force",
+                                             "active.licensing.decisions", "applications.new.total")}
+    assert got == {"active.regulations.repealed": 1, "active.normative_documents.in_force": 2,
+                   "active.licensing.decisions": 3, "applications.new.total": 36}
+    assert "S008" not in {f.code for f in result.findings}
+
+
+def test_a_pipe_row_padded_by_a_run_of_bare_pipes_holds_only_its_cells():
+    """A scraper pads every row to one width ("… | 0 | ||||||||"): the run is not six blank cells
+    after a 自然人 value (a guessed cell and false S006 'blank 总计'), the row's cells cannot be placed
+    (S008); a label followed by padding alone is still a blank row."""
+    table = ("\t申请人情况\n一、本年新收政府信息公开申请数量 | 0 | ||||||||\n"
+             "二、上年结转政府信息公开申请数量 | 3 | 3 | ||||||||\n")
+    text = report_text("规章 | 0 | 0 | 0 |\n行政事业性收费 | ||||").replace(
+        "三、收到和处理政府信息公开申请情况\n", "三、收到和处理政府信息公开申请情况\n" + table)
+    result = audit_text(text)
+    assert result.facts.cells.get("applications.new.person") is None
+    assert result.facts.cells.get("applications.carried_over.company") is None
+    s008 = " ".join(f.message for f in result.findings if f.code == "S008")
+    assert "本年新收" in s008 and "上年结转" in s008
+    assert result.facts.cells["active.regulations.in_force"] == 0
+    assert [f for f in result.findings if f.code == "S006" and "行政事业性收费" in f.message]
+
+
+def test_a_flip_book_page_head_gives_the_title_when_the_page_has_no_other():
+    text = "Page 8 - 某某市某某区信访局2022年政府信息公开工作年度报告\nP. 8\n" + BODY.replace("2025", "2022")
+    result = audit_text(text)
+    assert (result.facts.agency, result.facts.year) == ("某某市某某区信访局", 2022)
+
+
+def test_a_table_of_contents_entry_is_not_the_heading():
+    """"四、…诉讼情况 ........ 12" on a contents page: the body's heading is part 四 (a false S002
+    'order reversed' and the table read at the contents line)."""
+    toc = "目录\n一、总体情况 .................. 1\n四、政府信息公开行政复议、行政诉讼情况 ...... 12\n"
+    result = audit_text("某某省交通运输厅2019年政府信息公开工作年度报告\n" + toc + BODY.replace("2025", "2019")
+                        + "三、收到和处理政府信息公开申请情况\n略。\n四、政府信息公开行政复议、行政诉讼情况\n略。\n")
+    four = [s for s in result.facts.sections if s.number == 4]
+    assert four and "...." not in four[0].title and four[0].line > 5
+    assert "S002" not in {f.code for f in result.findings}
+
+
+def test_a_heading_that_ends_a_long_line_has_its_table_below():
+    long = "一、总体情况 " + "本乡认真贯彻落实条例，推进政务公开。" * 10 + "二、主动公开政府信息情况"
+    text = ("某某县某某乡2021年政府信息公开工作年度报告\n" + long + "\n第二十条第（一）项\n"
+            "信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n行政规范性文件\t1\t0\t4\n")
+    result = audit_text(text)
+    assert result.facts.cells["active.normative_documents.in_force"] == 4
+    assert not [f for f in result.findings if f.code == "S004" and "二、" in f.message]
+
+
+def test_a_period_from_one_date_shi_zhi_the_other():
+    from summarizer.stat_period import period_in
+    assert period_in("报告中所列数据统计期限自2022年1月1日始至2022年12月31日止")[:2] == ("2022-01-01", "2022-12-31")
+
+
+@pytest.mark.parametrize("head,agency", [
+    ("- 无障碍阅读\n- 长者版\n名 称: 某某街道办事处2022年度 政府信息公开工作年度报告\n", "某某街道办事处"),
+    ("关于2020年政府信息公开工作年度报告\n本报告由某某镇人民政府党政办公室编制。\n", "某某镇人民政府"),
+])
+def test_page_widgets_above_a_labelled_title_and_a_townships_office(head, agency):
+    assert audit_text(head + BODY.replace("2025", "2022")).facts.agency == agency
+
+
+def test_parts_numbered_di_yi_bu_fen():
+    text = report_text("规章\t0\t0\t0")
+    for i, n in enumerate("一二三四五六"):
+        text = text.replace(f"\n{n}、", f"\n第{n}部分 ", 1)
+    result = audit_text(text)
+    assert [s.number for s in result.facts.sections] == [1, 2, 3, 4, 5, 6]
+    assert "S001" not in {f.code for f in result.findings} and "S009" in {f.code for f in result.findings}

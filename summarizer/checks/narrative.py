@@ -93,6 +93,9 @@ _RECEIVED = [
     pattern_cache.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,8}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}件(?:{_CLAUSE}{{0,8}}?)申请"),
 ]
 _RECEIVED_NONE = pattern_cache.compile(r"(?:未|没有)(?:收到|受理|接到|接收)(?:[^。；;，,]{0,12}?)(?:申请|依申请公开)")
+_CLAUSE_REST = pattern_cache.compile(r"[^。；;，,]{0,20}")
+# an application that caused something else ("因…申请引起/引发/提起的"), not an application received
+_CAUSED_BY = pattern_cache.compile(r"因[^。；;，,]{0,16}?申请|申请(?:而)?(?:引起|引发|提起|导致|产生)")
 _NOT_RECEIVED_CONTEXT = pattern_cache.compile(r"结转|办结|答复|办理完毕|上年")
 # other kinds of application a body counts in the same paragraph ("未收到行政许可申请", "受理行政复议申请1件")
 _OTHER_APPLICATION = pattern_cache.compile(r"许可|审批|复议|诉讼|提案|建议|信访|投诉|举报|政务服务|办件|听证|赔偿|仲裁|登记|备案|"
@@ -109,7 +112,9 @@ def received_count(ctx: Context):
         text = para.text
         claims: list[tuple[int | float, int, int]] = []
         for m in _RECEIVED_NONE.finditer(text):
-            if not _OTHER_APPLICATION.search(m.group(0)):
+            # "未收到因政府信息公开申请引起的行政诉讼": the clause goes on past 申请 to what was not received
+            clause = m.group(0) + _CLAUSE_REST.match(text, m.end()).group(0)
+            if not _OTHER_APPLICATION.search(m.group(0)) and not _CAUSED_BY.search(clause):
                 claims.append((0, m.start(), m.end()))
         for pat in _RECEIVED:
             for m in pat.finditer(text):
@@ -290,9 +295,9 @@ _N = rf"({NUM_TOKEN}){UNIT_GAP}件"
 # pattern six more times at every start (tests/test_fast_paths.py compares the two).
 _COUNT_AFTER = pattern_cache.compile(rf"\s*{_N}")
 _OUTCOMES = (
-    ("予以公开及部分公开", r"予以公开(?:及|和|、|与)部分公开(?:答复)?(?:的)?", ("granted", "partial")),
-    ("予以公开", r"(?<![及和])(?:予以公开|同意公开)(?:答复)?(?:的)?", ("granted",)),
-    ("部分公开", r"(?<![及和、与])部分公开(?:答复)?(?:的)?", ("partial",)),
+    ("予以公开及部分公开", r"予以公开(?:及|和|、|与|或|或者|和?/)部分公开(?:答复)?(?:的)?", ("granted", "partial")),
+    ("予以公开", r"(?<![及和])(?:予以公开|同意公开)(?![及和、与或/]部分公开)(?:答复)?(?:的)?", ("granted",)),
+    ("部分公开", r"(?<![及和、与或者/])部分公开(?:答复)?(?:的)?", ("partial",)),
     ("不予公开", r"不予公开(?:答复)?(?:的)?", tuple(f"withheld_{i}" for i in range(1, 9))),
     ("无法提供", r"无法提供(?:答复)?(?:的)?", tuple(f"unable_{i}" for i in range(1, 4))),
     ("不予处理", r"不予处理(?:答复)?(?:的)?", tuple(f"rejected_{i}" for i in range(1, 6))),

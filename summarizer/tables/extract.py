@@ -647,6 +647,9 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
                       low_confidence=sorted(k for k in low if k in cells))
 
 
+_MIN_FLAT_TABLE = 40  # characters after a line's last heading that can hold a table
+
+
 def _flattened_spans(doc: Document, sections: list[Section]) -> dict[str, tuple[int, int, int]]:
     """Tables whose section heading sits inside a long line (web text flattened to one line):
     name -> (line, start, end) of the table's part of that line, up to the next heading on it."""
@@ -657,7 +660,10 @@ def _flattened_spans(doc: Document, sections: list[Section]) -> dict[str, tuple[
         if name is None or len(text) < 150:
             continue
         later = [s.col for s in sections if s.line == sec.line and s.col > sec.col]
-        spans[name] = (sec.line, sec.col, min(later) if later else len(text))
+        end = min(later) if later else len(text)
+        if not later and end - sec.col < _MIN_FLAT_TABLE:
+            continue  # the heading ends the long line: its table is on the lines below it
+        spans[name] = (sec.line, sec.col, end)
     return spans
 
 

@@ -160,8 +160,15 @@ def tokenize_line(text: str, line: int, layout: str, covered: frozenset[int] = f
             # "||", "|||": the marks a scraper leaves for merged cells between rows, not cells (a
             # blank cell is written " |")
             return [Token(BREAK, line)]
-        parts = _split(text.rstrip(), "|")
-        if text.rstrip().endswith("|"):
+        body = text.rstrip()
+        pad = _PIPE_PADDING.search(body)
+        if pad and "|" in body[:pad.start()].strip(" |"):
+            # "规章 | 0 | ||||||||": a scraper padding every row to one width; the run of bare pipes
+            # ends the row (the cells before it are all it has), it holds no empty cells. (A label
+            # followed by padding alone, "政府集中采购 | ||||", keeps its reading: a blank row.)
+            body = body[:pad.start()]
+        parts = _split(body, "|")
+        if body.endswith("|"):
             parts = parts[:-1]  # the part after the last "|" is nothing (an open row keeps its last cell)
         for cell, pos in parts:
             tokens.append(_cell_token(cell, line, pos))
@@ -173,6 +180,8 @@ def tokenize_line(text: str, line: int, layout: str, covered: frozenset[int] = f
     return tokens
 
 
+# a row's trailing run of pipes with two of them side by side: padding, not cells
+_PIPE_PADDING = pattern_cache.compile(r"(?:\s*\|)*\|\|\s*$")
 _GLUED = pattern_cache.compile(r"(\D*[\u4e00-\u9fff）)])(\d{1,12})")
 
 
@@ -324,6 +333,23 @@ def _mostly_single_cells(seen: list[tuple[int, str, int]], singles: dict[int, To
     return numbers >= 3
 
 
+def _rhythm_by_part(doc: Document, start: int, end: int, headings: dict[int, int] | None,
+                    plan: CellLines) -> dict[int, int | None]:
+    """The paragraph-per-cell rhythm of each part of the region (from its first line or section
+    heading), where the region as a whole is not written so: one table may be one cell per
+    paragraph while the next is rows of tabs (a page assembled from two sources). Empty when the
+    whole region's reading applies everywhere."""
+    if plan.rhythm is not None or not headings:
+        return {}
+    starts = [start] + sorted(no for no in headings if start < no <= end)
+    parts = {}
+    for first, nxt in zip(starts, starts[1:] + [end + 1]):
+        rhythm = cell_lines(doc, first, nxt - 1, headings).rhythm
+        if rhythm is not None:
+            parts[first] = rhythm
+    return parts
+
+
 def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | None = None
              ) -> tuple[list[Token], dict[str, int]]:
     """Tokens of lines start..end (1-based, inclusive) and a count of the layouts seen.
@@ -337,6 +363,8 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
     layouts: dict[str, int] = {}
     prefix: str | None = None
     plan = cell_lines(doc, start, end, headings)
+    by_part = _rhythm_by_part(doc, start, end, headings, plan)
+    rhythm = by_part.get(start, plan.rhythm)
     blank_run = 0  # blank lines since the last cell (paragraph-per-cell regions)
     last_kind: str | None = None  # kind of the last cell there
     for no in range(start, end + 1):
@@ -345,11 +373,12 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
         if headings and no in headings:
             tokens.append(Token(SECTION, no, ln.text.strip(), headings[no]))
             blank_run, last_kind = 0, None
+            rhythm = by_part.get(no, plan.rhythm)
             continue
         if not text.strip():
             if ln.furniture:
                 continue
-            if plan.rhythm is not None:
+            if rhythm is not None:
                 blank_run += 1
                 continue
             if "\t" in text:  # a lone tab: an empty cell of the one-cell-per-line layout
@@ -362,11 +391,11 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
         if no in plan.bars:
             continue  # the "|" that ends the cell on the line above
         cell = None
-        if plan.rhythm is not None or no in plan.closed:
+        if rhythm is not None or no in plan.closed:
             cell = plan.singles[no] if no in plan.singles else _single_cell(text, no)
         if cell is not None:
-            if plan.rhythm is not None:
-                extra = blank_run - plan.rhythm
+            if rhythm is not None:
+                extra = blank_run - rhythm
                 # inside a row: before a value (after its label or a value), or after a value
                 # (its last cells empty); between two labels only as a whole row of empty cells
                 # (MIN_BLANK_ROW or more: a single stray empty paragraph there is not a cell)
@@ -375,7 +404,7 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
                                   or (cell.kind == TEXT and last_kind == TEXT and extra >= MIN_BLANK_ROW)):
                     tokens += [Token(EMPTY, no - extra + k, "", None, 0, 0) for k in range(extra)]
             blank_run, last_kind = 0, cell.kind
-            kind = "paragraphs" if plan.rhythm is not None else "pipe"
+            kind = "paragraphs" if rhythm is not None else "pipe"
             layouts[kind] = layouts.get(kind, 0) + 1
             if no in doc.low_confidence:
                 _mark_low_confidence([cell], ln, doc.low_confidence[no])
