@@ -14,13 +14,15 @@ raises false errors. The rules, precision first:
     (累计, 同比, 占, %, 余…) nor a new heading ("…中:"); the list ends at the first item that is not one;
   - a count inside brackets ("25件（含结转1件），其中…") is never the total of what follows;
   - once the items add up to the total, what follows is another breakdown of it (by applicant,
-    then by outcome), not more items.
+    then by outcome), not more items;
+  - parts that are publishing channels (网站、微信、抖音…) overlap (one item goes out on several):
+    no sum is implied.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import pattern_cache
 from .numbers import NUM_TOKEN, UNIT_GAP, ProseNumber, parse_number
@@ -39,6 +41,7 @@ _BRACKETED = pattern_cache.compile(r"[（(][^（）()]*[）)]")
 _HAS_NUMBER = pattern_cache.compile(r"\d|[零〇○一二两三四五六七八九十]")
 _NESTED_WORD = pattern_cache.compile(r"其中|含|包括|包含")
 _OTHER_DIMENSION = pattern_cache.compile(r"累计|历年|总数|不予公开|同比|环比|占|%|％|比例|率|以上|以下|余|约|近|超|较|增长|减少|下降")
+_CHANNEL = pattern_cache.compile(r"网站|微信|微博|抖音|快手|头条|客户端|公众号|视频号|新媒体|APP|App|app|小程序|报刊|电视|广播")
 _BARE_TOTAL_CUE = pattern_cache.compile(r"(?:共|合计|总计|总共|累计共)(?P<words>[^，,。；;、]{0,16})$")
 # Without 其中/包括, what stands between 共 and the number must be a verb and a general object
 # ("共发布信息364条，…"): a category there ("共主动公开机构概况2件，规划计划3件、…") is the list's
@@ -50,8 +53,7 @@ _BARE_TOTAL_WORDS = pattern_cache.compile(
     r"(?:共|计|合计|数量|总数)?\s*(?:为|达|有)?\s*")
 
 
-@dataclass
-class Enumeration:
+class Enumeration(NamedTuple):
     total: ProseNumber
     unit: str
     parts: list[ProseNumber]
@@ -185,6 +187,8 @@ def find_enumerations(text: str) -> list[Enumeration]:
         parts = _first_breakdown(parts, total)
         if len(parts) < 2:
             continue
+        if sum(1 for seg_m in _ITEM_SPAN.finditer(body[:used]) if _CHANNEL.search(seg_m.group(0))) >= 2:
+            continue  # "网站65条、微信497条、抖音157条": one item goes out on several channels, parts overlap
         out.append(Enumeration(total=total, unit=unit, parts=parts, exhaustive=kw in ("分别为", "分别是"),
                                start=m.start(), end=m.end() + used))
     return out

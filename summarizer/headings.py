@@ -76,11 +76,11 @@ def _contents_lines(doc: Document) -> set[int]:
     ("一、总体情况" / "二、主动公开政府信息情况" / …, page numbers or not), each of them found again
     further down. (Headings of empty parts are consecutive too, but not repeated.)"""
     run: list[tuple[int, int]] = []  # (line, number) of consecutive heading lines
-    for ln in doc.lines:
+    for ln in doc.lines[:_CONTENTS_WITHIN]:
         text = ln.text.strip()
         if not text:
             continue
-        number = _entry_number(text) if len(text) <= 60 else None
+        number = _entry_number(text) if len(text) <= 60 and _ENTRY_WORD.search(text) else None
         if number is not None and number not in {n for _, n in run}:
             run.append((ln.no, number))
             continue
@@ -105,6 +105,8 @@ def _entry_number(text: str) -> int | None:
     return number
 
 
+_CONTENTS_WITHIN = 150  # lines from the top where a table of contents can stand (after a cover page)
+_ENTRY_WORD = pattern_cache.compile(r"情况|事项|问题")  # every part's title has one of them
 # a page number after a contents entry ("一、总体情况 1", "一、总体情况……1")
 _TOC_PAGE = pattern_cache.compile(r"(?:\s|[.．…·•_])*\d{1,3}\s*$")
 
@@ -195,7 +197,7 @@ def _alt_numbered_sections(doc: Document, found: list[Section], seen: set[int]) 
 # survive every export: "主动公开政府信息情况" where "二、主动公开政府信息情况" was printed). Only the
 # whole title, only where that part's numbered heading is missing, between its neighbours.
 # A numeral garbled into a look-alike mark ("—、总体情况": an em dash for 一) counts as lost.
-_LOOKALIKE_NUMERAL = pattern_cache.compile(r"^[—―－\-ー_~·•●■◆▲□]{1,2}[、.．,，]?")
+_LOOKALIKE_NUMERAL = pattern_cache.compile(r"^(?:[—―－\-ー_~·•●■◆▲□]{1,2}[、.．,，]?|[、.．,，])")  # or no mark: "、主动…"
 _BARE_TITLES = {
     1: pattern_cache.compile(r"(?:本年度)?(?:政府信息公开(?:工作)?)?总体情况"),
     2: pattern_cache.compile(r"主动公开政府信息(?:的)?情况"),

@@ -24,7 +24,7 @@ from .numbers import cn_to_int
 AGENCY_TAIL = pattern_cache.compile(r"(人民政府|政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|部门|部|机关|局|委|厅|署|中心|院|办|所|街道|街道办事处|"
                          r"街|镇|乡|苏木|嘎查|区|县|市|站|队|馆|会|室|海关|场|园|大学|学校)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室; 场: 农场, 林场, 园艺场; 园: 高科园, 产业园
 NAVIGATION = pattern_cache.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
-                        r"发布时间|发布日期|网站|门户|栏目|来源|链接|智能问答|新媒体矩阵|官方微信|官方微博|长者版|无障碍|适老|关怀版|设为首页|加入收藏")
+                        r"发布时间|发布日期|网站|门户|栏目|来源|链接|智能问答|新媒体矩阵|官方微信|官方微博|长者版|无障碍|适老|关怀版|设为首页|加入收藏|^正文$")
 _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
 # the year that opens a title ("2023年度政府信息公开…", "二〇二二年政府信息公开…")
 _TITLE_YEAR = pattern_cache.compile(rf"(?:{_YEAR})\s*年\s*度?[^，。,]{{0,40}}?信息公开")
@@ -196,7 +196,9 @@ _TITLE_YEAR_LATE = pattern_cache.compile(rf"^(?P<pre>[^，。,;；:：]{{2,40}}?
 _TITLE_YEAR_BEFORE = pattern_cache.compile(r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年")
 _CITES_BASIS = pattern_cache.compile(r"(?:根据|依据|按照)《")
 _WORD_ROW = pattern_cache.compile(r"[\u4e00-\u9fff]{2,}\s+[\u4e00-\u9fff]{2,}\s+[\u4e00-\u9fff]{2,}")
-_NOT_A_TITLE_START = pattern_cache.compile(r"有效性|有效$|失效$|^文件类|类别|分类|^[^\d〇○零一二三四五六七八九]*信息公开$")
+# (or a site's column of bodies: "乡镇(街道办)", "部门", "区直部门")
+_NOT_A_TITLE_START = pattern_cache.compile(r"有效性|有效$|失效$|^文件类|类别|分类|^[^\d〇○零一二三四五六七八九]*信息公开$|"
+                                          r"^(?:乡镇|街道|部门|区直部门|县直部门|市直部门|镇街)[(（]?[^)）]{0,6}[)）]?$")
 _NOT_A_TOWNSHIP = "本该全各我此每乡城村集市"  # 本镇, 该乡, 乡镇, 城镇 … are words, not townships
 
 

@@ -778,3 +778,90 @@ def test_parts_numbered_di_yi_bu_fen():
     result = audit_text(text)
     assert [s.number for s in result.facts.sections] == [1, 2, 3, 4, 5, 6]
     assert "S001" not in {f.code for f in result.findings} and "S009" in {f.code for f in result.findings}
+
+
+def test_the_kangxi_radical_table_is_what_nfkc_says():
+    import unicodedata
+
+    from summarizer.document import KANGXI_RADICALS, fold
+    assert KANGXI_RADICALS == "".join(unicodedata.normalize("NFKC", chr(o)) for o in range(0x2F00, 0x2FD6))
+    assert fold("\u2f00、总体情况 \u2f8f政许可 \u2ed3沙") == "一、总体情况 行政许可 长沙"
+
+
+def test_a_signature_one_character_longer_than_the_title_name_is_the_same_body():
+    """Title "威海市文登人民政府办公室" (区 dropped), signature "…文登区人民政府办公室": one body (a false
+    S010 'copied from another body'); a different district is still two bodies."""
+    def s010(title_name: str, signer: str) -> bool:
+        text = f"{title_name}2022年政府信息公开工作年度报告\n" + BODY.replace("2025", "2022") + f"\n{signer}\n2023年1月16日\n"
+        return "S010" in {f.code for f in audit_text(text).findings}
+    assert not s010("某某市某某人民政府办公室", "某某市某某区人民政府办公室")
+    assert s010("某某市东城区人民政府办公室", "某某市西城区人民政府办公室")
+
+
+@pytest.mark.parametrize("agency,deadline", [
+    ("某某市某某乡", "2024-03-31"), ("某某乡人民政府", "2024-03-31"), ("某某路街道", "2024-03-31"),
+    ("某某综合实验区", "2024-03-31"), ("某某县财政局", "2024-01-31"), ("某某县人民政府办公室", "2024-01-31"),
+])
+def test_the_deadline_does_not_depend_on_how_a_township_writes_its_name(agency, deadline):
+    from summarizer.checks.period import _deadline
+    assert _deadline(agency, 2023)[0] == deadline
+
+
+@pytest.mark.parametrize("agency,level", [
+    ("某某市住房和城乡建设局", None), ("某某市乡村振兴局", None), ("镇江市人民政府", None), ("某某县乡镇企业局", "县"),
+    ("某某县某某镇人民政府", "镇"), ("某某乡", "乡"), ("某某镇财政所", "镇"),
+])
+def test_rule_making_level_reads_townships_not_the_characters_of_other_words(agency, level):
+    """A010: 城乡 / 乡村振兴 / 镇江 name no township (a false warning on every city's 住建局)."""
+    from summarizer.checks.arithmetic import _below_rule_making
+    assert _below_rule_making(agency) == level
+
+
+def test_a_page_tab_line_above_the_title_is_not_its_first_half():
+    text = "正文\n某某市 2025 年政府信息公开工作年度报告\n" + BODY
+    assert audit_text(text).facts.agency == "某某市"
+
+
+def test_a_count_of_one_channel_is_not_the_applications_received():
+    """"收到群众网上申请105件，快递17件，合计122件": 105 is one channel (a false N001 error '105 ≠ 122')."""
+    text = report_text("规章\t0\t0\t0").replace("推进。", "全年依申请公开共收到群众网上申请105件，快递17件，合计122件。")
+    text = text.replace("三、收到和处理政府信息公开申请情况\n", "三、收到和处理政府信息公开申请情况\n"
+                        + _APPLICATIONS_36.replace("30\t6\t0\t0\t0\t0\t36", "100\t22\t0\t0\t0\t0\t122"))
+    assert "N001" not in {f.code for f in audit_text(text).findings}
+
+
+def test_a_sites_column_of_bodies_above_the_title_is_not_its_first_half():
+    text = "乡镇(街道办)\n某某镇2025年政府信息公开工作年度报告\n" + BODY
+    assert audit_text(text).facts.agency == "某某镇"
+
+
+def test_a_lost_row_name_after_the_header_is_said_so_not_matched_to_a_template_row():
+    """"现行有效件数" / (blank label) / 0 0 0: the header's last cell is no row; S007 says the row's
+    name is missing instead of 'nearest template row: 行政许可'."""
+    cells = ["第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "  ", "0", "0", "0",
+             "行政规范性文件", "0", "0", "2"]
+    s007 = [f.message for f in audit_text(report_text("\n\n".join(cells))).findings if f.code == "S007"]
+    assert s007 and "行名是空的" in s007[0] and "行政许可" not in s007[0]
+
+
+def test_parts_that_are_publishing_channels_overlap():
+    """"671条，其中网站65条、微信497条、抖音157条": one item goes out on several channels (a false N003
+    error 719 > 671); categories that do not overlap still add up."""
+    assert find_enumerations("主动公开政府信息671条，其中网站65条、微信公众号497条、抖音157条。") == []
+    cats = find_enumerations("共计3437条，包括：人事信息12条、政务动态1740条、公告公示225条、其他类信息1827条。")
+    assert cats and cats[0].contradicts()
+
+
+def test_published_normative_documents_are_not_compared_with_documents_made():
+    """2021 table 二 counts documents made (本年制发件数); "主动公开行政规范性文件1件" may count others'
+    (no N004 either way); "制发…3件" is compared."""
+    table = "第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n行政规范性文件\t2\t0\t5"
+    published = report_text(table).replace("推进。", "本年度主动公开行政规范性文件1件。")
+    assert "N004" not in {f.code for f in audit_text(published).findings}
+    made = report_text(table).replace("推进。", "本年度制发行政规范性文件3件。")
+    assert "N004" in {f.code for f in audit_text(made).findings}
+
+
+def test_a_heading_whose_numeral_is_gone_before_its_separator():
+    text = report_text("规章\t0\t0\t0").replace("二、主动公开政府信息情况", "、主动公开政府信息情况")
+    assert [s.number for s in audit_text(text).facts.sections] == [1, 2, 3, 4, 5, 6]

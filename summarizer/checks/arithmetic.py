@@ -194,7 +194,10 @@ def identical_triples(ctx: Context):
 # 自治州 make local rules; 国务院部门 departmental rules): townships, streets, counties, districts
 # and development zones, and their departments. Read from the agency's name; a name that does not
 # say (XX市人民政府: a 设区的市 or a 县级市?) is never judged.
-_NO_RULES = pattern_cache.compile(r"乡|镇|街道|苏木|县|旗|开发区|高新区|园区|"
+# a township is 乡/镇 after its name and before the end of the name or what a township's body is called
+# ("××镇人民政府", "××乡便民服务中心") — not 城乡 / 乡村振兴 / 乡镇企业, not 镇江 / 镇雄 (cities named 镇…)
+_NO_RULES = pattern_cache.compile(r"(?<=[\u4e00-\u9fff])(?<!城)[乡镇](?=$|人民政府|政府|党|便民|综合|财政|机关|办|[（(])|"
+                       r"街道|苏木|县|旗|开发区|高新区|园区|"
                        r"(?<!自治)(?<!行政)(?<!实验)(?<!试验)(?<!示范)(?<!合作)(?<!新)(?<!贸)区(?!域)")
 # (special zones — 新区, 综合实验区, 自贸区 — vary in level and in the powers delegated to them: not judged)
 

@@ -93,6 +93,8 @@ _RECEIVED = [
     pattern_cache.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,8}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}件(?:{_CLAUSE}{{0,8}}?)申请"),
 ]
 _RECEIVED_NONE = pattern_cache.compile(r"(?:未|没有)(?:收到|受理|接到|接收)(?:[^。；;，,]{0,12}?)(?:申请|依申请公开)")
+# a count of one channel ("收到群众网上申请105件，快递17件，合计122件"): a part, not the total received
+_BY_CHANNEL = pattern_cache.compile(r"网上|网络|在线|线上|快递|信函|邮寄|邮政|当面|现场|窗口|传真|电子邮件|邮件|网站|平台|电话")
 _CLAUSE_REST = pattern_cache.compile(r"[^。；;，,]{0,20}")
 # an application that caused something else ("因…申请引起/引发/提起的"), not an application received
 _CAUSED_BY = pattern_cache.compile(r"因[^。；;，,]{0,16}?申请|申请(?:而)?(?:引起|引发|提起|导致|产生)")
@@ -120,7 +122,7 @@ def received_count(ctx: Context):
             for m in pat.finditer(text):
                 span = text[m.start(): m.end()]
                 if _NOT_RECEIVED_CONTEXT.search(span) or _OTHER_APPLICATION.search(span) or \
-                        in_slogan(text, m.start("n"), m.end()):
+                        in_slogan(text, m.start("n"), m.end()) or _BY_CHANNEL.search(span):
                     continue
                 n = parse_number(m.group("n"))
                 if n is not None:
@@ -195,14 +197,16 @@ def enumeration_sums(ctx: Context):
 
 # ---------------------------------------------------------------- N004 normative documents
 
-_NORMATIVE = pattern_cache.compile(rf"(?:制发|印发|出台|制定|新制作|发布|公开)(?:了)?(?:{_CLAUSE}{{0,6}}?)(?:行政)?规范性文件(?:共)?\s*(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|份|个|部)")
+# "公开/发布…规范性文件N件" counts what was published, which may include other bodies' or earlier
+# documents: compared only with the 2019 table's 本年新公开数量, never with a count of documents made
+_NORMATIVE = pattern_cache.compile(rf"(?P<verb>制发|印发|出台|制定|新制作|发布|公开)(?:了)?(?:{_CLAUSE}{{0,6}}?)(?:行政)?规范性文件(?:共)?\s*(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|份|个|部)")
 
 
 @check("N004")
 def normative_documents(ctx: Context):
-    key = "active.normative_documents.issued" if ctx.fmt == "2021" else "active.normative_documents.new_made"
-    table = ctx.cells.get(key)
-    if table is None:
+    made = "active.normative_documents.issued" if ctx.fmt == "2021" else "active.normative_documents.new_made"
+    published = None if ctx.fmt == "2021" else "active.normative_documents.new_published"
+    if ctx.cells.get(made) is None and (published is None or ctx.cells.get(published) is None):
         return
     for para in narrative_paras(ctx):
         text = para.text
@@ -210,9 +214,14 @@ def normative_documents(ctx: Context):
             if re.search(r"累计|现行有效|清理|废止", text[max(0, m.start() - 6): m.end()]) or \
                     about_another_year(text, m.start(), ctx.facts.year):
                 continue
+            key = published if m.group("verb") in ("发布", "公开") else made
+            table = ctx.cells.get(key) if key else None
+            if table is None:
+                continue
             n = parse_number(m.group("n"))
             if n is not None and not _same(n, table):
-                yield ctx.finding("N004", f"正文说制发（行政）规范性文件{n:g}件，但表二“{ctx.label(key)}”为{table:g}。",
+                verb = "公开" if key == published else "制发"
+                yield ctx.finding("N004", f"正文说{verb}（行政）规范性文件{n:g}件，但表二“{ctx.label(key)}”为{table:g}。",
                                   *para.evidence(ctx.doc, m.start(), m.end()), cells={key: table},
                                   related=[x for x in (ctx.cell_evidence(key),) if x])
                 return

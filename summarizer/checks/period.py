@@ -8,7 +8,10 @@ from .. import pattern_cache
 from . import Context, check
 
 # 本级人民政府 reports are due 31 March; its departments' (incl. its 办公室/办公厅) 31 January.
-_GOVERNMENT = pattern_cache.compile(r"人民政府$|人民政府（[^）]*）$|管委会$|管理委员会$")
+# a government's own report: 人民政府 / 管委会, or a township or street named bare ("××乡", "××街道",
+# the body's own spelling in its title); when in doubt the later deadline (no false P004)
+_GOVERNMENT = pattern_cache.compile(r"人民政府$|人民政府（[^）]*）$|管委会$|管理委员会$|[乡镇]$|苏木$|街道$|街道办事处$|"
+                                    r"(?:实验区|开发区|新区|高新区)$")
 
 
 def _deadline(agency: str | None, year: int) -> tuple[str, str]:

@@ -226,6 +226,19 @@ def _agency_key(name: str) -> str:
     return re.sub(r"(?<=[镇乡])(?:人民政府|政府)$|(?<=街道)办事处$", "", key) or key
 
 
+def _one_slip(a: str, b: str) -> bool:
+    """Two long names one character apart, a character dropped in one ("威海市文登人民政府办公室" /
+    "威海市文登区人民政府办公室"): a slip in writing one body's name, not two bodies. (One character
+    *changed* is not tolerated: "东区" / "西区" are two bodies.)"""
+    if min(len(a), len(b)) < 8 or abs(len(a) - len(b)) != 1:
+        return False
+    short, long_ = sorted((a, b), key=len)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1:]
+
+
 @check("S010")
 def agency_consistency(ctx: Context):
     f = ctx.facts
@@ -233,7 +246,7 @@ def agency_consistency(ctx: Context):
     if not f.agency or not sig or f.agency_line is None or sig[1] == f.agency_line:
         return
     a, b = _agency_key(f.agency), _agency_key(sig[0])
-    if a in b or b in a:
+    if a in b or b in a or _one_slip(a, b):
         return
     yield ctx.finding("S010", f"标题中的发布机关“{f.agency}”与第{sig[1]}行落款“{sig[0]}”不一致（疑为套用其他单位文稿）。",
                       sig[1], ctx.doc.full_quote(sig[1]),

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .. import pattern_cache
 from ..models import Section, TableResult
 from ..document import Document
-from ..schema import (APPLICATION_COLUMN_LABELS, APPLICATION_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUPS,
+from ..schema import (ACTIVE_2019, ACTIVE_2021, APPLICATION_COLUMN_LABELS, APPLICATION_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUPS,
                       TABLE_NAMES, table_spec)
 from .labels import ROWS, is_row_label, match_row, nearest_label
 from .tokenize import BREAK, EMPTY, NUM, SECTION, TEXT, Token, tokenize
@@ -64,14 +65,13 @@ class RowHit:
         return sum(1 for t in self.values if t.kind == NUM)
 
 
-@dataclass
-class Extraction:
+class Extraction(NamedTuple):
     tables: dict[str, TableResult]
     cells: dict[str, int | float | None]
     format_version: str | None
-    format_evidence: str = ""
-    recovered: list[str] = field(default_factory=list)  # cells split from run-together digits by arithmetic
-    low_confidence: list[str] = field(default_factory=list)  # cells whose token OCR read below the threshold
+    format_evidence: str
+    recovered: list[str]  # cells split from run-together digits by arithmetic
+    low_confidence: list[str]  # cells whose token OCR read below the threshold
 
 
 def fit(values: list[Token], n: int) -> tuple[list[Token | None], str]:
@@ -545,6 +545,11 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
     for extra in w.extra[table]:
         if _REMARK.match(extra.label.strip()):
             continue  # a remark or header inside the table ("（其中修订16件）", "注：…", "第二十条第（一）项")
+        if table == "active" and _column_name(extra.label):
+            # "现行有效件数" then a blank label cell and "0 0 0": the header's last cell, the row's name lost
+            result.extra_rows.append({"label": extra.label, "line": extra.line,
+                                      "nearest": "（这是表头的列名：其后一行数值的行名是空的，行名可能在网页或导出时丢失，数值未提取）"})
+            continue
         result.extra_rows.append({"label": extra.label, "line": extra.line, "nearest": nearest_label(extra.label, table)})
     other_hit = next((h for h in w.hits[table] if h.row_id == "other" and h.nums()), None)
     if table == "applications" and fmt == "2021" and other_hit and not found & {"other_1", "other_2", "other_3"}:
@@ -648,6 +653,15 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
 
 
 _MIN_FLAT_TABLE = 40  # characters after a line's last heading that can hold a table
+
+
+_COLUMN_NAMES = frozenset(re.sub(r"[\s（）()：:]", "", label) for spec in (ACTIVE_2019, ACTIVE_2021)
+                          for label in [*spec.column_labels.values(), "信息内容"])
+
+
+def _column_name(label: str) -> bool:
+    """Whether a table-二 'row' is one of the table's column names (a header cell, not a row)."""
+    return re.sub(r"[\s（）()：:]", "", label) in _COLUMN_NAMES
 
 
 def _flattened_spans(doc: Document, sections: list[Section]) -> dict[str, tuple[int, int, int]]:
