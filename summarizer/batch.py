@@ -37,7 +37,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -195,8 +195,7 @@ def strip_provenance(result: AuditResult) -> AuditResult:
     return result
 
 
-@dataclass
-class Record:
+class Record(NamedTuple):
     """A finished report as the batch keeps it: four JSON texts, one per line of its state file.
 
     light  — the result without its tables' cell provenance: what the overview, the rubric,
@@ -437,8 +436,7 @@ def is_finished(result: AuditResult, want_llm: bool) -> bool:
 # ---------------------------------------------------------------- one report (in a worker or in-process)
 
 
-@dataclass
-class Job:
+class Job(NamedTuple):
     """What every worker needs for every report; sent to each worker once."""
 
     opts: Options
@@ -536,15 +534,26 @@ def _deterministic(todo: list[tuple[int, str, str | None]], job: Job, procs: int
     """Done for each item as it finishes: from worker processes, or in-process for small runs
     (and for whatever is left if worker processes cannot start at all). Scans (seconds per page
     of OCR) are worth the pool from two on, and get more time: OCR_SECONDS_PER_PAGE a page."""
+    from .workpool import ItemTimeout, call_with_timeout
+
     scans = _scan_pages(todo, job.opts) if procs > 1 or timeout else {}
     if procs > 1 and (len(todo) >= MIN_PARALLEL or len(scans) >= 2):
-        from .workpool import PoolBroken, run_pool
+        from .workpool import Outcome, PoolBroken, run_pool
 
         paths = {i: p for i, p, _ in todo}
         limits = {i: _limit(timeout, scans.get(i, 0)) for i, _, _ in todo}
+
+        def here(index: int, item) -> Outcome:
+            """One report audited in this process while the workers start (run_pool's `local`)."""
+            try:
+                with call_with_timeout(limits[index]):
+                    return Outcome(index, audit_report(job, item, keep=True))
+            except ItemTimeout:
+                return Outcome(index, None, "timeout")
+
         try:
             for outcome in run_pool(audit_report, job, [(item[0], item) for item in todo], procs, timeout,
-                                    init=_quiet_worker, limits=limits):
+                                    init=_quiet_worker, limits=limits, local=here):
                 if outcome.reason is None:
                     yield outcome.value
                 else:
@@ -557,8 +566,6 @@ def _deterministic(todo: list[tuple[int, str, str | None]], job: Job, procs: int
             print(f"audit: 无法启动子进程，其余 {len(exc.remaining)} 份报告在主进程中审查（worker processes fail to "
                   "start）", file=sys.stderr)
             todo = [arg for _, arg in exc.remaining]
-    from .workpool import ItemTimeout, call_with_timeout
-
     for item in todo:
         limit = _limit(timeout, scans.get(item[0], 0))
         try:
@@ -977,6 +984,8 @@ def _cross_year(final: list[AuditResult], paths, keys, store, full: dict, cache:
     (pair_group), not one after another here.
     Returns (pairs, notes, the cache for the next run, {index: results.json text} of the
     reports the workers wrote again)."""
+    if len(final) < 2:
+        return [], [], {}, {}  # nothing to pair (and no need to load the pairing code)
     from .crossyear import _Quotes, check_pair, match_pairs
     from .models import SEVERITY_ORDER, Finding
     from .overlap import overlap_on, pair_overlap, rescore_with_overlap

@@ -9,8 +9,8 @@ silently audit everything.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import pattern_cache
 
@@ -38,10 +38,9 @@ KEYS: dict[str, tuple[type | tuple, str]] = {
 }
 
 
-@dataclass
-class FileConfig:
-    source: str | None = None  # the file the options came from, for messages
-    values: dict = field(default_factory=dict)  # option name -> value
+class FileConfig(NamedTuple):
+    source: str | None  # the file the options came from, for messages (None: no config file)
+    values: dict  # option name -> value
 
     def get(self, option: str, default=None):
         return self.values.get(option, default)
@@ -89,10 +88,10 @@ def load_config(folder: Path | None = None) -> FileConfig:
     else:
         py = folder / "pyproject.toml"
         if not py.is_file() or not _may_have_tool_audit(py):
-            return FileConfig()
+            return FileConfig(None, {})
         tool = _read_toml(py).get("tool", {})
         if "audit" not in tool:
-            return FileConfig()
+            return FileConfig(None, {})
         table, source = tool["audit"], f"{py} [tool.audit]"
     if not isinstance(table, dict):
         raise ConfigError(f"配置 {source} 应是一个表（key = value）")

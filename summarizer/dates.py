@@ -7,8 +7,8 @@ learnt once is read everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from . import pattern_cache
 from .numbers import cn_to_int
@@ -24,8 +24,7 @@ DATE_TOKEN = pattern_cache.compile(
 )
 
 
-@dataclass
-class DateToken:
+class DateToken(NamedTuple):
     year: int | None  # None: "12月31日", the year comes from the context
     month: int
     day: int

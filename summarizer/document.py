@@ -9,7 +9,6 @@ normalized text can be quoted verbatim from the original.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from . import pattern_cache
 
@@ -121,12 +120,13 @@ _FURNITURE = pattern_cache.compile(
 _ONE_TO_ONE = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)}
 _ONE_TO_ONE.update({ord(c): " " for c in "\u3000\u00a0\u2002\u2003\u2009"})
 _ONE_TO_ONE.update({ord(c): "-" for c in "\u2212\u2012\u2013"})
-# Kangxi radicals and CJK compatibility ideographs that some PDF fonts emit for ordinary characters
-# ("⼀、总体情况", "⼆⼗"): each is one character that NFKC maps to the ideograph it looks like.
-_ONE_TO_ONE.update({o: ord(unicodedata.normalize("NFKC", chr(o))) for o in (*range(0x2F00, 0x2FD6), 0x2E9F, 0x2EF3,
-                                                                          *range(0xF900, 0xFADA))
-                    if len(unicodedata.normalize("NFKC", chr(o))) == 1})
-# the simplified radical forms (⻓ U+2ED3 for 长, ⻔ for 门, ⻚ for 页 …) have no NFKC mapping: named here
+# The Kangxi radicals U+2F00..U+2FD5 that some PDF fonts emit for ordinary characters ("⼀、总体情况",
+# "⾏政许可"), each as the ideograph NFKC maps it to (tests/test_real_spellings.py checks the list),
+# and the simplified radical forms (⻓ U+2ED3 for 长, ⻔ for 门, ⻚ for 页 …), which NFKC leaves alone.
+KANGXI_RADICALS = ("一丨丶丿乙亅二亠人儿入八冂冖冫几凵刀力勹匕匚匸十卜卩厂厶又口囗土士夂夊夕大女子宀寸小尢尸屮山巛工己巾干幺广廴廾弋弓彐彡彳心戈戶手支攴文斗斤方无日"
+                   "曰月木欠止歹殳毋比毛氏气水火爪父爻爿片牙牛犬玄玉瓜瓦甘生用田疋疒癶白皮皿目矛矢石示禸禾穴立竹米糸缶网羊羽老而耒耳聿肉臣自至臼舌舛舟艮色艸虍虫血行"
+                   "衣襾見角言谷豆豕豸貝赤走足身車辛辰辵邑酉釆里金長門阜隶隹雨靑非面革韋韭音頁風飛食首香馬骨高髟鬥鬯鬲鬼魚鳥鹵鹿麥麻黃黍黑黹黽鼎鼓鼠鼻齊齒龍龜龠")
+_ONE_TO_ONE.update({0x2F00 + i: ord(c) for i, c in enumerate(KANGXI_RADICALS)})
 _ONE_TO_ONE.update({ord(r): ord(c) for r, c in zip("⻓⻔⻚⻋⻅⻛⻢⻉⻬⻰⻩⻘⻄⻆⻮⻳", "长门页车见风马贝齐龙黄青西角齿龟")})
 _FOLD_TO = {chr(o): chr(t) if isinstance(t, int) else t for o, t in _ONE_TO_ONE.items()}
 _FOLDED = pattern_cache.compile("[" + "".join(sorted(_FOLD_TO)) + "]")

@@ -11,6 +11,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .audit import audit_path
 from .models import AuditResult
@@ -35,8 +36,7 @@ _JUNK = {"thumbs.db", "desktop.ini"}  # written by the operating system, never a
 OUTPUT_MARKER = ".audit-state"  # a folder holding this is an `audit -o` output folder
 
 
-@dataclass
-class Skipped:
+class Skipped(NamedTuple):
     """An input that is not audited, and what the reviewer can do about it."""
 
     path: str
@@ -196,8 +196,7 @@ def _walk(root: Path, res: Inputs, out_resolved: Path | None, ocr: str = "auto")
                 res.rels.append(rel)
 
 
-@dataclass
-class Options:
+class Options(NamedTuple):
     select: list[str] | None = None
     ignore: list[str] | None = None
     no_llm: bool = False
@@ -207,7 +206,6 @@ class Options:
     llm_budget: float = 120.0
     json_schema: bool = False
     ocr: str = "auto"  # "auto" (scanned pages when the extra is installed) / "force" (--ocr) / "off" (--no-ocr)
-    extra: dict = field(default_factory=dict)
 
 
 def llm_config(opts: Options):

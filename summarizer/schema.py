@@ -10,7 +10,7 @@ numbering before it compares. `aliases` lists other wordings seen in real report
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 FORMATS = ("2019", "2021")
 
@@ -19,8 +19,7 @@ FORMATS = ("2019", "2021")
 SECTION_NUMERALS = "一二三四五六"
 
 
-@dataclass(frozen=True)
-class SectionSpec:
+class SectionSpec(NamedTuple):
     number: int
     title: str
     # Key words; a heading "<numeral>、..." matches when it contains any of them.
@@ -39,8 +38,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
 # ---------------------------------------------------------------- tables
 
 
-@dataclass(frozen=True)
-class RowSpec:
+class RowSpec(NamedTuple):
     id: str
     label: str
     columns: tuple[str, ...]
@@ -50,13 +48,12 @@ class RowSpec:
     group: str = ""
 
 
-@dataclass(frozen=True)
-class TableSpec:
+class TableSpec(NamedTuple):
     name: str  # active / applications / litigation
     section: int
     format_version: str
     rows: tuple[RowSpec, ...]
-    column_labels: dict[str, str] = field(default_factory=dict)
+    column_labels: dict[str, str]
     group_labels: tuple[str, ...] = ()
 
     def row(self, row_id: str) -> RowSpec:

@@ -21,14 +21,12 @@ import sys
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 IN_FLIGHT = 2  # items queued per worker: the next one is ready when the current one ends
 
 
-@dataclass
-class Outcome:
+class Outcome(NamedTuple):
     """What became of one item: value is fn's return value; else reason says why there is none."""
 
     item_id: Any
@@ -134,13 +132,17 @@ MAX_START_FAILURES = 3
 
 def run_pool(fn: Callable, context: Any, items: Iterable[tuple[Any, Any]], procs: int,
              timeout: float | None = None, ctx=None, init: Callable | None = None,
-             limits: dict | None = None) -> Iterator[Outcome]:
+             limits: dict | None = None, local: Callable[[Any, Any], Outcome] | None = None) -> Iterator[Outcome]:
     """Run fn(context, arg) for every (item_id, arg) in `procs` worker processes; yield an
     Outcome per item as it finishes (any order). fn, context and init must be picklable;
     context is sent once per worker, init() runs in each worker before its first item.
     timeout: seconds one item may run (None or 0 = no limit); limits: per-item seconds that
     replace it (None: no limit for that item). Raises PoolBroken when workers keep dying
-    before they start."""
+    before they start.
+    local(item_id, arg) -> Outcome: runs an item in this process. While no worker is ready yet
+    (a forkserver takes a few tenths of a second to boot and load the code) this process takes
+    items from the back of the queue itself rather than wait; once a worker is ready it only
+    hands items out."""
     from multiprocessing.connection import wait
 
     if ctx is None:
@@ -168,6 +170,10 @@ def run_pool(fn: Callable, context: Any, items: Iterable[tuple[Any, Any]], procs
                 return
             deadlines = [d for d in (deadline(s) for s in busy if s.queue) if d is not None]
             wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            if local is not None and len(pending) > 1 and not any(s.ready for s in slots):
+                item_id, arg = pending.pop()
+                yield local(item_id, arg)
+                wait_for = 0.0  # then see (without waiting) whether a worker has become ready
             ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=wait_for)
             for i, slot in enumerate(list(slots)):
                 if slot.conn in ready:

@@ -65,6 +65,26 @@ def test_pool_survives_a_worker_that_dies_or_raises():
     assert all(out[i].value == f"c:x{i}" for i in range(8) if i not in (2, 5))
 
 
+def test_the_parent_takes_items_while_the_workers_start_and_none_twice():
+    """run_pool's `local`: while no worker is ready, the parent runs items from the back of the
+    queue itself (the forkserver's start is not dead time); every item comes back exactly once,
+    from one side or the other, and the workers still do the rest."""
+    from summarizer.workpool import Outcome
+
+    here: list[int] = []
+
+    def local(item_id, arg):
+        here.append(item_id)
+        time.sleep(0.01)  # an audit's worth of time
+        return Outcome(item_id, f"local:{arg}")
+
+    items = [(i, f"x{i}") for i in range(200)]
+    out = [o for o in run_pool(behave, "ctx", items, procs=2, timeout=30, local=local)]
+    assert sorted(o.item_id for o in out) == list(range(200))
+    assert here and len(here) < 200 and all(i >= 200 - len(here) for i in here)  # from the back
+    assert all(o.value == (f"local:x{o.item_id}" if o.item_id in here else f"ctx:x{o.item_id}") for o in out)
+
+
 # ---------------------------------------------------------------- the batch
 
 

@@ -191,3 +191,11 @@ def test_escape_helpers():
     out = io.StringIO()
     csv.writer(out).writerow([sheet_text("=1+1")])
     assert out.getvalue().startswith("'=1+1")
+
+
+def test_html_escaping_is_the_standard_librarys():
+    import html as std_html
+
+    from summarizer.render.escape import html
+    for text in ("<img src=x onerror=alert(1)>", "a & b \"c\" 'd'", "&amp; already", "规章 <b>0</b>", ""):
+        assert html(text) == std_html.escape(text, quote=True)

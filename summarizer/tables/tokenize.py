@@ -19,7 +19,8 @@ puts the cell separator on its own line). Their cells are read like the " |" lay
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import pattern_cache
 from ..document import Document
@@ -256,8 +257,7 @@ def _single_cell(text: str, line: int) -> Token | None:
     return tok
 
 
-@dataclass
-class CellLines:
+class CellLines(NamedTuple):
     """How a region writes one cell per line without tabs (see the module docstring).
 
     rhythm: blank lines between two cells of a paragraph-per-cell region (0 or 1; None when the
@@ -266,10 +266,10 @@ class CellLines:
     closed: lines whose cell is ended by a bare "|" on the next non-blank line; bars: those "|" lines.
     """
 
-    rhythm: int | None = None
-    closed: frozenset[int] = frozenset()
-    bars: frozenset[int] = frozenset()
-    singles: dict[int, Token | None] = field(default_factory=dict)  # each line's lone cell, read once
+    rhythm: int | None
+    closed: frozenset[int]
+    bars: frozenset[int]
+    singles: dict[int, Token | None]  # each line's lone cell, read once
 
 
 MIN_BLANK_ROW = 3  # empty paragraphs between two labels that are the first label's row, all blank
@@ -333,6 +333,15 @@ def _mostly_single_cells(seen: list[tuple[int, str, int]], singles: dict[int, To
     return numbers >= 3
 
 
+def _tabless(doc: Document, start: int, end: int) -> bool:
+    """Whether lines start..end could be one cell per paragraph at all: enough lines, nearly all
+    without a tab or a "|" (a cheap test before cell_lines reads the cells)."""
+    lines = [doc.line(no).text for no in range(start, end + 1)]
+    lines = [t for t in lines if t.strip()]
+    plain = sum(1 for t in lines if "\t" not in t and "|" not in t)
+    return plain >= MIN_CELL_LINES and plain >= 0.85 * len(lines)
+
+
 def _rhythm_by_part(doc: Document, start: int, end: int, headings: dict[int, int] | None,
                     plan: CellLines) -> dict[int, int | None]:
     """The paragraph-per-cell rhythm of each part of the region (from its first line or section
@@ -344,6 +353,8 @@ def _rhythm_by_part(doc: Document, start: int, end: int, headings: dict[int, int
     starts = [start] + sorted(no for no in headings if start < no <= end)
     parts = {}
     for first, nxt in zip(starts, starts[1:] + [end + 1]):
+        if not _tabless(doc, first, nxt - 1):
+            continue  # rows of tabs or pipes: no part of a paragraph-per-cell page
         rhythm = cell_lines(doc, first, nxt - 1, headings).rhythm
         if rhythm is not None:
             parts[first] = rhythm
