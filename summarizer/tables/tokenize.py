@@ -336,10 +336,16 @@ def _mostly_single_cells(seen: list[tuple[int, str, int]], singles: dict[int, To
 def _tabless(doc: Document, start: int, end: int) -> bool:
     """Whether lines start..end could be one cell per paragraph at all: enough lines, nearly all
     without a tab or a "|" (a cheap test before cell_lines reads the cells)."""
-    lines = [doc.line(no).text for no in range(start, end + 1)]
-    lines = [t for t in lines if t.strip()]
-    plain = sum(1 for t in lines if "\t" not in t and "|" not in t)
-    return plain >= MIN_CELL_LINES and plain >= 0.85 * len(lines)
+    allowed, rows, plain = 0.15 * (end - start + 1), 0, 0
+    for no in range(start, end + 1):
+        text = doc.line(no).text
+        if "\t" in text or "|" in text:
+            rows += 1
+            if rows > allowed:
+                return False  # (stops early: a part of tab rows is seen to be one in a few lines)
+        elif text.strip():
+            plain += 1
+    return plain >= MIN_CELL_LINES and plain >= 0.85 * (plain + rows)
 
 
 def _rhythm_by_part(doc: Document, start: int, end: int, headings: dict[int, int] | None,
