@@ -208,6 +208,12 @@ _BARE_TITLES = {
 }
 
 
+def official_title(number: int, text: str) -> bool:
+    """Whether `text` (no numeral, no spaces) is part `number`'s official title."""
+    title = _BARE_TITLES.get(number)
+    return bool(title and title.fullmatch(text))
+
+
 def _bare_title_sections(doc: Document, found: list[Section], seen: set[int]) -> list[Section]:
     by_number = {s.number: s.line for s in found}
     for number, title in _BARE_TITLES.items():

@@ -114,12 +114,12 @@ _NOT_IN_NAME = pattern_cache.compile(r"[。，,；;、:：|!！?？“”\"《�
 
 
 _SCHOOL_YEAR_TITLE = pattern_cache.compile(r"^(?P<pre>[^，。,]{2,40}?)(?P<y1>\d{4})\s*[—–\-－~至]+\s*(?P<y2>\d{4})\s*学年\s*(?:度)?\s*"
-                                r"信息公开\s*(?:工作)?\s*年\s*度\s*报\s*告")
+                                r"信息公开\s*(?:工作)?\s*(?:年\s*度\s*)?报\s*告")  # "…学年度信息公开工作报告" too
 
 
 # a page's metadata fields above a report (the title field 标题/题目 is cleaned off elsewhere)
 _META_FIELD = pattern_cache.compile(r"\s*(?:成文日期|发布日期|发文日期|索引号|发文机关|发布机构|发布单位|发文单位|主题分类|发文字号|文号|有效性|"
-                         r"来源|时间|名称|分类|信息来源|生成日期|公开日期)\s*[:：]")
+                         r"来源|时间|名称|分类|信息来源|生成日期|公开日期|所属机构|所属单位|关键字|关键词|体裁分类|组配分类)\s*[:：]")
 
 
 def _agency_suffix(pre: str) -> str | None:
@@ -393,8 +393,29 @@ def agency_from_preamble(doc: Document, limit: int) -> tuple[str | None, int | N
                                       r"(.{2,}?(?:人民政府|镇|乡|街道|办事处))党政(?:综合)?办公室$", agency)
                     if office and not agency.endswith("政府办公室"):
                         agency = office.group(1) or office.group(2)
+                    elif agency.endswith("人民政府办公室") and "编制" in m.group(0):
+                        # "由中江县人民政府办公室组织编制": the office compiles its government's report
+                        # (条例第四十九条); an office's own report says so in its title
+                        agency = agency[:-3]
                     return agency, ln.no
     return None, None
+
+
+# the report naming itself in its preamble: "现公布××局2025年度政府信息公开工作年度报告"
+_SELF_NAMED = pattern_cache.compile(r"(?:现将|现予|现公布|现公开|现发布|特向社会公布|向社会公布|向社会公开)《?"
+                                    r"(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年度?\s*"
+                                    r"(?:政府|政务)?信息公开")
+
+
+def report_named_in_body(doc: Document, start: int, end: int) -> tuple[str, int] | None:
+    """(body, line) where the text between lines start and end names the report as a body's own
+    ("现公布××局2025年度…报告"), for S010; None when it names no plausible body ("我县", "本机关")."""
+    for ln in doc.lines[max(0, start - 1):end]:
+        m = _SELF_NAMED.search(ln.text)
+        if m:
+            name = plausible_agency(_after_lead_in(m.group("a")))
+            return (name, ln.no) if name else None
+    return None
 
 
 def year_from_body(doc: Document, facts: Facts) -> tuple[int | None, int | None]:

@@ -93,3 +93,23 @@ def test_a010_in_the_2019_table():
     lines[i] = "规章\t1\t1\t3"
     [a010] = [f for f in audit_text("\n".join(lines)).findings if f.code == "A010"]
     assert "本年新制作数量1" in a010.message and "对外公开总数量" not in a010.message
+
+
+def test_a_check_that_raises_costs_only_its_own_findings(monkeypatch):
+    """A bug in one check (an exception on a report nobody foresaw) is named in the report's notes;
+    the other checks' findings are all still there."""
+    from summarizer import checks
+    from summarizer.audit import audit_text
+    from testkit.synth import generate
+
+    text = generate(3, fmt="2021", layout="tabs", defect="a001_balance").text
+    before = {f.code for f in audit_text(text).findings}
+
+    def broken(ctx):
+        yield from ()
+        raise ZeroDivisionError("unforeseen")
+
+    monkeypatch.setattr(checks, "REGISTRY", [(("S999",), broken)] + list(checks.REGISTRY))
+    result = audit_text(text)
+    assert {f.code for f in result.findings} == before and "A001" in before
+    assert any("S999" in n and "ZeroDivisionError" in n for n in result.input_notes)

@@ -801,6 +801,9 @@ def test_a_signature_one_character_longer_than_the_title_name_is_the_same_body()
 @pytest.mark.parametrize("agency,deadline", [
     ("某某市某某乡", "2024-03-31"), ("某某乡人民政府", "2024-03-31"), ("某某路街道", "2024-03-31"),
     ("某某综合实验区", "2024-03-31"), ("某某县财政局", "2024-01-31"), ("某某县人民政府办公室", "2024-01-31"),
+    # a government named by its place or its short name, or no name read: the later deadline (no false P004)
+    ("桐梓县", "2024-03-31"), ("上海市政府", "2024-03-31"), (None, "2024-03-31"), ("某某街道办事处", "2024-03-31"),
+    ("某某盟行政公署", "2024-03-31"), ("某某县卫生健康委员会", "2024-01-31"), ("某某开发区管理委员会", "2024-03-31"),
 ])
 def test_the_deadline_does_not_depend_on_how_a_township_writes_its_name(agency, deadline):
     from summarizer.checks.period import _deadline
@@ -865,3 +868,106 @@ def test_published_normative_documents_are_not_compared_with_documents_made():
 def test_a_heading_whose_numeral_is_gone_before_its_separator():
     text = report_text("规章\t0\t0\t0").replace("二、主动公开政府信息情况", "、主动公开政府信息情况")
     assert [s.number for s in audit_text(text).facts.sections] == [1, 2, 3, 4, 5, 6]
+
+
+def test_an_outcome_row_with_its_total_cell_blank_is_compared_through_its_cells():
+    """N008: "予以公开5件" against a 予以公开 row whose 总计 cell is blank but whose six applicant cells
+    are all filled (3 + 1 = 4): the 总计 is their sum by definition, so the contradiction is reported;
+    with an applicant cell blank too, nothing is compared."""
+    def n008(row: str) -> bool:
+        table = _APPLICATIONS_36 + "三、本年度办理结果\t（一）予以公开\t" + row + "\n"
+        text = report_text("规章\t0\t0\t0").replace("推进。", "全年予以公开5件。").replace(
+            "三、收到和处理政府信息公开申请情况\n", "三、收到和处理政府信息公开申请情况\n" + table)
+        return "N008" in {f.code for f in audit_text(text).findings}
+    assert n008("3\t1\t0\t0\t0\t0\t")
+    assert not n008("3\t1\t0\t0\t0\t0\t5")
+    assert not n008("3\t\t0\t0\t0\t0\t")
+
+
+@pytest.mark.parametrize("title_name,named,s010", [
+    ("某某县面甸镇", "某某县民族宗教事务局", True),
+    ("某某高新区", "某某高新技术产业开发区管理委员会", False),
+    ("某某市住建局", "某某市住房和城乡建设局", False),
+    ("某某县人民政府办公室", "某某县人民政府", False),
+])
+def test_a_preamble_that_names_the_report_as_another_bodys(title_name, named, s010):
+    """"现公布××县民族宗教事务局2025年度…报告" under a township's title: a copy of another body's report
+    (S010); an abbreviation of the same body is not."""
+    text = (f"{title_name}2025年政府信息公开工作年度报告\n根据《条例》规定，现公布{named}2025年度政府信息公开工作年度报告。\n"
+            + BODY)
+    assert ("S010" in {f.code for f in audit_text(text).findings}) == s010
+
+
+# ---------------------------------------------------------------- pages of other kinds in a batch
+
+@pytest.mark.parametrize("text", [
+    "某某县财政局2022年部门决算\n一、收入支出决算总体情况说明\n2022年度收入总计1200万元，支出总计1180万元。\n"
+    "二、收入决算情况说明\n本年收入1200万元。\n",
+    "【工作推进】某某县召开2023年度政府信息公开工作年报编制和发布部署会\n会上针对收到和处理政府信息公开申请情况、"
+    "主动公开政府信息情况等六大板块的撰写要求做了详细指导，要求各单位及时报审、公开。\n",
+    "某某镇上半年政府信息公开工作情况汇报\n上半年，现将我镇政府信息公开工作情况汇报如下：\n一、基本情况\n我镇推进信息公开。\n",
+])
+def test_pages_of_other_kinds_are_named_not_audited_as_broken_reports(text):
+    """A budget statement, news of a meeting, a half-year summary: one heading like 一、…基本情况 or a
+    headline that mentions the report made them 'reports' with six S001/S004 errors each."""
+    from summarizer.document import InputError
+    with pytest.raises(InputError, match="^不是政府信息公开工作年度报告"):
+        audit_text(text)
+
+
+@pytest.mark.parametrize("text", [
+    "某某县某某局2023年政府信息公开工作年度报告\n一、总体情况\n本局推进公开。\n",  # a report cut after 一
+    "某某县某某局2023年政府信息公开工作年度报告\n",  # the title alone
+    "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n",  # a table page
+])
+def test_fragments_of_real_reports_are_still_audited(text):
+    assert not audit_text(text).error
+
+
+def test_interpretation_pages_named_at_the_end_of_the_title_and_a_report_behind_its_interpretation():
+    interp = ("某某街道办事处2022年政府信息公开工作年度报告解读\n一、编制背景\n根据条例编制。\n二、主要内容\n介绍了各部分。\n")
+    from summarizer.document import InputError
+    with pytest.raises(InputError, match="解读页面"):
+        audit_text(interp)
+    behind = "文字解读：某某街道办事处2022年政府信息公开工作年度报告\n一图读懂。\n" + report_text("规章\t0\t0\t0")
+    result = audit_text(behind)
+    assert not result.error and result.facts.cells["active.regulations.issued"] == 0
+
+
+def test_a_research_institutes_own_report_is_not_measured_against_the_government_template():
+    text = ("中国某某研究所2022年度信息公开工作报告\n一、信息公开情况\n网站公开信息303条。\n"
+            "二、依申请公开信息和不予公开信息的情况\n收到申请0件。\n三、信息公开的收费及减免情况\n无。\n")
+    result = audit_text(text)
+    assert not [f for f in result.findings if f.code.startswith(("S001", "S004", "P"))]
+    assert any("公共企事业单位" in n for n in result.input_notes)
+
+
+def test_a_school_year_report_titled_xuenian_du_over_two_lines():
+    text = ("某某工商大学\n2022-2023学年度信息公开工作报告\n本报告统计期限自2022年9月1日起至2023年8月31日止。\n"
+            "一、概述\n学校推进信息公开。\n")
+    result = audit_text(text)
+    assert result.facts.agency == "某某工商大学" and any("学年" in n for n in result.input_notes)
+
+
+def test_a_metadata_row_above_the_title_is_not_its_first_half():
+    text = "所属机构: | 某某区 | 发布机构: |\n某某区某某街道2023年政府信息公开工作年度报告 | ||||\n" + BODY
+    assert audit_text(text).facts.agency == "某某区某某街道"
+
+
+def test_a_governments_office_compiling_the_report_is_not_its_author():
+    """"本年度报告由××县人民政府办公室组织编制" (no title line): the county's report (条例第四十九条), not
+    the office's — the office's own report says so in its title."""
+    text = "本年度报告由某某县人民政府办公室组织编制。\n" + BODY
+    assert audit_text(text).facts.agency == "某某县人民政府"
+
+
+def test_a_count_with_more_of_the_same_right_after_it():
+    """"受理申请91件（另有2件结转下年度）" against 93 new applications: 91 + 2 (no N001 error); a plain
+    "受理申请91件" against 93 still is one."""
+    def n001(sentence: str) -> bool:
+        text = report_text("规章\t0\t0\t0").replace("推进。", sentence).replace(
+            "三、收到和处理政府信息公开申请情况\n", "三、收到和处理政府信息公开申请情况\n"
+            + _APPLICATIONS_36.replace("30\t6\t0\t0\t0\t0\t36", "90\t3\t0\t0\t0\t0\t93"))
+        return "N001" in {f.code for f in audit_text(text).findings}
+    assert not n001("全县共受理政府信息公开申请91件（另有2件结转下年度办理）。")
+    assert n001("全县共受理政府信息公开申请91件。")

@@ -149,9 +149,12 @@ def run_checks(ctx: Context, select: Iterable[str] | None = None, ignore: Iterab
     for codes, fn in REGISTRY:
         if not any(_selected(c, select, ignore) for c in codes):
             continue
-        for f in fn(ctx):
-            if _selected(f.code, select, ignore):
-                yield f
+        try:
+            for f in fn(ctx):
+                if _selected(f.code, select, ignore):
+                    yield f
+        except Exception as exc:  # a bug in one check must not cost the report its other findings
+            ctx.doc.notes.append(f"检查 {'/'.join(codes)} 出现内部错误（{type(exc).__name__}），已跳过；其余检查照常进行")
 
 
 def explain(code: str) -> str | None:

@@ -13,6 +13,7 @@ from typing import Iterator
 from .. import pattern_cache
 from ..numbers import NUM_TOKEN, UNIT_GAP, parse_number
 from ..paragraphs import Paragraph, paragraphs
+from ..schema import APPLICATION_COLUMNS
 from . import Context, check
 
 _CLAUSE = r"[^。；;，,\d]"
@@ -95,6 +96,8 @@ _RECEIVED = [
 _RECEIVED_NONE = pattern_cache.compile(r"(?:未|没有)(?:收到|受理|接到|接收)(?:[^。；;，,]{0,12}?)(?:申请|依申请公开)")
 # a count of one channel ("收到群众网上申请105件，快递17件，合计122件"): a part, not the total received
 _BY_CHANNEL = pattern_cache.compile(r"网上|网络|在线|线上|快递|信函|邮寄|邮政|当面|现场|窗口|传真|电子邮件|邮件|网站|平台|电话")
+# "91件（另有2件…）": more of the same right after the count
+_MORE_AFTER = pattern_cache.compile(rf"\s*[（(，,]?\s*另有?\s*(?P<n>{NUM_TOKEN}){UNIT_GAP}件")
 _CLAUSE_REST = pattern_cache.compile(r"[^。；;，,]{0,20}")
 # an application that caused something else ("因…申请引起/引发/提起的"), not an application received
 _CAUSED_BY = pattern_cache.compile(r"因[^。；;，,]{0,16}?申请|申请(?:而)?(?:引起|引发|提起|导致|产生)")
@@ -130,6 +133,9 @@ def received_count(ctx: Context):
         for n, s, e in claims:
             if _same(n, table) or (carried and _same(n, table + carried)) or about_another_year(text, s, ctx.facts.year):
                 continue
+            more = _MORE_AFTER.match(text, e)
+            if more and (m_n := parse_number(more.group("n"))) is not None and _same(n + m_n, table):
+                continue  # "受理申请91件（另有2件结转下年度）": the count given is part of the new ones
             yield ctx.finding("N001", f"正文说收到政府信息公开申请{n:g}件，但表三“一、本年新收政府信息公开申请数量”总计为{table:g}"
                                       f"（相差{abs(n - table):g}）。", *para.evidence(ctx.doc, s, e),
                               cells={"applications.new.total": table},
@@ -317,6 +323,13 @@ _CARRIED = ("结转下年度", pattern_cache.compile(rf"结转下一?年度?(?:�
             ("carried_forward",))
 
 
+def _row_sum(ctx: Context, row: str) -> int | float | None:
+    """A row of table 三 whose 总计 cell is blank: the sum of its six applicant cells when every one
+    of them is filled (the 总计 is that sum by definition), else None."""
+    parts = [ctx.cells.get(f"applications.{row}.{col}") for col in APPLICATION_COLUMNS if col != "total"]
+    return None if any(v is None for v in parts) else sum(parts)
+
+
 def outcome_claims(text: str) -> Iterator[tuple[str, tuple[str, ...], str, int, int]]:
     """(outcome, its rows in 表三, the count as written, start, end) for each count the text gives."""
     for name, words, rows in _OUTCOME_WORDS:
@@ -340,7 +353,7 @@ def outcome_counts(ctx: Context):
             if about_another_year(text, start, ctx.facts.year):
                 continue
             keys = [f"applications.{r}.total" for r in rows]
-            vals = [ctx.cells.get(k) for k in keys]
+            vals = [ctx.cells.get(k) if ctx.cells.get(k) is not None else _row_sum(ctx, r) for k, r in zip(keys, rows)]
             if n is None or any(v is None for v in vals):
                 continue  # row missing or blank: S005/S006 say so
             table = sum(vals)

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
 from .. import pattern_cache
 from . import Context, check
 
 # 本级人民政府 reports are due 31 March; its departments' (incl. its 办公室/办公厅) 31 January.
-# a government's own report: 人民政府 / 管委会, or a township or street named bare ("××乡", "××街道",
-# the body's own spelling in its title); when in doubt the later deadline (no false P004)
-_GOVERNMENT = pattern_cache.compile(r"人民政府$|人民政府（[^）]*）$|管委会$|管理委员会$|[乡镇]$|苏木$|街道$|街道办事处$|"
-                                    r"(?:实验区|开发区|新区|高新区)$")
+# Only a name that plainly is a department's gets the earlier date: a government named by its place
+# ("桐梓县", "贵阳市", "上海市政府"), a township, a zone or no name at all gets 31 March (when in doubt
+# the later deadline: no false P004).
+_DEPARTMENT = pattern_cache.compile(r"(?:局|委|(?<!管理)委员会|办|办公室|办公厅|厅|(?<!行政公)署|中心|所|站|队|院|部门|馆|(?<!办事)处|科)$")
 
 
 def _deadline(agency: str | None, year: int) -> tuple[str, str]:
-    if agency and _GOVERNMENT.search(agency) and not re.search(r"(局|委|办公室|办公厅|部门)$", agency):
-        return f"{year + 1}-03-31", "本级人民政府的报告应于次年3月31日前公布"
-    return f"{year + 1}-01-31", "县级以上人民政府部门的报告应于次年1月31日前公布"
+    if agency and _DEPARTMENT.search(agency):
+        return f"{year + 1}-01-31", "县级以上人民政府部门的报告应于次年1月31日前公布"
+    return f"{year + 1}-03-31", "本级人民政府的报告应于次年3月31日前公布"
 
 
 @check("P001", "P002")

@@ -239,15 +239,39 @@ def _one_slip(a: str, b: str) -> bool:
     return short[i:] == long_[i + 1:]
 
 
+def _same_body(x: str, y: str) -> bool:
+    """One body under two spellings: one name inside the other, one character dropped, or one the
+    abbreviation of the other (its characters in order within the other's: 亳州高新区 /
+    亳州高新技术产业开发区管理委员会, 住建局 / 住房和城乡建设局, 发改局 / 发展和改革局)."""
+    a, b = _agency_key(x), _agency_key(y)
+    return a in b or b in a or _one_slip(a, b) or _abbreviates(a, b) or _abbreviates(b, a)
+
+
+def _abbreviates(short: str, long_: str) -> bool:
+    if len(short) < 3 or len(short) >= len(long_):
+        return False
+    rest = iter(long_)
+    return all(ch in rest for ch in short)
+
+
 @check("S010")
 def agency_consistency(ctx: Context):
     f = ctx.facts
+    if not f.agency or f.agency_line is None:
+        return
     sig = (f.signature_agency, f.signature_line) if f.signature_agency else None
-    if not f.agency or not sig or f.agency_line is None or sig[1] == f.agency_line:
+    if sig and sig[1] != f.agency_line and not _same_body(f.agency, sig[0]):
+        yield ctx.finding("S010", f"标题中的发布机关“{f.agency}”与第{sig[1]}行落款“{sig[0]}”不一致（疑为套用其他单位文稿）。",
+                          sig[1], ctx.doc.full_quote(sig[1]),
+                          related=[Evidence(line=f.agency_line, quote=ctx.doc.full_quote(f.agency_line))])
         return
-    a, b = _agency_key(f.agency), _agency_key(sig[0])
-    if a in b or b in a or _one_slip(a, b):
-        return
-    yield ctx.finding("S010", f"标题中的发布机关“{f.agency}”与第{sig[1]}行落款“{sig[0]}”不一致（疑为套用其他单位文稿）。",
-                      sig[1], ctx.doc.full_quote(sig[1]),
-                      related=[Evidence(line=f.agency_line, quote=ctx.doc.full_quote(f.agency_line))])
+    if f.agency_line != f.title_line:
+        return  # the agency was not read from a title: nothing to hold the preamble against
+    from ..title import report_named_in_body
+
+    second = next((s.line for s in f.sections if s.number == 2), None)
+    named = report_named_in_body(ctx.doc, f.agency_line + 1, second or min(f.agency_line + 40, ctx.doc.n))
+    if named and not _same_body(f.agency, named[0]):
+        yield ctx.finding("S010", f"正文第{named[1]}行称本报告为“{named[0]}”的年度报告，与标题中的发布机关“{f.agency}”"
+                                  "不一致（疑为套用其他单位文稿）。", named[1], ctx.doc.full_quote(named[1]),
+                          related=[Evidence(line=f.agency_line, quote=ctx.doc.full_quote(f.agency_line))])
