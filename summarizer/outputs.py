@@ -19,8 +19,8 @@ import hashlib
 import json
 import os
 import secrets
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .models import AuditResult
 
@@ -108,17 +108,16 @@ def output_names(paths: list[str], fmt: str = "md") -> list[str]:
     return derive_names([Path(p).name or p for p in paths], fmt, keys=list(paths))
 
 
-@dataclass
-class OutputPlan:
+class OutputPlan(NamedTuple):
     """What a batch writes: the folder, the per-report format, one output name per input, the
-    severity shown, and the files that were not audited (listed in the overviews)."""
+    severity shown, and the files that were not audited (listed in the overviews). Made by create()."""
 
     out_dir: Path
     names: list[str]  # per input, relative to out_dir, with extension
+    rels: list[str]  # per input: its name as the reviewer knows it
+    skipped: list  # pipeline.Skipped
     fmt: str = "md"
     min_severity: str = "info"
-    rels: list[str] = field(default_factory=list)  # per input: its name as the reviewer knows it
-    skipped: list = field(default_factory=list)  # pipeline.Skipped
 
     @classmethod
     def create(cls, out_dir: Path, paths: list[str], fmt: str = "md", rels: list[str] | None = None,
