@@ -61,7 +61,11 @@ def _not_a_report(doc: Document, facts, cells: dict) -> str | None:
     a title line that is the report's title (with a part found, or the line holding nothing else)."""
     if any(v is not None for v in cells.values()):
         return None
+    if facts.title and _NOTICE_TITLE.search(facts.title):
+        return f"不是政府信息公开工作年度报告：“{facts.title[:40]}”是关于年度报告工作的通知或部署，不是报告本身"
     head = "\n".join(ln.text for ln in doc.lines[:600])
+    if facts.period is not None and _SELF_REFERENCE.search(head):
+        return None  # "本报告所列数据的统计期限自…": a report that says what it covers (no title, no heading)
     if any(len(ln.text.strip()) <= 40 and _TEMPLATE_WORDS.search(ln.text) for ln in doc.lines[:600]):
         return None  # as a heading or a table row (news describing a report names them in a sentence)
     if len(facts.sections) >= 2 and _REPORT_HINTS.search(head):
@@ -71,6 +75,8 @@ def _not_a_report(doc: Document, facts, cells: dict) -> str | None:
     # a headline above the part (a short line, no sentence) naming another kind of document
     top = "".join(t for ln in doc.lines[:facts.sections[0].line - 1][:8] if (t := ln.text.strip())
                   and len(t) <= 40 and not re.search(r"[。，,；;]", t)) if facts.sections else ""
+    if facts.sections and _SUMMED_UP.search("".join(ln.text for ln in doc.lines[:facts.sections[0].line - 1][-3:])):
+        top += "总结"  # "…工作总结如下：" just above the part: a summary
     if len(facts.sections) == 1 and _part_as_titled(doc, facts.sections[0]) and not _OTHER_KIND.search(top) \
             and len({m.group(0) for m in _REPORT_HINTS.finditer(head)}) >= 2:
         return None  # one part of a report titled as reports title it (a page cut around it), 信息公开 in its text
@@ -98,8 +104,13 @@ def _part_as_titled(doc: Document, section) -> bool:
     return official_title(section.number, text) or (section.number == 1 and bool(_PART_ONE.fullmatch(text)))
 
 
+# a notice about the reports ("关于做好2025年政府信息公开工作年度报告编制和发布工作的通知"), not one
+_NOTICE_TITLE = pattern_cache.compile(r"关于(?:做好|开展|印发|编制|报送|公布|发布|加强|规范|进一步|认真)")
+# the text speaking of itself as the report ("本报告…统计期限", "编制本报告", "报告数据统计期限")
+_SELF_REFERENCE = pattern_cache.compile(r"本(?:年度)?报告|编制本报告|报告(?:中|所列)?(?:的)?数据")
 _PREAMBLE_CUE = pattern_cache.compile(r"现公布|现将|现予|现发布|特向社会公布|向社会公布|向社会公开|本报告")
 # the first lines naming a document of another kind (a summary, a plan, a budget, a notice)
+_SUMMED_UP = pattern_cache.compile(r"(?:总结|汇报)如下")
 _OTHER_KIND = pattern_cache.compile(r"总结|汇报|要点|方案|计划|半年|季度|清单|指南|须知|决算|预算|通知|部署会|解读|制度|办法|规定|细则")
 
 

@@ -48,6 +48,8 @@ _PREAMBLE = (
     r"(?:现将|现予|现公布|现公开|现发布|特向社会公布|向社会公布|向社会公开)《?(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?(?P<a>[\u4e00-\u9fff（）()]{4,40}?)政府信息公开",
     r"^(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|严格按照|认真贯彻)[^。]{0,12}《",
     r"(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:编制|编写)(?:了|完成)?(?:本|该)报告",
+    # "××街道特编制2023年政府信息公开年度报告" (the body's own sentence, often under 一、总体情况)
+    r"(?P<a>[\u4e00-\u9fff（）()]{4,40}?)特?(?:编制|编写)了?(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?(?:政府|政务)?信息公开",
     # the template's preamble: "本报告全文包括××人民政府信息公开总体情况、…"
     r"全文包括(?P<a>[\u4e00-\u9fff（）()]{4,40}?(?:人民政府|政府|办公室|办公厅|委员会|管委会|办事处|局|委|办|厅|中心|镇|乡|苏木|街道))"
     r"(?:(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?)?(?:政府)?信息公开(?:工作)?(?:的)?总体情况",
@@ -97,6 +99,8 @@ def plausible_agency(name: str | None) -> str | None:
     head, _, tail = name.rpartition(" ")
     if head and re.search(r"[A-Za-z0-9]", head):  # "bet365亚洲官网 住房和城乡建设局": a spam site's words
         name = tail.strip()
+    if _SPAM.search(name):
+        return None  # "澳门博彩业网址交通运输局": a spam site wrote over the place name
     township = len(name) == 3 and name[-1] in "乡镇" and name[0] not in "本该全各我此每"  # 中村乡, 对坊乡
     if not (4 <= len(name) <= 40 or township) or not AGENCY_TAIL.search(name) or NAVIGATION.search(name):
         return None  # 4+: a bare 办公室 / 财政局 names no body; a field value must say whose
@@ -107,6 +111,8 @@ def plausible_agency(name: str | None) -> str | None:
     return name
 
 
+_SPAM = pattern_cache.compile(r"博彩|赌场|賭場|赌博|彩票|娱乐城|百家乐|老虎机|棋牌|真人|开户|投注|下注|买球|竞猜|网址|官网|"
+                              r"足球|体育平台|平台")
 _NO_BODY_NAMED = pattern_cache.compile(r"度|(?:本|该|我|此)(?:机关|单位|局|委|办|厅|院|镇|乡|街道|区|县|市|旗|部门|中心|办公室)$|"
                                        r"(?:人民)?政府办公室$|党政办公室$|党政综合办公室$")
 # (the text is normalized: full-width "，" "；" "：" arrive as ASCII; "_" "/": a file name or a path)
@@ -125,6 +131,8 @@ _META_FIELD = pattern_cache.compile(r"\s*(?:成文日期|发布日期|发文日�
 def _agency_suffix(pre: str) -> str | None:
     """The agency at the end of what precedes a title's year when page text runs into it."""
     pre = pre.strip()
+    if _SPAM.search(pre):
+        return None  # "体育备用网址自然资源和规划局": spam wrote over the place; its tail names no one body
     for k in range(min(40, len(pre)), 3, -1):
         name = plausible_agency(pre[-k:])
         if name:
@@ -286,7 +294,8 @@ def _title_at(lines: list, i: int):
         y = _TITLE_YEAR.search(text, text.rfind("》") + 1)  # not the year of a cited notice《…2023年…》
         if y:
             lead = _after_lead_in(text[:y.start()])  # "…要求，××局向社会公布本单位" → "××局"
-            name = plausible_agency(lead) or _agency_suffix(lead[-40:]) or (lead.strip() if _is_place(lead.strip()) else "")
+            name = "" if _SPAM.search(lead) else (  # "现将澳门…博彩业网址交通运输局2022年…": spam over the name
+                plausible_agency(lead) or _agency_suffix(lead[-40:]) or (lead.strip() if _is_place(lead.strip()) else ""))
             text = name + text[y.start():]
     if not text or NAVIGATION.search(text) or _META_FIELD.match(text):
         return None  # navigation, or a page metadata field (成文日期：…, 发文机关：…) — never a title's start

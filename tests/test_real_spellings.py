@@ -971,3 +971,49 @@ def test_a_count_with_more_of_the_same_right_after_it():
         return "N001" in {f.code for f in audit_text(text).findings}
     assert not n001("全县共受理政府信息公开申请91件（另有2件结转下年度办理）。")
     assert n001("全县共受理政府信息公开申请91件。")
+
+
+def test_spam_written_over_the_body_name_is_no_agency():
+    text = ("根据《条例》要求，现将澳门特区赌场,澳门博彩业网址交通运输局2022年政府信息公开工作年度报告予以公布。\n"
+            + BODY.replace("2025", "2022"))
+    assert audit_text(text).facts.agency is None
+
+
+def test_rows_whose_labels_lost_a_character_are_damaged_not_missing():
+    """"政许可 132" (行 dropped by a mirror site): S007 names the row and its nearest template row; S005
+    ('rows missing, lost across a page') does not list it."""
+    active = ("第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n行政规范性文件\t1\t0\t4\n"
+              "第二十条第（五）项\n信息内容\t本年处理决定数量\n政许可\t132\n第二十条第（六）项\n信息内容\t本年处理决定数量\n"
+              "行政处罚\t22\n行政强制\t2\n第二十条第（八）项\n信息内容\t本年收费金额（单位：万元）\n行政事业性收费\t0\n")
+    findings = audit_text(report_text(active)).findings
+    assert not [f for f in findings if f.code == "S005" and "行政许可" in f.message]
+    assert [f for f in findings if f.code == "S007" and "政许可" in f.message and "行政许可" in f.message]
+
+
+def test_the_body_saying_it_compiled_the_report_names_the_agency():
+    text = ("一、总体情况\n某某市某某区某某街道特编制2023年政府信息公开年度报告。\n" + BODY.split("一、总体情况\n本单位推进公开。\n")[1])
+    assert audit_text(text.replace("2025", "2023")).facts.agency == "某某市某某区某某街道"
+
+
+def test_a_notice_about_the_reports_is_not_a_report():
+    text = ("某某市人民政府办公室\n\n关于做好2025年政府信息公开工作年度报告\n\n编制和发布工作的通知\n\n各县区人民政府：\n"
+            "现就做好年度报告编制和发布工作通知如下。\n一、总体要求\n按时发布。\n")
+    from summarizer.document import InputError
+    with pytest.raises(InputError, match="通知"):
+        audit_text(text)
+
+
+def test_a_report_without_title_or_headings_that_states_its_period_is_a_report():
+    """"本报告由××乡人民政府…编制…统计期限自2023年1月1日起至2023年12月31日止" then "(一)主动公开情况":
+    a real report whose part 一 has no heading (it was refused as 'not a report')."""
+    text = ("本报告由某某乡人民政府按照《条例》要求编制。本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。\n"
+            "今年以来，我乡扎实推进政务公开。\n（一）主动公开情况\n主动公开信息56条。\n")
+    assert not audit_text(text).error
+
+
+def test_a_summary_above_its_first_heading_is_not_a_report():
+    text = ("今年以来，我局认真落实条例，现就我局本年度政府信息公开工作总结如下：\n一、主动公开政府信息情况\n"
+            "主动公开信息56条，依申请公开办理2件。\n")
+    from summarizer.document import InputError
+    with pytest.raises(InputError, match="^不是政府信息公开工作年度报告"):
+        audit_text(text)

@@ -108,10 +108,19 @@ def missing_rows(ctx: Context):
         if res.status != "partial" or not res.missing_rows or name == "litigation":
             continue
         spec = table_spec(name, res.format_version or ctx.fmt)
-        labels = [spec.row(r).label.split("（区分")[0] for r in res.missing_rows]
+        # a row whose label the page damaged ("政许可" for 行政许可) is there: S007 names it, with the
+        # template row it is nearest to; only rows with no such stand-in are missing
+        damaged = {extra.get("nearest") for extra in res.extra_rows}
+        missing = [r for r in res.missing_rows if spec.row(r).label not in damaged]
+        if missing and missing[0] == spec.rows[0].id and any((extra.get("nearest") or "").startswith("（这是表头的列名")
+                                                              for extra in res.extra_rows):
+            missing = missing[1:]  # the first row under the header lost its name: S007 says so
+        if not missing:
+            continue
+        labels = [spec.row(r).label.split("（区分")[0] for r in missing]
         # cite where the gap is: the row read just before the first missing one, else the table's start
         ids = [r.id for r in spec.rows]
-        first_missing = ids.index(res.missing_rows[0])
+        first_missing = ids.index(missing[0])
         before = [rid for rid in ids[:first_missing] if f"{name}.{rid}" in res.row_lines]
         if before:
             line = res.row_lines[f"{name}.{before[-1]}"]
