@@ -26,6 +26,7 @@ _LEAD = pattern_cache.compile(
 )
 _RANGE_WORD = pattern_cache.compile(r"\s*(?:[起始]\s*)?[,，]?\s*(?:至|到|—+|－|-|~|～|–|―+|－－)\s*$")  # "起,至" too
 _CUTOFF = pattern_cache.compile(r"截[止至]")
+_FIRST_DIGIT = pattern_cache.compile(r"\d|[〇○零一二三四五六七八九]{4}")
 _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
 _WHOLE_YEAR = pattern_cache.compile(rf"(?P<y>{_YEAR})\s*年\s*(?:度(?!报告)|全年|1\s*月\s*(?:份)?\s*(?:至|到|-|—|－|~)\s*12\s*月(?!\s*\d))")
 _SENTENCE_END = pattern_cache.compile(r"[。；;！？]")
@@ -41,7 +42,10 @@ def period_in(text: str, start: int = 0) -> tuple[str, str, int, int] | None:
     for lead in _LEAD.finditer(text, start):
         stop_m = _SENTENCE_END.search(text, lead.end())
         stop = min(stop_m.start() if stop_m else len(text), lead.end() + _WINDOW)
-        found = _range_in(text, lead.end(), stop, cutoff=bool(_CUTOFF.search(lead.group(0))))
+        # a cut-off date stated after the lead-in's words ("数据统计时间截至2020年12月31日") too
+        first_digit = _FIRST_DIGIT.search(text, lead.end(), stop)
+        cutoff = bool(_CUTOFF.search(lead.group(0)) or _CUTOFF.search(text, lead.end(), first_digit.start() if first_digit else stop))
+        found = _range_in(text, lead.end(), stop, cutoff=cutoff)
         if found:
             return found
     return None

@@ -106,7 +106,7 @@ def plausible_agency(name: str | None) -> str | None:
         return None  # 4+: a bare 办公室 / 财政局 names no body; a field value must say whose
     if _NOT_IN_NAME.search(name) or name.count("(") != name.count(")") or name.find(")") < name.find("("):
         return None  # sentence punctuation, a quoted title, a file name or path: a clause, not a name
-    if _NO_BODY_NAMED.match(name):
+    if _NO_BODY_NAMED.match(name) or _TAIL_OF_A_NAME.match(name):
         return None  # "本机关", "度本机关" (…2025年度本机关…), a bare "政府办公室": whose, it does not say
     return name
 
@@ -115,6 +115,10 @@ _SPAM = pattern_cache.compile(r"博彩|赌场|賭場|赌博|彩票|娱乐城|百
                               r"足球|体育平台|平台")
 _NO_BODY_NAMED = pattern_cache.compile(r"度|(?:本|该|我|此)(?:机关|单位|局|委|办|厅|院|镇|乡|街道|区|县|市|旗|部门|中心|办公室)$|"
                                        r"(?:人民)?政府办公室$|党政办公室$|党政综合办公室$")
+# "政府国资局": the tail of "区政府国资局", no name
+_TAIL_OF_A_NAME = pattern_cache.compile(r"政府[\u4e00-\u9fff]{1,8}(?:局|委|办)$")
+# "区统计局", "县政府办", "区政府国资局": a level and a department, the place left to the page's context
+_LEVEL_AND_DEPARTMENT = pattern_cache.compile(r"[市区县州旗](?:人民)?(?:政府)?[\u4e00-\u9fff]{0,8}(?:局|委|办|办公室)$")
 # (the text is normalized: full-width "，" "；" "：" arrive as ASCII; "_" "/": a file name or a path)
 _NOT_IN_NAME = pattern_cache.compile(r"[。，,；;、:：|!！?？“”\"《》〈〉\d_/\\]|发布机构|发文机关|综合各|各.*各")  # "…办公室综合各乡镇(街道)和区直各部门": a list of bodies
 
@@ -128,6 +132,9 @@ _META_FIELD = pattern_cache.compile(r"\s*(?:成文日期|发布日期|发文日�
                          r"来源|时间|名称|分类|信息来源|生成日期|公开日期|所属机构|所属单位|关键字|关键词|体裁分类|组配分类)\s*[:：]")
 
 
+_NAMES_WHERE = pattern_cache.compile(r"[省市区县州旗镇乡盟街]|苏木|自治|国家|中国|中华|国务院|海关|全国")
+
+
 def _agency_suffix(pre: str) -> str | None:
     """The agency at the end of what precedes a title's year when page text runs into it."""
     pre = pre.strip()
@@ -136,7 +143,9 @@ def _agency_suffix(pre: str) -> str | None:
     for k in range(min(40, len(pre)), 3, -1):
         name = plausible_agency(pre[-k:])
         if name:
-            return name
+            # a name cut out of running text must say where or whose (a place, or a national body):
+            # "府国资局" / "址交通运输局" are tails of longer words, not names
+            return name if _NAMES_WHERE.search(name) else None
     return None
 
 
@@ -160,6 +169,13 @@ def find_title(doc: Document, first_section_line: int) -> tuple[str | None, int 
         if found is None:
             continue
         title, line, agency, agency_line, year = found
+        if i > 0 and (agency is None or _LEVEL_AND_DEPARTMENT.match(agency)) \
+                and len(clean_title_line(lines[i - 1].text)) <= 30:
+            # "浑南区国资局" / "根据…现公布区政府国资局2022年…报告。": the full name on the line above a
+            # title that names no body, or only a level and the same department
+            above = plausible_agency(clean_title_line(lines[i - 1].text))
+            if above and (agency is None or (above[-2:] == agency[-2:] and not _LEVEL_AND_DEPARTMENT.match(above))):
+                agency, agency_line = above, lines[i - 1].no
         if first is None:
             first = found
         if agency:
@@ -309,6 +325,7 @@ def _title_at(lines: list, i: int):
         nxt = clean_title_line(lines[i + 1].text)
         whole = _TITLE_FULL.match(nxt)  # the next line is a title with its own agency: this line is a breadcrumb
         labelled = _CRAWLER_LABEL.match(lines[i + 1].text.strip().strip("#* ").lstrip("-•·"))
+        labelled = labelled or "。" in nxt or len(nxt) > 80 or _CITES_BASIS.search(nxt)  # (or a sentence: not a title's half)
         adjacent = not labelled and (lines[i + 1].no == ln.no + 1 or (lines[i + 1].no == ln.no + 2 and _TITLE_HEAD.search(text)
                                                                       and _TITLE_TAIL.match(nxt)))
         if adjacent and not _NOT_A_TITLE_START.search(text) and not _WORD_ROW.search(text) \
@@ -402,6 +419,9 @@ def agency_from_preamble(doc: Document, limit: int) -> tuple[str | None, int | N
                                       r"(.{2,}?(?:人民政府|镇|乡|街道|办事处))党政(?:综合)?办公室$", agency)
                     if office and not agency.endswith("政府办公室"):
                         agency = office.group(1) or office.group(2)
+                    elif (lg := re.match(r"(.{2,12}?[县区市旗州盟])(?:政务公开|政府信息公开|信息公开)(?:工作)?(?:领导小组)?办公室$",
+                                         agency)) and "编制" in m.group(0):
+                        agency = lg.group(1) + "人民政府"  # "由××旗政务公开领导小组办公室编制": the 旗's report
                     elif agency.endswith("人民政府办公室") and "编制" in m.group(0):
                         # "由中江县人民政府办公室组织编制": the office compiles its government's report
                         # (条例第四十九条); an office's own report says so in its title

@@ -1017,3 +1017,23 @@ def test_a_summary_above_its_first_heading_is_not_a_report():
     from summarizer.document import InputError
     with pytest.raises(InputError, match="^不是政府信息公开工作年度报告"):
         audit_text(text)
+
+
+def test_a_cut_off_date_after_the_lead_in_words_states_the_period():
+    """"本报告中所列数据统计时间截至2020年12月31日" states the calendar year (a false P002 'no period')."""
+    from summarizer.stat_period import period_in
+    assert period_in("本报告中所列数据统计时间截至2020年12月31日。")[:2] == ("2020-01-01", "2020-12-31")
+
+
+def test_a_name_line_above_a_preamble_that_names_the_report():
+    """"××区国资局" / "根据《条例》…现公布区政府国资局2022年…报告。": the title is not the whole sentence
+    joined to the name, and the full name above is the agency (not "区政府国资局")."""
+    text = ("某某区国资局\n根据《中华人民共和国政府信息公开条例》相关要求，现公布区政府国资局2022年政府信息公开工作年度报告。\n"
+            + BODY.replace("2025", "2022"))
+    result = audit_text(text)
+    assert result.facts.agency == "某某区国资局" and "根据" not in (result.facts.title or "")
+
+
+def test_the_office_of_a_leading_group_compiles_the_governments_report():
+    text = "本报告由某某旗政务公开领导小组办公室编制。\n" + BODY
+    assert audit_text(text).facts.agency == "某某旗人民政府"
