@@ -103,11 +103,18 @@ class _Slot:
         self.started = time.monotonic()  # when the oldest queued item began running
         self.ready = False  # the worker said it started (it may die before: not an item's fault)
 
-    def send(self, item) -> None:
+    def send(self, item) -> bool:
+        """Queue an item on this worker; False when the worker is already gone (it died on the item
+        before: its sentinel tells run_pool, and this item was never sent)."""
         if not self.queue:
             self.started = time.monotonic()
         self.queue.append(item)
-        self.conn.send(item)
+        try:
+            self.conn.send(item)
+        except OSError:  # BrokenPipeError: the worker exited between two sends
+            self.queue.pop()
+            return False
+        return True
 
     def kill(self) -> None:
         try:
@@ -162,9 +169,15 @@ def run_pool(fn: Callable, context: Any, items: Iterable[tuple[Any, Any]], procs
     start_failures = 0
     try:
         while True:
-            for slot in slots:
+            for n, slot in enumerate(slots):
                 while slot.ready and pending and len(slot.queue) < IN_FLIGHT:
-                    slot.send(pending.popleft())
+                    item = pending.popleft()
+                    if not slot.send(item):
+                        pending.appendleft(item)  # its worker is gone
+                        if not slot.queue:  # (idle: nothing to report for it; start another)
+                            slot.kill()
+                            slots[n] = _Slot(ctx, fn, context, init)
+                        break  # (else the wait below sees its exit and reports the item it ran)
             busy = [s for s in slots if s.queue or not s.ready]
             if not busy:
                 return

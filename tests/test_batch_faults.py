@@ -194,3 +194,21 @@ def test_workers_that_cannot_start_leave_the_items_to_the_caller():
     with pytest.raises(PoolBroken) as info:
         list(run_pool(behave, Unpicklable(), items, procs=2, timeout=30))
     assert sorted(info.value.remaining) == items  # none was blamed for the workers' deaths
+
+
+def test_sending_to_a_worker_that_just_died_is_not_an_error():
+    """A worker that crashed on its item is gone before the parent notices; the next send hits a
+    closed pipe (BrokenPipeError: the pool used to fail then). The send says so and queues nothing."""
+    from summarizer.workpool import _Slot, default_context
+
+    slot = _Slot(default_context(), behave, "ctx")
+    try:
+        assert slot.conn.recv() is not None  # READY
+        assert slot.send((1, "crash"))
+        slot.proc.join(10)
+        assert not slot.proc.is_alive()
+        sent = [slot.send((i, f"x{i}")) for i in range(2, 6)]
+        assert sent[-1] is False and [item for item in slot.queue] == [(1, "crash")] + [
+            (i, f"x{i}") for i, ok in zip(range(2, 6), sent) if ok]
+    finally:
+        slot.kill()
