@@ -355,6 +355,20 @@ def test_trailing_tab_is_a_blank_last_cell():
     assert row(result, "carried_forward") == [0, 0, 0, 0, 0, 0, None]
 
 
+def test_a_table_with_no_number_is_blank_not_unreadable():
+    """Table 二 published with every value left out: rows of blank tab cells beside rows with no
+    cell at all (行政许可 has one column). No number anywhere in the table, so each row is blank
+    (S006, one summary) — never "unreadable" (S008) for the rows that kept no tab."""
+    active = "\n".join(line.split("\t")[0] + ("\t\t\t" if line.startswith(("规章", "行政规范性文件")) else "")
+                       if line.split("\t")[-1].isdigit() else line for line in ACTIVE_TABS.split("\n"))
+    result = audit_text(report(active, _apps_tabs(BASE_ROWS), LIT_TABS))
+    assert result.facts.cells["active.regulations.issued"] is None
+    assert result.facts.cells["active.licensing.decisions"] is None
+    assert "S008" not in codes(result)
+    s006 = [f.message for f in result.findings if f.code == "S006"]
+    assert any("规章" in m or "二、主动公开" in m for m in s006)
+
+
 def test_page_furniture_between_rows():
     rows = list(BASE_ROWS)
     rows[3:3] = ["— 4 —", "第 3 页 共 7 页", "某某市某区民政局2023年政府信息公开工作年度报告",

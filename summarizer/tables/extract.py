@@ -481,8 +481,8 @@ def _cells_of_row(table: str, key_prefix: str, hit: RowHit, columns: tuple[str, 
                   blank_if_empty: bool = False) -> str:
     """Write one row's cells; a row that cannot be assigned to its columns writes no cells at
     all (its values are unknown, not blank) and returns the reason."""
-    if blank_if_empty and not hit.values:
-        fitted, note = [None] * len(columns), ""  # a table of labels only: every cell left blank (S006)
+    if blank_if_empty and all(t.kind == EMPTY for t in hit.values):
+        fitted, note = [None] * len(columns), ""  # a table with no number at all: every cell left blank (S006)
     else:
         by_column = fit_by_column(hit.values, columns, colmap) if colmap else None
         fitted, note = by_column if by_column is not None else fit(hit.values, len(columns))
@@ -506,8 +506,9 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
     spec = table_spec(table, fmt)
     spec_ids = [r.id for r in spec.rows]
     found: set[str] = set()
-    # labels with no value or blank anywhere in the table: its cells were left empty, not unreadable
-    labels_only = all(not h.values and all(not sub.values for sub in h.subrows) for h in w.hits[table])
+    # no number anywhere in the table (labels alone, or labels and blank cells): a row with no cell
+    # of its own was left empty like the others, not unreadable
+    labels_only = all(h.nums() == 0 and all(sub.nums() == 0 for sub in h.subrows) for h in w.hits[table])
     for hit in w.hits[table]:
         rid = hit.row_id
         if rid not in spec_ids:
