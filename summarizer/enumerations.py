@@ -42,6 +42,8 @@ _HAS_NUMBER = pattern_cache.compile(r"\d|[零〇○一二两三四五六七八�
 _NESTED_WORD = pattern_cache.compile(r"其中|含|包括|包含")
 _OTHER_DIMENSION = pattern_cache.compile(r"累计|历年|总数|不予公开|同比|环比|占|%|％|比例|率|以上|以下|余|约|近|超|较|增长|减少|下降")
 _CHANNEL = pattern_cache.compile(r"网站|微信|微博|抖音|快手|头条|客户端|公众号|视频号|新媒体|APP|App|app|小程序|报刊|电视|广播")
+# a place items are filed in besides their kind (the disclosure directory, a column): counted again there
+_DIRECTORY = pattern_cache.compile(r"目录|专栏|栏目")
 _BARE_TOTAL_CUE = pattern_cache.compile(r"(?:共|合计|总计|总共|累计共)(?P<words>[^，,。；;、]{0,16})$")
 # Without 其中/包括, what stands between 共 and the number must be a verb and a general object
 # ("共发布信息364条，…"): a category there ("共主动公开机构概况2件，规划计划3件、…") is the list's
@@ -187,8 +189,11 @@ def find_enumerations(text: str) -> list[Enumeration]:
         parts = _first_breakdown(parts, total)
         if len(parts) < 2:
             continue
-        if sum(1 for seg_m in _ITEM_SPAN.finditer(body[:used]) if _CHANNEL.search(seg_m.group(0))) >= 2:
+        items = [seg_m.group(0) for seg_m in _ITEM_SPAN.finditer(body[:used])]
+        if sum(1 for item in items if _CHANNEL.search(item)) >= 2:
             continue  # "网站65条、微信497条、抖音157条": one item goes out on several channels, parts overlap
+        if any(_DIRECTORY.search(item) for item in items):
+            continue  # "重点领域1334条，政务动态2476条，信息公开目录1898条": a place among kinds, parts overlap
         out.append(Enumeration(total=total, unit=unit, parts=parts, exhaustive=kw in ("分别为", "分别是"),
                                start=m.start(), end=m.end() + used))
     return out

@@ -253,15 +253,22 @@ def _run_on_headings(doc: Document, found: list[Section], seen: set[int]) -> lis
     return found
 
 
+# the next part named right after a part's title in a list of the parts ("一、总体情况，二、主动公开…")
+_LISTED_NEXT = pattern_cache.compile(r"[^。]{0,6}?[,，、；;]\s*[一二三四五六]\s*[、.．]")
+
+
 def _inline_sections(doc: Document, found: list[Section], seen: set[int]) -> list[Section]:
     for ln in doc.lines:
         for number, pattern in _INLINE_TITLES.items():
             if number in seen:
                 continue
             # the separator is sometimes lost in scraping ("一总体情况"); the title then must follow at once.
-            # Never right after ":" "," "、": "本报告分为六个部分:一、总体情况,二、…" lists the parts (a
-            # false S002); after anything else it may be a heading run on ("…13575394432.52元三、收到和处理…")
-            m = re.search(rf"(?<![:：,，、])([{SECTION_NUMERALS}])\s*[、.．]?\s*({pattern})", ln.text)
+            # Never right after "," "、", nor after ":" when the next part follows in a list: "本报告分为六个
+            # 部分:一、总体情况,二、…" lists the parts (a false S002); after anything else it may be a heading
+            # run on ("…13575394432.52元三、收到和处理…", "…特编制此报告：一、总体情况2022年，…")
+            m = next((m for m in re.finditer(rf"(?<![,，、])([{SECTION_NUMERALS}])\s*[、.．]?\s*({pattern})", ln.text)
+                      if not (m.start() > 0 and ln.text[m.start() - 1] in ":："
+                              and _LISTED_NEXT.match(ln.text, m.end()))), None)
             if m and SECTION_NUMERALS.index(m.group(1)) + 1 == number:
                 seen.add(number)
                 found.append(Section(number=number, title=doc.quote(ln.no, m.start(2), m.end()), line=ln.no,

@@ -8,12 +8,13 @@ with its line; anything not found stays None and is reported, never guessed.
 
 from __future__ import annotations
 
+from . import pattern_cache
 from .document import Document
 from .headings import find_sections, heading_number, heading_numeral  # noqa: F401  (re-exported)
 from .issue_date import find_issue_date, issued_from_metadata
 from .models import Facts
 from .stat_period import find_period
-from .title import agency_from_metadata, agency_from_preamble, find_title, year_from_body
+from .title import agency_from_metadata, agency_from_preamble, find_title, report_named_in_body, year_from_body
 
 
 def segment(doc: Document) -> Facts:
@@ -44,6 +45,18 @@ def segment(doc: Document) -> Facts:
             facts.agency, facts.agency_line = source(doc, top)
             if facts.agency:
                 break
+    if facts.agency and _PLACELESS.match(facts.agency) and facts.agency_line:
+        # "市人民政府办公室2025年…报告" (the page dropped the place) / "现公开天门市人民政府办公室2025年…":
+        # the full name the preamble or the signature gives for the same body
+        named = report_named_in_body(doc, facts.agency_line + 1, min(facts.agency_line + 10, doc.n))
+        for fuller in (named[0] if named else None, sig_agency):
+            if fuller and len(fuller) > len(facts.agency) and fuller.endswith(facts.agency):
+                facts.agency = fuller
+                break
     if facts.year is None:
         facts.year, facts.year_line = year_from_body(doc, facts)
     return facts
+
+
+# a name that starts at its level ("市人民政府办公室", "区统计局"): the place is missing
+_PLACELESS = pattern_cache.compile(r"^[省市区县州旗盟]")

@@ -28,9 +28,9 @@ NAVIGATION = pattern_cache.compile(r">|》|»|标题|当前位置|您的位置|�
 _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
 # the year that opens a title ("2023年度政府信息公开…", "二〇二二年政府信息公开…")
 _TITLE_YEAR = pattern_cache.compile(rf"(?:{_YEAR})\s*年\s*度?[^，。,]{{0,40}}?信息公开")
-_TITLE_FULL = pattern_cache.compile(rf"^(?P<pre>.*?)(?<!\d)(?P<year>{_YEAR})\s*(?:年\s*度?|(?=(?:政府|政务)信息公开))\s*(?P<mid>[^，。,]{{0,40}}?)\s*(?:政府|政务)?\s*信息公开\s*"
+_TITLE_FULL = pattern_cache.compile(rf"^(?P<pre>.*?)(?<!\d)(?P<year>{_YEAR})\s*(?:年\s*度?|(?=(?:政府|政务)信息公开|政务公开))\s*(?P<mid>[^，。,]{{0,40}}?)\s*(?:(?:政府|政务)?\s*信息公开|政务\s*公开)\s*"
                          r"(?:工作)?\s*(?:开展)?\s*(?:的\s*)?(?:年\s*度?\s*(?:工\s*作\s*)?(?:报\s*告|年\s*报)|年\s*报)|^(?P<pre2>.*?)(?<!\d)(?P<year2>" + _YEAR
-                         + r")\s*(?:年\s*度?|(?=(?:政府|政务)信息公开))\s*(?P<mid2>[^，。,]{0,40}?)\s*(?:政府|政务)?\s*信息公开\s*(?:工作)?\s*(?:开展)?\s*(?:的\s*)?报\s*告")
+                         + r")\s*(?:年\s*度?|(?=(?:政府|政务)信息公开))\s*(?P<mid2>[^，。,]{0,40}?)\s*(?:(?:政府|政务)?\s*信息公开|政务\s*公开)\s*(?:工作)?\s*(?:开展)?\s*(?:的\s*)?报\s*告")
 # the two halves of a title broken over a blank line: the first ends at its year or mid-phrase,
 # the second goes on with the report's name
 _TITLE_HEAD = pattern_cache.compile(rf"(?:{_YEAR})\s*(?:年\s*度?)?$|(?:政府|政务)信息$")
@@ -101,8 +101,9 @@ def plausible_agency(name: str | None) -> str | None:
         name = tail.strip()
     if _SPAM.search(name):
         return None  # "澳门博彩业网址交通运输局": a spam site wrote over the place name
-    township = len(name) == 3 and name[-1] in "乡镇" and name[0] not in "本该全各我此每"  # 中村乡, 对坊乡
-    if not (4 <= len(name) <= 40 or township) or not AGENCY_TAIL.search(name) or NAVIGATION.search(name):
+    # three characters: a township (中村乡, 对坊乡) or a ministry of the State Council (水利部, 审计署)
+    short = len(name) == 3 and name[-1] in "乡镇部署" and name[0] not in "本该全各我此每"
+    if not (4 <= len(name) <= 40 or short) or not AGENCY_TAIL.search(name) or NAVIGATION.search(name):
         return None  # 4+: a bare 办公室 / 财政局 names no body; a field value must say whose
     if _NOT_IN_NAME.search(name) or name.count("(") != name.count(")") or name.find(")") < name.find("("):
         return None  # sentence punctuation, a quoted title, a file name or path: a clause, not a name
@@ -228,7 +229,7 @@ _NOT_A_TOWNSHIP = "本该全各我此每乡城村集市"  # 本镇, 该乡, 乡�
 
 # what a sentence says before it names the report ("…规定，现将北坡镇2022年…", "现公布××局2021年…",
 # "××局向社会公布本单位2020年…"): the agency is after the last of these words, or before it
-_LEAD_IN = pattern_cache.compile(r"现将|现予|现公布|现公开|现发布|(?:并)?向社会公开|特向社会公布|向社会公布|予以公布|公布了?|发布了?|编制了?|编写了?|印发了?")
+_LEAD_IN = pattern_cache.compile(r"现将|现予|现报送|报送|(?:现)?(?:编制)?形成了?|现公布|现公开|现发布|(?:并)?向社会公开|特向社会公布|向社会公布|予以公布|公布了?|发布了?|编制了?|编写了?|印发了?")
 _PUBLISHER_BEFORE = pattern_cache.compile(r"(?P<a>[^，,。；;:：《》“”]{4,40}?)(?:特)?(?:向社会)?(?:公布|发布|编制完成|编写完成|编制|编写)了?"
                                r"(?:本单位|本机关|本部门|本局)?$")
 
@@ -237,7 +238,7 @@ def _after_lead_in(pre: str) -> str:
     """`pre` without the sentence before the agency; when the agency came before the verb
     ("国家税务总局珠海市税务局向社会公布本单位"), that agency."""
     pre = _SHORT_NAME_NOTE.sub("", pre.rstrip())  # "××局(以下简称“××局”，下文类同)"
-    if len(pre) <= 40 and not re.search(r"公布|发布|现将|现公开|编制|编写|印发", pre):
+    if len(pre) <= 40 and not re.search(r"公布|发布|现将|现公开|编制|编写|印发|报送|形成", pre):
         return pre
     m = _PUBLISHER_BEFORE.search(pre.strip())
     if m:
@@ -264,6 +265,10 @@ def _without_alias(name: str) -> str | None:
     return plausible_agency(m.group(1)) if m else None
 
 
+# what follows "报告" when the reports are a task ("年度报告编制发布工作", "年度报告有关要求"), not a title
+_REPORT_AS_TASK = pattern_cache.compile(r"\s*(?:编制|编写|报送|等工作|工作|有关|相关|的通知|要求)")
+
+
 def _report_word(text: str, within: int = 400) -> int:
     """Where the title that opens a long line ends: its first "报告" in the first sentence that is
     not inside a cited document's name (《…年度报告格式〉的通知》) — preferring one with a year
@@ -275,7 +280,9 @@ def _report_word(text: str, within: int = 400) -> int:
     first = -1
     while pos > 0:
         before = text[:pos]
-        if before.count("《") <= before.count("》") and before.count("〈") <= before.count("〉"):
+        if _REPORT_AS_TASK.match(text, pos + 2):
+            pass  # "做好2023年政府信息公开工作年度报告编制发布等工作": the reports as a task, not this one
+        elif before.count("《") <= before.count("》") and before.count("〈") <= before.count("〉"):
             if _TITLE_YEAR_BEFORE.search(before[-60:]):
                 return pos
             first = pos if first < 0 else first
@@ -307,9 +314,12 @@ def _title_at(lines: list, i: int):
         text = text[: cut + 2] if cut > 0 else ""
         # page widgets run into it ("标题公开方式：主动公开【字体：大 中 小】二〇二二年政府…"): the
         # title starts at its year, or at the agency name just before it
-        y = _TITLE_YEAR.search(text, text.rfind("》") + 1)  # not the year of a cited notice《…2023年…》
+        # not the year of a cited notice《…2023年…》; the report's own name in 《》 starts after its 《
+        y = _TITLE_YEAR.search(text, max(text.rfind("》"), text.rfind("《")) + 1)
         if y:
             lead = _after_lead_in(text[:y.start()])  # "…要求，××局向社会公布本单位" → "××局"
+            if _SPAM.search(lead):  # "uedbet体育_uedbet官网@:西柳镇人民政府": the name after the spam's last mark
+                lead = re.split(r"[\s:：@,，]", lead)[-1]
             name = "" if _SPAM.search(lead) else (  # "现将澳门…博彩业网址交通运输局2022年…": spam over the name
                 plausible_agency(lead) or _agency_suffix(lead[-40:]) or (lead.strip() if _is_place(lead.strip()) else ""))
             text = name + text[y.start():]
@@ -414,9 +424,10 @@ def agency_from_preamble(doc: Document, limit: int) -> tuple[str | None, int | N
                 if agency:
                     # "由海南省地震局办公室编制": the body's office compiled it; the body reports
                     # (a 人民政府办公室 reports for itself)
-                    # ("由两城镇人民政府党政办公室编制": a township's own office, likewise)
+                    # ("由两城镇人民政府党政办公室编制", "由临沂高新区党政办公室编制": a township's or a
+                    # zone's own office, likewise)
                     office = re.match(r"(.{3,}?(?:局|厅|委|署|委员会))(?:办公室|办公厅)$|"
-                                      r"(.{2,}?(?:人民政府|镇|乡|街道|办事处))党政(?:综合)?办公室$", agency)
+                                      r"(.{2,}?(?:人民政府|镇|乡|街道|办事处|区|管委会|管理委员会))党政(?:综合)?办公室$", agency)
                     if office and not agency.endswith("政府办公室"):
                         agency = office.group(1) or office.group(2)
                     elif (lg := re.match(r"(.{2,12}?[县区市旗州盟])(?:政务公开|政府信息公开|信息公开)(?:工作)?(?:领导小组)?办公室$",

@@ -1037,3 +1037,160 @@ def test_a_name_line_above_a_preamble_that_names_the_report():
 def test_the_office_of_a_leading_group_compiles_the_governments_report():
     text = "本报告由某某旗政务公开领导小组办公室编制。\n" + BODY
     assert audit_text(text).facts.agency == "某某旗人民政府"
+
+
+# ---------------------------------------------------------------- fourteenth pass (ministries, zones, narratives, tables)
+
+def _dated(text: str, date: str) -> str:
+    return text + date + "\n"
+
+
+@pytest.mark.parametrize("name", ["水利部", "审计署", "财政部"])
+def test_a_ministry_named_in_three_characters_is_the_agency_and_a_department(name):
+    """"水利部2020年…报告": a ministry of the State Council (three characters) is a body, and a
+    department: its report is due 31 January (P004 on a date in March)."""
+    text = name + "2022年政府信息公开工作年度报告\n" + BODY.replace("2025", "2022") + "五、存在的主要问题及改进情况\n问题。\n"
+    result = audit_text(_dated(text, name + "\n2023年3月15日"))
+    assert result.facts.agency == name
+    assert "P004" in {f.code for f in result.findings}
+
+
+def test_a_covering_letter_names_the_report_after_xian_baosong():
+    text = ("某某省生态环境厅关于报送2020年政府信息公开工作年度报告的函\n根据要求，现报送某某省生态环境厅2020年政府信息公开工作年度报告。\n"
+            + BODY.replace("2025", "2020"))
+    result = audit_text(text)
+    assert result.facts.agency == "某某省生态环境厅" and not (result.facts.title or "").startswith("现报送")
+
+
+def test_a_zones_own_party_and_government_office_compiles_the_zones_report():
+    """"本报告由××高新区党政办公室编制": the zone's report, due 31 March like a government's (a false P004
+    on 20 February)."""
+    text = "本报告由某某高新区党政办公室按照条例编制。\n" + BODY.replace("2025", "2024") + "五、存在的主要问题及改进情况\n问题。\n"
+    result = audit_text(_dated(text, "2025年2月20日"))
+    assert result.facts.agency == "某某高新区"
+    assert "P004" not in {f.code for f in result.findings}
+
+
+@pytest.mark.parametrize("agency", ["某某街道办", "某某镇党政办"])
+def test_a_streets_or_townships_own_office_gets_the_later_deadline(agency):
+    from summarizer.checks.period import _deadline
+    assert _deadline(agency, 2024)[0] == "2025-03-31"
+    assert _deadline("某某县教育局", 2024)[0] == "2025-01-31"
+
+
+def test_a_report_titled_zhengwu_gongkai_gongzuo_niandu_baogao():
+    text = "某某生态园管理委员会2021年政务公开工作年度报告 | ||||\n" + BODY.replace("2025", "2021")
+    result = audit_text(text)
+    assert result.facts.agency == "某某生态园管理委员会" and "S003" not in {f.code for f in result.findings}
+
+
+def test_the_reports_as_a_task_cited_before_the_report_names_itself():
+    """"…做好2023年政府信息公开工作年度报告编制发布等工作的要求，…现编制形成了《××镇人民政府2023年…报告》":
+    the first 报告 is the task; the title is the one in 《》 (spam before the name dropped)."""
+    text = ("按照《中华人民共和国政府信息公开条例》以及省、市做好2023年政府信息公开工作年度报告编制发布等工作的具体要求，"
+            "结合实际，现编制形成了《某某网官网@:某某镇人民政府2023年政府信息公开工作年度报告》。\n" + BODY.replace("2025", "2023"))
+    result = audit_text(text)
+    assert result.facts.agency == "某某镇人民政府"
+    assert "S003" not in {f.code for f in result.findings}
+
+
+def test_a_title_missing_its_place_takes_the_full_name_the_preamble_gives():
+    text = ("市人民政府办公室2025年政府信息公开工作年度报告\n根据条例要求，现公开某某市人民政府办公室2025年政府信息公开工作年度报告。\n"
+            + BODY)
+    assert audit_text(text).facts.agency == "某某市人民政府办公室"
+
+
+def test_a_place_among_kinds_of_information_overlaps_them():
+    over = "共发布信息4796条，其中重点领域政务信息公开1334条，政务动态类信息2476条，信息公开目录1898条。"
+    assert not [e for e in find_enumerations(over) if e.contradicts()]
+    kinds = "共发布信息382条，其中机构职能82条、政策文件87条、工作动态300条。"
+    assert [e for e in find_enumerations(kinds) if e.contradicts()]
+
+
+def _with_applications(sentence: str, new_row: str = "1\t0\t0\t0\t0\t0\t1") -> str:
+    table = _APPLICATIONS_36.replace("30\t6\t0\t0\t0\t0\t36", new_row)
+    return report_text("规章\t0\t0\t0").replace("推进。", sentence).replace(
+        "三、收到和处理政府信息公开申请情况\n", "三、收到和处理政府信息公开申请情况\n" + table)
+
+
+@pytest.mark.parametrize("sentence,n001", [
+    ("本年度未收到法人或者其他组织对依申请公开政府信息的申请。", False),   # one kind of applicant: 自然人 1 fits
+    ("本年度未收到公民、法人或者其他组织提出的政府信息公开申请。", True),   # all of them: none, against 1
+    ("对不能当场答复的，自收到申请之日起20个工作日内予以答复。", False),   # a time limit (条例第三十三条)
+    ("共收到政府信息公开申请1件，自收到申请之日起20个工作日内予以答复。", False),
+    ("共收到政府信息公开申请3件。", True),
+])
+def test_received_applications_of_one_kind_and_time_limits(sentence, n001):
+    assert ("N001" in {f.code for f in audit_text(_with_applications(sentence)).findings}) == n001
+
+
+def _with_litigation(sentence: str, review: str = "0") -> str:
+    lit = ("行政复议\t\t\t\t\t行政诉讼\n结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n"
+           + "\t".join([review, "0", "0", "0", review] + ["0"] * 10))
+    return report_text("规章\t0\t0\t0").replace("推进。", sentence).replace(
+        "四、政府信息公开行政复议、行政诉讼情况\n", "四、政府信息公开行政复议、行政诉讼情况\n" + lit + "\n")
+
+
+@pytest.mark.parametrize("sentence,review,n002", [
+    ("本年度未发生被纠错的行政复议和行政诉讼案件。", "2", False),
+    ("目前尚未审结的行政复议和行政诉讼案件各0件。", "2", False),
+    ("全年共收到行政复议申请150件，依法审结140件。", "0", False),   # the body decides reviews
+    ("全年制作行政复议决定书20件。", "0", False),
+    ("本年度发生政府信息公开行政复议2件。", "0", True),
+    ("本年度未发生政府信息公开行政复议和行政诉讼。", "2", True),
+])
+def test_reviews_qualified_decided_by_the_body_or_documents_are_not_counts_of_cases(sentence, review, n002):
+    assert ("N002" in {f.code for f in audit_text(_with_litigation(sentence, review)).findings}) == n002
+
+
+@pytest.mark.parametrize("sentence,n008", [
+    ("全年制发公文120件，其中主动公开80件，不予公开30件。", False),
+    ("经保密审查，不予公开3件。", False),
+    ("人大代表建议办理结果全部予以公开8件。", False),
+    ("全年收到申请1件，不予公开1件。", True),
+])
+def test_outcomes_of_documents_and_proposals_are_not_outcomes_of_applications(sentence, n008):
+    withheld = ["属于国家秘密", "其他法律行政法规禁止公开", "危及“三安全一稳定”", "保护第三方合法权益", "属于三类内部事务信息",
+                "属于四类过程性信息", "属于行政执法案卷", "属于行政查询事项"]
+    table = ("三、本年度办理结果\t（一）予以公开\t1\t0\t0\t0\t0\t0\t1\n"
+             + "".join(f"{'（三）不予公开' if i == 1 else ''}\t{i}.{w}\t0\t0\t0\t0\t0\t0\t0\n" for i, w in enumerate(withheld, 1)))
+    text = _with_applications(sentence).replace("一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n",
+                                                 "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n" + table)
+    assert audit_text(text).facts.cells["applications.withheld_8.total"] == 0
+    assert ("N008" in {f.code for f in audit_text(text).findings}) == n008
+
+
+def test_a_heading_run_on_after_a_colon_is_a_heading_but_a_list_of_parts_is_not():
+    parts = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况",
+             "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+    body = "".join(p + " 内容。" for p in parts[1:])
+    run_on = "某某区某某局2022年政府信息公开工作年度报告 根据条例，特编制此报告：一、总体情况2022年，本局推进公开。" + body
+    assert [s.number for s in audit_text(run_on).facts.sections] == [1, 2, 3, 4, 5, 6]
+    listed = ("某某区某某局2022年政府信息公开工作年度报告 本报告分为六个部分：" + "，".join(parts) + "。"
+              + "一、总体情况 本局推进公开。" + body)
+    assert [s.col for s in audit_text(listed).facts.sections][0] > listed.index("。")
+
+
+def test_a_paragraph_per_cell_table_with_blanks_written_as_slashes():
+    """Table 二 one cell per paragraph, its one number among cells written "/": the "/" are blank cells
+    (S006), not rows with no cells (a false S008)."""
+    cells = ["第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", "/", "/", "/",
+             "行政规范性文件", "/", "/", "/", "第二十条第（五）项", "信息内容", "本年处理决定数量", "行政许可", "11839",
+             "第二十条第（六）项", "信息内容", "本年处理决定数量", "行政处罚", "/", "行政强制", "/",
+             "第二十条第（八）项", "信息内容", "本年收费金额（单位：万元）", "行政事业性收费", "/"]
+    result = audit_text(report_text("\n\n".join(cells)))
+    assert result.facts.cells["active.licensing.decisions"] == 11839
+    assert result.facts.cells["active.regulations.issued"] is None
+    assert "S008" not in {f.code for f in result.findings} and "S006" in {f.code for f in result.findings}
+
+
+def test_table_three_one_cell_per_line_beside_tables_in_rows():
+    """Tables 二 and 四 in tab rows, table 三 one cell per line and cut after its first row's two cells:
+    its lone numbers are cells (unreadable row, S008), not page numbers dropped (a false S006 'blank')."""
+    apps = ("申请人情况 |\n自然人 |\n法人或其他组织 |\n总计 |\n商业企业 |\n科研机构 |\n社会公益组织 |\n法律服务机构 |\n其他 |\n"
+            "一、本年新收政府信息公开申请数量 |\n5 |\n0\n")
+    text = report_text("规章\t0\t0\t0\n行政规范性文件\t1\t0\t4").replace(
+        "三、收到和处理政府信息公开申请情况\n", "三、收到和处理政府信息公开申请情况\n" + apps)
+    codes = {f.code: f.message for f in audit_text(text).findings}
+    assert "S008" in codes and "本年新收" in codes["S008"]
+    assert not ("S006" in codes and "本年新收" in codes["S006"])

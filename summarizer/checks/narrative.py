@@ -93,7 +93,7 @@ _RECEIVED = [
     pattern_cache.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,20}}?)(?:申请|依申请公开)(?:{_CLAUSE}{{0,12}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|个|份|宗|条)"),  # 条: "受理依申请公开信息56条"
     pattern_cache.compile(rf"(?:收到|受理|接收|接到|新收)(?:{_CLAUSE}{{0,8}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}件(?:{_CLAUSE}{{0,8}}?)申请"),
 ]
-_RECEIVED_NONE = pattern_cache.compile(r"(?:未|没有)(?:收到|受理|接到|接收)(?:[^。；;，,]{0,12}?)(?:申请|依申请公开)")
+_RECEIVED_NONE = pattern_cache.compile(r"(?:未|没有)(?:收到|受理|接到|接收)(?:[^。；;，,]{0,20}?)(?:申请|依申请公开)")
 # a count of one channel ("收到群众网上申请105件，快递17件，合计122件"): a part, not the total received
 _BY_CHANNEL = pattern_cache.compile(r"网上|网络|在线|线上|快递|信函|邮寄|邮政|当面|现场|窗口|传真|电子邮件|邮件|网站|平台|电话")
 # "91件（另有2件…）": more of the same right after the count
@@ -105,6 +105,19 @@ _NOT_RECEIVED_CONTEXT = pattern_cache.compile(r"结转|办结|答复|办理完�
 # other kinds of application a body counts in the same paragraph ("未收到行政许可申请", "受理行政复议申请1件")
 _OTHER_APPLICATION = pattern_cache.compile(r"许可|审批|复议|诉讼|提案|建议|信访|投诉|举报|政务服务|办件|听证|赔偿|仲裁|登记|备案|"
                                            r"补贴|救助|低保|报名|职称|资格|项目|专利|商标|落户")
+
+
+# applicants of one kind ("未收到法人或者其他组织…的申请", "受理自然人申请5件"): their columns, not the total
+_PERSONS = pattern_cache.compile(r"自然人|公民|个人|群众")
+_ORGANIZATIONS = pattern_cache.compile(r"法人|其他组织|企业|社会组织|律师")
+# a time limit, not a count ("自收到申请之日起20个工作日内予以答复", 条例第三十三条)
+_TIME_LIMIT = pattern_cache.compile(r"\s*(?:工作日|日|天|个?月|小时|周)")
+
+
+def _one_kind_of_applicant(span: str) -> bool:
+    """The words name applicants of one kind only (natural persons, or organizations): a count of
+    their columns, not of all applications ("公民、法人和其他组织" names both: all of them)."""
+    return bool(_PERSONS.search(span)) != bool(_ORGANIZATIONS.search(span))
 
 
 @check("N001")
@@ -119,13 +132,16 @@ def received_count(ctx: Context):
         for m in _RECEIVED_NONE.finditer(text):
             # "未收到因政府信息公开申请引起的行政诉讼": the clause goes on past 申请 to what was not received
             clause = m.group(0) + _CLAUSE_REST.match(text, m.end()).group(0)
-            if not _OTHER_APPLICATION.search(m.group(0)) and not _CAUSED_BY.search(clause):
+            if not _OTHER_APPLICATION.search(m.group(0)) and not _CAUSED_BY.search(clause) \
+                    and not _one_kind_of_applicant(m.group(0)):
                 claims.append((0, m.start(), m.end()))
         for pat in _RECEIVED:
             for m in pat.finditer(text):
                 span = text[m.start(): m.end()]
                 if _NOT_RECEIVED_CONTEXT.search(span) or _OTHER_APPLICATION.search(span) or \
-                        in_slogan(text, m.start("n"), m.end()) or _BY_CHANNEL.search(span):
+                        in_slogan(text, m.start("n"), m.end()) or _BY_CHANNEL.search(span) or \
+                        _one_kind_of_applicant(text[m.start():m.start("n")]) or _TIME_LIMIT.match(text, m.end()) \
+                        or "之日" in span:
                     continue
                 n = parse_number(m.group("n"))
                 if n is not None:
@@ -151,6 +167,15 @@ _REVIEW = pattern_cache.compile(rf"行政复议(?:案件|申请)?(?:{_CLAUSE}{{0
 _SUIT = pattern_cache.compile(rf"行政诉讼(?:案件)?(?:{_CLAUSE}{{0,4}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|起|宗|个)")
 
 
+# outcomes qualifying the cases: none lost, not none at all
+_QUALIFIED = pattern_cache.compile(r"纠错|纠正|败诉|撤销|违法")
+# a count of documents or people, not of cases ("行政复议决定书20件", "行政复议人员3个")
+_NOT_A_CASE_COUNT = pattern_cache.compile(r"书|决定|人员|培训|意见|建议")
+# the body receiving or deciding reviews as the review body (a 司法局, a government): its work, not
+# reviews of its disclosure — unless the sentence speaks of 信息公开
+_AS_REVIEW_BODY = pattern_cache.compile(r"(?:收到|受理|办理|审理|审结|办结|接收|接到|新收)[^。；;，,]{0,4}$")
+
+
 @check("N002")
 def review_and_litigation(ctx: Context):
     review = ctx.cells.get("litigation.review.total")
@@ -161,11 +186,18 @@ def review_and_litigation(ctx: Context):
         text = para.text
         claims: list[tuple[str, int | float, int, int]] = []
         for m in _NONE_BOTH.finditer(text):
+            if m.start() > 0 and text[m.start() - 1] == "尚":
+                continue  # "尚未审结的行政复议和行政诉讼案件各1件": cases not yet decided, not none
+            if _QUALIFIED.search(m.group(0)):
+                continue  # "未发生被纠错的行政复议和行政诉讼": none lost, not none at all
             claims += [("review", 0, m.start(), m.end()), ("suit", 0, m.start(), m.end())]
         for m in _NONE_LITIGATION.finditer(text):
             claims.append(("suit", 0, m.start(), m.end()))
         for kind, pat in (("review", _REVIEW), ("suit", _SUIT)):
             for m in pat.finditer(text):
+                if _NOT_A_CASE_COUNT.search(m.group(0)) or _AS_REVIEW_BODY.search(text[max(0, m.start() - 8):m.start()]) \
+                        and "信息公开" not in text[:m.start()].rsplit("。", 1)[-1]:
+                    continue  # "行政复议决定书20件"; "收到行政复议申请150件" (the body decides reviews)
                 n = parse_number(m.group("n"))
                 if n is not None:
                     claims.append((kind, n, m.start(), m.end()))
@@ -342,6 +374,10 @@ def outcome_claims(text: str) -> Iterator[tuple[str, tuple[str, ...], str, int, 
         yield name, rows, next(g for g in m.groups() if g), m.start(), m.end()
 
 
+# outcomes of other things than applications: documents' publicity attribute, proposals, secrecy review
+_OTHER_OUTCOMES = pattern_cache.compile(r"公文|发文|文件|公开属性|保密审查|建议|提案|议案|代表|委员")
+
+
 @check("N008")
 def outcome_counts(ctx: Context):
     for para in narrative_paras(ctx):
@@ -352,6 +388,9 @@ def outcome_counts(ctx: Context):
             n = parse_number(written)
             if about_another_year(text, start, ctx.facts.year):
                 continue
+            sentence = re.split(r"[。；;\n]", text[:start])[-1]
+            if _OTHER_OUTCOMES.search(sentence):
+                continue  # documents' publicity ("制发公文120件，其中…不予公开30件"), proposals, secrecy review
             keys = [f"applications.{r}.total" for r in rows]
             vals = [ctx.cells.get(k) if ctx.cells.get(k) is not None else _row_sum(ctx, r) for k, r in zip(keys, rows)]
             if n is None or any(v is None for v in vals):

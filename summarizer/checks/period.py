@@ -9,11 +9,15 @@ from . import Context, check
 # Only a name that plainly is a department's gets the earlier date: a government named by its place
 # ("桐梓县", "贵阳市", "上海市政府"), a township, a zone or no name at all gets 31 March (when in doubt
 # the later deadline: no false P004).
-_DEPARTMENT = pattern_cache.compile(r"(?:局|委|(?<!管理)委员会|办|办公室|办公厅|厅|(?<!行政公)署|中心|所|站|队|院|部门|馆|(?<!办事)处|科)$")
+_DEPARTMENT = pattern_cache.compile(r"(?:局|委|(?<!管理)委员会|办|办公室|办公厅|厅|(?<!行政公)署|中心|所|站|队|院|部|部门|馆|(?<!办事)处|科|海关|人民银行)$")
+
+
+# a township's, a street's or a zone's own office ("××街道办", "××镇党政办"): the body itself
+_OWN_OFFICE = pattern_cache.compile(r"(?:街道|党政|党政综合)办(?:公室)?$")
 
 
 def _deadline(agency: str | None, year: int) -> tuple[str, str]:
-    if agency and _DEPARTMENT.search(agency):
+    if agency and _DEPARTMENT.search(agency) and not _OWN_OFFICE.search(agency):
         return f"{year + 1}-01-31", "县级以上人民政府部门的报告应于次年1月31日前公布"
     return f"{year + 1}-03-31", "本级人民政府的报告应于次年3月31日前公布"
 

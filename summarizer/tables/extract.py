@@ -95,6 +95,21 @@ def fit(values: list[Token], n: int) -> tuple[list[Token | None], str]:
     return vals, ""
 
 
+def _cell_per_line(tokens: list[Token], per_line: dict[int, list[str]], lone: set[int]) -> bool:
+    """Whether table 三's own lines hold one number each (a page whose other tables are rows):
+    more lines of a lone number than lines of several numbers between its heading and the next."""
+    start = next((i for i, t in enumerate(tokens) if t.kind == SECTION and int(t.value or 0) == 3), None)
+    if start is None:
+        return False
+    lines: set[int] = set()
+    for tok in tokens[start + 1:]:
+        if tok.kind == SECTION:
+            break
+        lines.add(tok.line)
+    several = sum(1 for ln in lines if per_line[ln].count(NUM) >= 2)
+    return len(lines & lone) > several
+
+
 class _Walker:
     """One pass over the token stream; see the module docstring."""
 
@@ -303,6 +318,8 @@ class _Walker:
             per_line.setdefault(tok.line, []).append(tok.kind)
         lone = {ln for ln, kinds in per_line.items() if kinds.count(NUM) == 1 and TEXT not in kinds
                 and EMPTY not in kinds}
+        if self.fifo and _cell_per_line(tokens, per_line, lone):
+            self.fifo = False  # table 三 itself is one cell per line (二 and 四 rows): its lone numbers are cells
         # column-header lines (自然人 … 总计, repeated after a page break): several short text cells,
         # no numbers, no row numbering
         texts: dict[int, list[str]] = {}

@@ -318,19 +318,20 @@ def cell_lines(doc: Document, start: int, end: int, headings: dict[int, int] | N
 
 
 def _mostly_single_cells(seen: list[tuple[int, str, int]], singles: dict[int, Token | None]) -> bool:
-    """85 % of the lines hold a single cell, at least three of them numbers. Stops at the first
-    line over the 15 % allowance, so a region of ordinary rows costs a few lines, not all.
-    Each line's cell is kept in `singles` for the tokenizer."""
-    allowed, misses, numbers = 0.15 * len(seen), 0, 0
+    """85 % of the lines hold a single cell, at least three of them values: numbers, or blank
+    marks ("/", "—": a table of one number and its blanks written "/" is still cells). Stops at
+    the first line over the 15 % allowance, so a region of ordinary rows costs a few lines, not
+    all. Each line's cell is kept in `singles` for the tokenizer."""
+    allowed, misses, values = 0.15 * len(seen), 0, 0
     for no, text, _ in seen:
         tok = singles[no] if no in singles else singles.setdefault(no, _single_cell(text, no))
         if tok is None:
             misses += 1
             if misses > allowed:
                 return False
-        elif tok.kind == NUM:
-            numbers += 1
-    return numbers >= 3
+        elif tok.kind == NUM or (tok.kind == EMPTY and tok.raw.strip()):
+            values += 1
+    return values >= 3
 
 
 def _tabless(doc: Document, start: int, end: int) -> bool:
