@@ -62,9 +62,10 @@ def exemption(facts) -> Exemption | None:
     if facts.year is not None and facts.year < FIRST_FORMAT_YEAR and _year_is_stated(facts):
         # reports before 2019 followed the older outline (no six official parts, no three tables):
         # measuring them against today's template would be an error for every part
-        return Exemption(_TEMPLATE_CODES,
+        # (nor did that outline ask for a statistics-period sentence: P002 is the template's too)
+        return Exemption(_TEMPLATE_CODES + ("P002",),
                          f"报告年度为{facts.year}年，早于现行年度报告格式（国办公开办函〔2019〕60号，自2019年度报告起施行）："
-                         "六个部分和三张统计表的检查不适用，已跳过")
+                         "六个部分、三张统计表和统计期限说明的检查不适用，已跳过")
     return None
 
 

@@ -51,14 +51,20 @@ def row_candidates(cells: list[str], columns: tuple[str, ...], table: str, joine
     if any(t == "" for t in texts):
         return None  # an empty cell vanishes from flattened text
     if not joined:
-        blanks = ("—", "-", "/", "－", "／", "——")
+        blanks = ("—", "-", "/", "－", "／", "——", "--", "无")
         vals = [None if t in blanks else _number(t, c) for t, c in zip(texts, columns)]
         if any(v is None and t not in blanks for v, t in zip(vals, texts)):
             return None
         return [tuple(vals)]
     s = "".join(texts)
+    marks = ("—", "-", "/", "－", "／", "——", "--", "无")
+    if len(texts) == 1 and texts[0] in marks:
+        return [(None,)]  # a one-cell row written as a mark: a blank cell
     if any(not (ch.isdigit() or ch in ".+-") for ch in s):
         return None
+    groups = [g for g in s.split("-") if g]
+    if len(texts) > 1 and "-" in s and s.count("-") + len(groups) <= len(texts):
+        return None  # a dash that may be a blank cell or a sign ("2-23": 2 | - | 23, or 2 | -2 | 3): unreadable
     n = len(columns)
     if len(s) == n and s.isdigit():
         return [tuple(int(ch) for ch in s)]

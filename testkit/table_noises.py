@@ -36,7 +36,14 @@ def _zero_cells(cells: dict) -> list[str]:
 
 
 def dash_blanks(cells: dict, fmt: str, rng: random.Random) -> dict[str, str]:
-    """One to three zero cells written as a dash, slash or 无 (a blank in its own column)."""
+    """One to three zero cells written as a dash, slash or 无 (a blank in its own column); or, one
+    time in four, every zero of table 二 written with one mark (an office writing "/" for nothing:
+    in a paragraph-per-cell page such a table has more marks than numbers)."""
+    if rng.random() < 0.25:
+        active = [k for k, v in cells.items() if k.startswith("active.") and v == 0]
+        if len(active) >= 3:
+            mark = rng.choice(_DASHES)
+            return {k: mark for k in active}
     zeros = _zero_cells(cells)
     if cells.get("active.enforcement.decisions") == 0:
         zeros.append("active.enforcement.decisions")

@@ -1194,3 +1194,14 @@ def test_table_three_one_cell_per_line_beside_tables_in_rows():
     codes = {f.code: f.message for f in audit_text(text).findings}
     assert "S008" in codes and "本年新收" in codes["S008"]
     assert not ("S006" in codes and "本年新收" in codes["S006"])
+
+
+def test_reports_before_2019_were_due_on_31_march_for_every_body():
+    """The 2008 条例 gave departments until 31 March too (a false P004 on a 2013 report dated 25 March);
+    nor did the old outline ask for a statistics-period sentence (P002 skipped with the template)."""
+    text = ("某某县文广新局2013年政府信息公开工作年度报告\n一、概述\n本局推进公开。\n二、主动公开政府信息情况\n公开信息56条。\n"
+            "五、信息公开工作存在的主要问题及改进情况\n加强培训。\n2014年3月25日\n")
+    codes = {f.code for f in audit_text(text).findings}
+    assert "P004" not in codes and "P002" not in codes
+    from summarizer.checks.period import _deadline
+    assert _deadline("某某县文广新局", 2013)[0] == "2014-03-31" and _deadline("某某县文广新局", 2019)[0] == "2020-01-31"

@@ -54,3 +54,38 @@ def test_all_noises_together(layout, tmp_path):
         assert all(result.facts.cells.get(k, "missing") == v for k, v in rep.cells.items())
         fired = {f.code for f in result.findings if f.severity in ("error", "warning")}
         assert fired <= rep.expected_codes | rep.optional_codes
+
+
+@pytest.mark.parametrize("layout", [lay for lay in ALL_LAYOUTS if lay != "pdf"])
+def test_a_table_two_written_all_in_blank_marks_reads_in_every_layout(layout, tmp_path):
+    """dash_blanks' second mode: every zero of table 二 written with one mark ("/" for nothing), so
+    the table holds more marks than numbers (a paragraph-per-cell page read it as no cells at all,
+    a pipe row lost its first blank as surplus). Seeds are tried until that mode is drawn."""
+    tried = 0
+    for seed in range(40):
+        rep = generate(random.Random(f"all-marks-{layout}-{seed}"), "2019" if seed % 2 else "2021", layout,
+                       noise={"dash_blanks"})
+        if sum(1 for k, v in rep.cells.items() if k.startswith("active.") and v is None) < 3:
+            continue
+        (tmp_path / str(seed)).mkdir()
+        result = _audit(rep, tmp_path / str(seed))
+        wrong = {k: (v, result.facts.cells.get(k, "missing")) for k, v in rep.cells.items()
+                 if result.facts.cells.get(k, "missing") != v}
+        assert not wrong, (seed, wrong)
+        tried += 1
+        if tried == 3:
+            break
+    assert tried >= 1, "the all-marks mode was never drawn"
+
+
+@pytest.mark.parametrize("run,columns,want", [
+    ("2-23", ("issued", "repealed", "in_force"), None),      # 2 | - | 23 or 2 | -2 | 3: no one can tell
+    ("35-15", ("previous", "change"), [(35, -15)]),            # two columns: the dash is the sign of -15
+    ("-", ("decisions",), [(None,)]),                           # a one-cell row written as a mark
+    ("无", ("decisions",), [(None,)]),
+])
+def test_a_dash_in_run_together_cells(run, columns, want):
+    from summarizer.tables.flattened import FlatRow, read_run
+    row = FlatRow("active", "x", columns, 0, 0, run=run)
+    read_run(row)
+    assert (row.candidates or None) == want, row.reason

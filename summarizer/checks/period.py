@@ -17,6 +17,10 @@ _OWN_OFFICE = pattern_cache.compile(r"(?:街道|党政|党政综合)办(?:公室
 
 
 def _deadline(agency: str | None, year: int) -> tuple[str, str]:
+    if year < 2019:
+        # the 2008 条例 (第三十一条) gave every body until 31 March; the revised 条例 (2019) moved the
+        # departments' date to 31 January, first for the 2019 reports
+        return f"{year + 1}-03-31", "2019年以前的年度报告应于次年3月31日前公布（2008年《条例》第三十一条）"
     if agency and _DEPARTMENT.search(agency) and not _OWN_OFFICE.search(agency):
         return f"{year + 1}-01-31", "县级以上人民政府部门的报告应于次年1月31日前公布"
     return f"{year + 1}-03-31", "本级人民政府的报告应于次年3月31日前公布"

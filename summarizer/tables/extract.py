@@ -82,9 +82,10 @@ def fit(values: list[Token], n: int) -> tuple[list[Token | None], str]:
     and a note when the row does not fit.
     """
     vals = list(values)
-    while len(vals) > n and vals[0].kind == EMPTY:
+    # (a blank written as a mark, "—" or "/", is a cell someone filled in: never surplus)
+    while len(vals) > n and vals[0].kind == EMPTY and not vals[0].raw.strip():
         vals.pop(0)
-    while len(vals) > n and vals[-1].kind == EMPTY:
+    while len(vals) > n and vals[-1].kind == EMPTY and not vals[-1].raw.strip():
         vals.pop()
     if len(vals) > n:
         return [None] * n, f"该行有{len(vals)}个数值，多于模板的{n}列，无法对应"
@@ -171,9 +172,10 @@ class _Walker:
                                                 self.orphans[0].line, self.orphans))
             self.orphans = []
         if row.index is None:
-            if row.nums() == 0:
-                return
             parent = row.parent
+            marked = parent is not None and any(t.kind == EMPTY and t.raw.strip() for t in row.values)
+            if row.nums() == 0 and not marked:
+                return  # (a sub-row whose cells are all written "—" is still its parent's sub-row)
             if parent is not None and parent.nums() == 0 and (not parent.subrows or parent.subrows[-1] is not row):
                 parent.subrows.append(row)
             else:

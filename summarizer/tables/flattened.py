@@ -34,8 +34,8 @@ MAX_CANDIDATES = 200  # per row; more means the digits say nothing
 MAX_NOTE = 160  # characters a bracketed note after a row label may run to
 MAX_COMBINATIONS = 200_000  # ambiguous rows tried together against the column sums
 
-_VALUE_CHARS = pattern_cache.compile(r"[0-9.,\-+\s/—]{0,400}")
-_BLANKS = ("-", "—", "/", "--", "——")
+_VALUE_CHARS = pattern_cache.compile(r"[0-9.,\-+\s/—无]{0,400}")
+_BLANKS = ("-", "—", "/", "--", "——", "无")
 _LABEL_TAIL = pattern_cache.compile(r"[^\d\s.,+\-—/]{1,40}")
 # The numbering printed before a row's label (text as document.py folds it: （一） → (一)).
 _NUMBERING = {"new": "一、", "carried_over": "二、", "granted": "(一)", "partial": "(二)", "total": "(七)",
@@ -202,7 +202,8 @@ def find_rows(text: str, start: int, end: int, table: str, fmt: str) -> list[Fla
         # the rest of a label found by its short form or with a slip ("…缴纳费用、行政机关不再处理…")
         tail = _LABEL_TAIL.match(text, r.label_end, stop)
         if tail and text[tail.end():stop].lstrip(" ")[:1].isdigit():
-            r.label_end = tail.end()
+            # (not a blank cell written 无 before the digits: "行政规范性文件无121" is 无 | 1 2 1 run together)
+            r.label_end = tail.start() + len(tail.group(0).rstrip("无"))
         m = _VALUE_CHARS.match(text, r.label_end, stop)
         r.run_start = r.label_end
         r.run = m.group(0).rstrip() if m else ""
@@ -299,6 +300,16 @@ def _row_sum_ok(values: tuple, table: str) -> bool:
     return True
 
 
+def _dash_may_be_blank(run: str, n: int) -> bool:
+    """Whether the "-" in a run of n cells could each be a blank cell of its own: the dashes plus
+    at least one cell per digit group fit in n ("2-23" in 3 columns: 2 | - | 23). "35-15" in two
+    columns cannot be read so: there the dash is the sign of -15."""
+    if "-" not in run:
+        return False
+    pieces = re.findall(r"-|[^-]+", run)
+    return sum(1 for p in pieces if p == "-") + sum(1 for p in pieces if p != "-") <= n
+
+
 def read_run(row: FlatRow) -> None:
     """Candidates of one row: read as written when the cells are separated, else the splits that
     keep the row's own sum."""
@@ -316,7 +327,8 @@ def read_run(row: FlatRow) -> None:
     if n == 1 and run in _BLANKS:
         row.candidates, row.direct = [(None,)], True  # a blank written as a dash: S006
         return
-    if any(p in _BLANKS for p in pieces) or any(ch in run for ch in "/—"):
+    if any(p in _BLANKS for p in pieces) or any(ch in run for ch in "/—无") or (n > 1 and " " not in run and _dash_may_be_blank(run, n)):
+        # ("2-23": a blank written "-" between 2 and 23, or a sign, 2 | -2 | 3 — no one can tell)
         row.reason = f"“{run[:30]}”中的空格与占位符无法对应到{n}列"
         return
     if n == 1:
