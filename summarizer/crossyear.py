@@ -44,6 +44,14 @@ class Pair:
     compared: int = 0  # relations that had values on both sides
 
 
+_BARE_TOWNSHIP = re.compile(r"^[^省市县区旗州盟]{1,8}?(?:镇|乡|街道|苏木)")
+
+
+def _bare_township(name: str) -> bool:
+    """A township's or street's name with no county or city before it: many places share it."""
+    return bool(_BARE_TOWNSHIP.match(name))
+
+
 def _same_report(a: AuditResult, b: AuditResult) -> bool:
     """One report in two files (a PDF and its text extraction): same agency, year and cells."""
     return (a.facts.agency, a.facts.year, a.facts.cells) == (b.facts.agency, b.facts.year, b.facts.cells)
@@ -53,7 +61,8 @@ def match_pairs(results: list[AuditResult]) -> tuple[list[Pair], list[str]]:
     """(pairs of consecutive-year reports of one agency, notes on ambiguous matches).
 
     Same normalized name first; otherwise one name ending with the other (at least
-    MIN_SUFFIX_CHARS long, so a bare 人民政府 never matches). Two candidates for one year are
+    MIN_SUFFIX_CHARS long, so a bare 人民政府 never matches; and not a bare township's name, which
+    many places share). Two candidates for one year are
     ambiguous and skipped with a note rather than guessed. Linear: buckets by year and name tail.
     """
     names = [normalize_agency(r.facts.agency) if not r.error else "" for r in results]
@@ -70,8 +79,11 @@ def match_pairs(results: list[AuditResult]) -> tuple[list[Pair], list[str]]:
             continue
         cands = exact.get((r.facts.year - 1, n), [])
         if not cands:
+            # one name ending with the other: never when the shorter is a bare township or street
+            # ("太平镇人民政府" ends "邹城市太平镇人民政府" and "垫江县太平镇人民政府": four towns, one name)
             cands = [j for j in tails.get((r.facts.year - 1, n[-MIN_SUFFIX_CHARS:]), [])
-                     if n.endswith(names[j]) or names[j].endswith(n)]
+                     if (n.endswith(names[j]) and not _bare_township(names[j]))
+                     or (names[j].endswith(n) and not _bare_township(n))]
         if len(cands) > 1 and all(_same_report(results[cands[0]], results[j]) for j in cands[1:]):
             cands = cands[:1]  # copies of one report: compare with the first
         if len(cands) == 1:

@@ -84,6 +84,8 @@ def _contents_lines(doc: Document) -> set[int]:
         if number is not None and number not in {n for _, n in run}:
             run.append((ln.no, number))
             continue
+        if number is None and run and len(text) <= 60 and _TOC_SUB_ENTRY.match(text):
+            continue  # "（一）主动公开政府信息情况 2": a sub-entry of the contents, with its page number
         if len(run) >= 3:
             break  # the contents end where a line is no entry or an entry comes again (the body)
         run = [(ln.no, number)] if number is not None else []
@@ -105,6 +107,9 @@ def _entry_number(text: str) -> int | None:
     return number
 
 
+# a contents sub-entry: sub-numbered ("（一）", "1.", "一是") and ending in its page number
+_TOC_SUB_ENTRY = pattern_cache.compile(r"^(?:[(（][一二三四五六七八九十]+[)）]|\d{1,2}[.、．]|[一二三四五六七八九十]是)"
+                                       r"[^；;]{1,50}?(?:\s|[.．…·•_])+\d{1,3}\s*$")
 _CONTENTS_WITHIN = 150  # lines from the top where a table of contents can stand (after a cover page)
 _ENTRY_WORD = pattern_cache.compile(r"情况|事项|问题")  # every part's title has one of them
 # a page number after a contents entry ("一、总体情况 1", "一、总体情况……1")

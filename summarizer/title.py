@@ -39,8 +39,8 @@ _FIELD = pattern_cache.compile(r"(?:^|\|)\s*(?:[-•·*]\s*)?(?:发布机构|发
                               r"(?:[:：|]\s*){1,2}(?P<v>[^|:：]+?)\s*(?=\||$|\s+[\u4e00-\u9fff]{2,6}\s*[:：])")
 _PREAMBLE = (
     r"本(?:年度)?报告由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:根据|依据|按照|编制|负责|制作|发布|编写)",
-    r"本(?:年度)?(?:报告|年报)[^。]{0,120}?由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:负责|组织)?(?:编制|编写|制作)",
-    r"由(?P<a>[\u4e00-\u9fff（）()]{2,40}?(?:局|委|办|厅|院|室|中心|政府|委员会|办事处|镇|乡|街道))(?:负责|组织)(?:编制|编写)",
+    r"本(?:年度)?(?:报告|年报)[^。]{0,120}?由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:负责|组织|汇总|牵头)?(?:编制|编写|制作)",
+    r"由(?P<a>[\u4e00-\u9fff（）()]{2,40}?(?:局|委|办|厅|院|室|中心|政府|委员会|办事处|镇|乡|街道))(?:负责|组织|汇总|牵头)(?:编制|编写)",
     r"由(?P<a>[\u4e00-\u9fff（）()]{2,40}?(?:局|委|办|厅|院|室|中心|政府|委员会|办事处|镇|乡|街道))"
     r"(?:围绕|结合|根据|依据|按照)[^。]{0,60}?(?:编制|编写)",
     # the title named in a sentence of the body ("一、总体情况 根据…，现将乐山市××局2024年政府信息…如下")
@@ -96,6 +96,7 @@ def plausible_agency(name: str | None) -> str | None:
     if not name:
         return None
     name = name.strip(" ：:，,#*|")
+    name = _KIND_NOTE.sub("", name)  # "青龙镇政府(机关)": what kind of body, not part of its name
     head, _, tail = name.rpartition(" ")
     if head and re.search(r"[A-Za-z0-9]", head):  # "bet365亚洲官网 住房和城乡建设局": a spam site's words
         name = tail.strip()
@@ -112,6 +113,7 @@ def plausible_agency(name: str | None) -> str | None:
     return name
 
 
+_KIND_NOTE = pattern_cache.compile(r"\s*[(（](?:机关|单位|部门)[)）]$")
 _SPAM = pattern_cache.compile(r"博彩|赌场|賭場|赌博|彩票|娱乐城|百家乐|老虎机|棋牌|真人|开户|投注|下注|买球|竞猜|网址|官网|"
                               r"足球|体育平台|平台")
 _NO_BODY_NAMED = pattern_cache.compile(r"度|(?:本|该|我|此)(?:机关|单位|局|委|办|厅|院|镇|乡|街道|区|县|市|旗|部门|中心|办公室)$|"
@@ -433,12 +435,24 @@ def agency_from_preamble(doc: Document, limit: int) -> tuple[str | None, int | N
                     elif (lg := re.match(r"(.{2,12}?[县区市旗州盟])(?:政务公开|政府信息公开|信息公开)(?:工作)?(?:领导小组)?办公室$",
                                          agency)) and "编制" in m.group(0):
                         agency = lg.group(1) + "人民政府"  # "由××旗政务公开领导小组办公室编制": the 旗's report
-                    elif agency.endswith("人民政府办公室") and "编制" in m.group(0):
+                    elif agency.endswith("人民政府办公室") and "编制" in m.group(0) and not _office_speaks(doc, ln.no):
                         # "由中江县人民政府办公室组织编制": the office compiles its government's report
-                        # (条例第四十九条); an office's own report says so in its title
+                        # (条例第四十九条); an office's own report says so in its title, or in its body
+                        # speaking of itself ("2023年，浦口区政府办公室进一步…")
                         agency = agency[:-3]
                     return agency, ln.no
     return None, None
+
+
+_THE_OFFICE = pattern_cache.compile(r"政府办公室|政府办(?!事)|本办(?!法)|我办(?!理)")
+_THE_PLACE = pattern_cache.compile(r"我(?:区|县|市|旗|州|镇|乡)|全(?:区|县|市|旗|州)")
+
+
+def _office_speaks(doc: Document, after: int) -> bool:
+    """The text after the preamble speaks of the office doing the work ("市政府办公室认真贯彻…",
+    "我办…"), never of the place ("我区…", "全县…"): the office's own report, not its government's."""
+    text = "".join(ln.text for ln in doc.lines[after:after + 12])[:800]
+    return bool(_THE_OFFICE.search(text)) and not _THE_PLACE.search(text)
 
 
 # the report naming itself in its preamble: "现公布××局2025年度政府信息公开工作年度报告"

@@ -130,7 +130,8 @@ NOISES: dict[str, Noise] = {
                                     "⻓沙): Kangxi radicals and simplified radical forms, in every part of the text",
                             text=_radical_glyphs),
     "contents_page": Noise("page", "a table of contents under the title: the part headings with dot leaders and "
-                                   "page numbers, with a page number only, or bare (no effect on flattened pages)"),
+                                   "page numbers, with a page number only, or bare; half the time part 一's "
+                                   "sub-headings too ((一)… / 一是…) (no effect on flattened pages)"),
 }
 
 

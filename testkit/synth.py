@@ -1243,12 +1243,26 @@ def _page_metadata(nz: _NoiseCtx, ag: _Agency, year: int, issued) -> list[str]:
 def _contents(rng: random.Random, headings: list[str]) -> list[str]:
     """A table of contents of the part headings as printed (Word's 目录 field, copied as text)."""
     style = rng.choice(("dots", "ellipsis", "page", "bare"))
+    # Word's 目录 often lists the sub-headings of part 一 too, with their page numbers
+    subs = style != "bare" and rng.random() < 0.5
     out, page = [rng.choice(("目  录", "目录")), ""], 1
-    for heading in headings:
+
+    def entry(text: str) -> str:
+        return {"dots": f"{text} {'.' * rng.randint(8, 40)} {page}", "ellipsis": f"{text}{'…' * rng.randint(3, 12)}{page}",
+                "page": f"{text}  {page}", "bare": text}[style]
+
+    for i, heading in enumerate(headings):
         page += rng.randint(0, 3)
-        out.append({"dots": f"{heading} {'.' * rng.randint(8, 40)} {page}", "ellipsis": f"{heading}{'…' * rng.randint(3, 12)}{page}",
-                    "page": f"{heading}  {page}", "bare": heading}[style])
+        out.append(entry(heading))
+        if subs and i == 0:
+            for k, sub in enumerate(rng.sample(_CONTENTS_SUBS, 3)):
+                page += rng.randint(0, 1)
+                out.append(entry(f"（{'一二三'[k]}）{sub}" if rng.random() < 0.7 else f"{'一二三'[k]}是{sub}。"))
     return out + [""]
+
+
+_CONTENTS_SUBS = ("主动公开政府信息情况", "依申请公开情况", "政府信息管理情况", "平台建设情况", "监督保障情况",
+                  "围绕机制保障强化公开", "健全工作机制")
 
 
 def _assemble(rng: random.Random, ag: _Agency, year: int, fmt: str, defect: str | None, nar: _Narrative,
@@ -1342,7 +1356,10 @@ def _assemble(rng: random.Random, ag: _Agency, year: int, fmt: str, defect: str 
             n, heading, body, narrative = sections[i]
             sections[i] = (n, heading.split("、", 1)[1], body, narrative)
     if "contents_page" in nz and not flat:
-        lines[contents_at:contents_at] = _contents(nz.rng, [heading for _, heading, _, _ in sections])
+        # under the title, or between the preamble and part 一 (its last entry right above the body's
+        # first heading)
+        at = contents_at if nz.rng.random() < 0.5 else len(lines)
+        lines[at:at] = _contents(nz.rng, [heading for _, heading, _, _ in sections])
     for _, heading, body, narrative in sections:
         lines.append(heading)
         if narrative:

@@ -49,6 +49,17 @@ def test_matching_by_normalized_name_suffix_and_ambiguity():
     assert len(notes) == 1 and "e" in notes[0]
 
 
+def test_a_bare_township_name_is_not_matched_by_its_ending():
+    """"太平镇人民政府" is the ending of "邹城市太平镇人民政府" and of "垫江县太平镇人民政府": four towns
+    of one name in four provinces were chained as one body (false X001). A bare name pairs only
+    with itself; a qualified one still pairs with its longer spelling."""
+    rs = [result("太平镇人民政府", 2020, "a"), result("邹城市太平镇人民政府", 2021, "b"),
+          result("太平镇人民政府", 2022, "c"), result("垫江县太平镇人民政府", 2023, "d"),
+          result("某某县太平镇人民政府", 2024, "e"), result("某某市某某县太平镇人民政府", 2025, "f")]
+    pairs, _ = match_pairs(rs)
+    assert [(p.prev, p.cur) for p in pairs] == [(4, 5)]
+
+
 @pytest.mark.parametrize("fmt,code", [("2021", "X002"), ("2019", "X003")])
 def test_mismatches_are_reported_on_both_reports_with_verified_evidence(tmp_path, fmt, code):
     seed = next(s for s in range(200)

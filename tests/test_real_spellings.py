@@ -1205,3 +1205,36 @@ def test_reports_before_2019_were_due_on_31_march_for_every_body():
     assert "P004" not in codes and "P002" not in codes
     from summarizer.checks.period import _deadline
     assert _deadline("某某县文广新局", 2013)[0] == "2014-03-31" and _deadline("某某县文广新局", 2019)[0] == "2020-01-31"
+
+
+def test_an_office_compiling_a_report_that_speaks_of_itself_is_its_author():
+    """"由××区人民政府办公室编制的2023年度…报告" then "2023年，××区政府办公室进一步…": the office's own
+    report (the district publishes both with one preamble); "…我区认真贯彻…" is the district's."""
+    pre = "本年报是根据《条例》要求，由某某市某某区人民政府办公室编制的2023年度政府信息公开年度报告。\n"
+    office = pre + "一、总体情况\n2023年，某某区政府办公室进一步拓展公开深度。\n" + BODY.split("一、总体情况\n本单位推进公开。\n")[1]
+    district = pre + "一、总体情况\n2023年，我区认真贯彻执行条例。\n" + BODY.split("一、总体情况\n本单位推进公开。\n")[1]
+    assert audit_text(office.replace("2025", "2023")).facts.agency == "某某市某某区人民政府办公室"
+    assert audit_text(district.replace("2025", "2023")).facts.agency == "某某市某某区人民政府"
+
+
+def test_an_office_that_compiled_the_report_from_the_departments_figures():
+    text = "本年度报告依据《条例》及省、市有关要求，由某某市某某区人民政府办公室汇总编制。\n" + BODY
+    assert audit_text(text).facts.agency == "某某市某某区人民政府"
+
+
+def test_outcomes_of_the_new_and_the_carried_over_applications_apart():
+    """"新收申请17件，予以公开13件；上年结转1件，予以公开1件" against 予以公开 14: two scopes, not a
+    contradiction (two false N008 errors)."""
+    table = "三、本年度办理结果\t（一）予以公开\t14\t0\t0\t0\t0\t0\t14\n"
+    text = _with_applications("共新收政府信息公开申请17件，予以公开13件；上年结转办理1件，予以公开1件。",
+                              "17\t0\t0\t0\t0\t0\t17")
+    text = text.replace("一、本年新收政府信息公开申请数量\t17\t0\t0\t0\t0\t0\t17\n",
+                        "一、本年新收政府信息公开申请数量\t17\t0\t0\t0\t0\t0\t17\n" + table)
+    assert audit_text(text).facts.cells["applications.granted.total"] == 14
+    assert "N008" not in {f.code for f in audit_text(text).findings}
+
+
+@pytest.mark.parametrize("sentence", ["依申请提供政府信息均免费。", "本年度未向申请人收取任何政府信息公开相关的费用。"])
+def test_part_six_saying_no_fee_in_other_words(sentence):
+    text = report_text("规章\t0\t0\t0").replace("六、其他需要报告的事项\n无。", "六、其他需要报告的事项\n" + sentence)
+    assert "Q004" not in {f.code for f in audit_text(text).findings}

@@ -8,6 +8,7 @@ that guesses; the LLM layer (N005) handles paraphrase.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Iterator
 
 from .. import pattern_cache
@@ -288,8 +289,8 @@ def information_fee(ctx: Context):
     spans = ctx.section_spans(6)
     if not spans:
         return  # S001 reports the missing section
-    if re.search(r"处理费|收费|收取[^。]{0,10}费", ctx.section_text(6)):
-        return  # "未收取信息处理费", "未发生收费情况"
+    if re.search(r"处理费|收费|收取[^。]{0,24}费|免费|處理費|收費", ctx.section_text(6)):
+        return  # "未收取信息处理费", "未发生收费情况", "依申请提供政府信息均免费", "未向申请人收取任何…费用"
     elsewhere = next((ln.no for ln in ctx.doc.lines if "信息处理费" in ln.text), None)
     line, a, b = spans[0]
     note = f"（第{elsewhere}行在其他部分提到了信息处理费）" if elsewhere else ""
@@ -374,6 +375,8 @@ def outcome_claims(text: str) -> Iterator[tuple[str, tuple[str, ...], str, int, 
         yield name, rows, next(g for g in m.groups() if g), m.start(), m.end()
 
 
+# outcomes of the applications carried over from last year only
+_CARRIED_SCOPE = pattern_cache.compile(r"上年结转|上年度结转|结转上年")
 # outcomes of other things than applications: documents' publicity attribute, proposals, secrecy review
 _OTHER_OUTCOMES = pattern_cache.compile(r"公文|发文|文件|公开属性|保密审查|建议|提案|议案|代表|委员")
 
@@ -384,13 +387,19 @@ def outcome_counts(ctx: Context):
         text = para.text
         if "件" not in text:
             continue
-        for name, rows, written, start, end in outcome_claims(text):
+        claims = list(outcome_claims(text))
+        times = Counter(name for name, *_ in claims)
+        for name, rows, written, start, end in claims:
             n = parse_number(written)
             if about_another_year(text, start, ctx.facts.year):
                 continue
             sentence = re.split(r"[。；;\n]", text[:start])[-1]
             if _OTHER_OUTCOMES.search(sentence):
                 continue  # documents' publicity ("制发公文120件，其中…不予公开30件"), proposals, secrecy review
+            if times[name] > 1 or (name != _CARRIED[0] and _CARRIED_SCOPE.search(re.sub(r"[（(][^（()）]*[)）]", "", sentence))):
+                # "新收…17件，予以公开13件…；上年结转1件，予以公开1件": counts of the new and the carried-over
+                # applications apart, not the year's total
+                continue
             keys = [f"applications.{r}.total" for r in rows]
             vals = [ctx.cells.get(k) if ctx.cells.get(k) is not None else _row_sum(ctx, r) for k, r in zip(keys, rows)]
             if n is None or any(v is None for v in vals):
