@@ -35,7 +35,6 @@ import os
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -445,9 +444,9 @@ class Job(NamedTuple):
     plan: OutputPlan | None = None  # with -o: what to write where (outputs.py)
 
 
-@dataclass
 class Done:
     """What the audit of one report hands the parent: small and cheap to pickle and to read.
+    (A plain class: a dataclass costs its code generation on every start of the command.)
 
     light:  the result without tables, as JSON (with out_dir the parent needs no more);
     record: the whole result as JSON texts, when the parent needs it whole (no out_dir, or an
@@ -456,16 +455,19 @@ class Done:
     doc:    the Document, when an LLM runs next in the parent;
     result: the result object itself, in-process only (nothing to pickle there)."""
 
-    index: int
-    light: str
-    record: Record | None = None
-    public: str | None = None
-    saved: bool = False
-    rendered: bool = False
-    doc: Any = None
-    result: AuditResult | None = None
-    loc: Loc | None = None  # where the record was saved
-    output_error: str | None = None  # the report's file or state could not be written (the batch stops)
+    def __init__(self, index: int, light: str, record: Record | None = None, public: str | None = None,
+                 saved: bool = False, rendered: bool = False, doc: Any = None, result: AuditResult | None = None,
+                 loc: Loc | None = None, output_error: str | None = None) -> None:
+        self.index = index
+        self.light = light
+        self.record = record
+        self.public = public
+        self.saved = saved
+        self.rendered = rendered
+        self.doc = doc
+        self.result = result
+        self.loc = loc  # where the record was saved
+        self.output_error = output_error  # the report's file or state could not be written (the batch stops)
 
     def whole(self) -> AuditResult:
         return self.result if self.result is not None else self.record.full_result()

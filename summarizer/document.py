@@ -9,42 +9,59 @@ normalized text can be quoted verbatim from the original.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
 from . import pattern_cache
 
 class InputError(Exception):
     """The file cannot be audited at all; the message names the problem (the caller adds the file)."""
 
 
-@dataclass
 class Line:
-    no: int  # 1-based line number in the original text
-    raw: str  # the original line, as decoded
-    text: str  # normalized line used by the parsers
-    idx: list[int] | range = field(repr=False, default_factory=list)  # text[i] came from raw[idx[i]]
-    furniture: bool = False  # page furniture (footer, "扫一扫…"), ignored by parsers
-    page: int | None = None  # 1-based page of paged sources (PDF, OCR, pdftotext's form feeds); else None
+    """One line of a report. (A plain class, not a dataclass: the records made at start-up cost a
+    dataclass's code generation, 2–3 M instructions each, on every run of the command.)"""
+
+    __slots__ = ("no", "raw", "text", "idx", "furniture", "page")
+
+    def __init__(self, no: int, raw: str, text: str, idx: list[int] | range | None = None,
+                 furniture: bool = False, page: int | None = None) -> None:
+        self.no = no  # 1-based line number in the original text
+        self.raw = raw  # the original line, as decoded
+        self.text = text  # normalized line used by the parsers
+        self.idx = [] if idx is None else idx  # text[i] came from raw[idx[i]]
+        self.furniture = furniture  # page furniture (footer, "扫一扫…"), ignored by parsers
+        self.page = page  # 1-based page of paged sources (PDF, OCR, pdftotext's form feeds); else None
+
+    def __repr__(self) -> str:
+        return f"Line(no={self.no!r}, text={self.text!r})"
 
 
-@dataclass
 class Document:
-    path: str
-    encoding: str
-    lines: list[Line]
-    source_kind: str = "text"  # text / html / pdf / docx / ocr
-    notes: list[str] = field(default_factory=list)  # what the reader had to do (OCR, repaired bytes…), for the reviewer
-    # line number -> tab fields of that row covered by a merged cell (HTML rowspan/colspan, DOCX
-    # merges, PDF spans), from the readers of structured tables; the extractor skips them
-    covered: dict[int, frozenset[int]] = field(default_factory=dict)
-    # True when the tab fields of table rows are the table's grid columns (HTML and DOCX tables laid
-    # out by their spans): values may then be placed by column. PDF table detection is not that exact.
-    grid_layout: bool = False
-    # line number -> where that line stands in the source file when a line number says little there
-    # ("第2个表格第5行" for a Word table row)
-    places: dict[int, str] = field(default_factory=dict)
-    # OCR: line number → (start, end, confidence) spans of the raw line read below the
-    # confidence threshold; the table extractor marks the cells in them (Facts.low_confidence_cells)
-    low_confidence: dict[int, list[tuple[int, int, float]]] = field(default_factory=dict)
+    """A report's lines and what its reader knows about them (a plain class: see Line)."""
+
+    def __init__(self, path: str, encoding: str, lines: list[Line], source_kind: str = "text",
+                 notes: list[str] | None = None, covered: dict[int, frozenset[int]] | None = None,
+                 grid_layout: bool = False, places: dict[int, str] | None = None,
+                 low_confidence: dict[int, list[tuple[int, int, float]]] | None = None) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.lines = lines
+        self.source_kind = source_kind  # text / html / pdf / docx / ocr
+        self.notes = [] if notes is None else notes  # what the reader had to do (OCR, repaired bytes…), for the reviewer
+        # line number -> tab fields of that row covered by a merged cell (HTML rowspan/colspan, DOCX
+        # merges, PDF spans), from the readers of structured tables; the extractor skips them
+        self.covered = {} if covered is None else covered
+        # True when the tab fields of table rows are the table's grid columns (HTML and DOCX tables laid
+        # out by their spans): values may then be placed by column. PDF table detection is not that exact.
+        self.grid_layout = grid_layout
+        # line number -> where that line stands in the source file when a line number says little there
+        # ("第2个表格第5行" for a Word table row)
+        self.places = {} if places is None else places
+        # OCR: line number → (start, end, confidence) spans of the raw line read below the
+        # confidence threshold; the table extractor marks the cells in them (Facts.low_confidence_cells)
+        self.low_confidence = {} if low_confidence is None else low_confidence
+
+    def __repr__(self) -> str:
+        return f"Document(path={self.path!r}, lines={len(self.lines)}, source_kind={self.source_kind!r})"
 
     def line(self, no: int) -> Line:
         return self.lines[no - 1]

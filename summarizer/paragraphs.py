@@ -8,7 +8,6 @@ finding cites the first of those lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Iterable
 
 from .document import Document, clause_bounds
@@ -19,11 +18,19 @@ _COUNT_END = frozenset("0123456789零〇○一二两三四五六七八九十百�
 _UNIT_START = frozenset("件条个项次人元万亿篇份家户余")
 
 
-@dataclass
 class Paragraph:
-    text: str = ""
-    # (offset in text, line number, length) for each joined line
-    spans: list[tuple[int, int, int]] = field(default_factory=list)
+    """Lines joined into one paragraph, with where each came from (a plain class: see
+    document.Line)."""
+
+    __slots__ = ("text", "spans")
+
+    def __init__(self, text: str = "", spans: list[tuple[int, int, int]] | None = None) -> None:
+        self.text = text
+        # (offset in text, line number, length) for each joined line
+        self.spans = [] if spans is None else spans
+
+    def __repr__(self) -> str:
+        return f"Paragraph({self.text[:40]!r}…)"
 
     def add(self, line_no: int, text: str) -> None:
         self.spans.append((len(self.text), line_no, len(text)))

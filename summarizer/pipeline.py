@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -44,15 +43,17 @@ class Skipped(NamedTuple):
     reason: str
 
 
-@dataclass
 class Inputs:
     """What a command line names: the files to audit (with their names relative to the folder
-    given, which the output names keep) and the files that cannot be audited."""
+    given, which the output names keep) and the files that cannot be audited. (A plain class:
+    see document.Line.)"""
 
-    files: list[str] = field(default_factory=list)
-    rels: list[str] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # e.g. an output folder left out
+    def __init__(self, files: list[str] | None = None, rels: list[str] | None = None,
+                 skipped: list[Skipped] | None = None, notes: list[str] | None = None) -> None:
+        self.files = [] if files is None else files
+        self.rels = [] if rels is None else rels
+        self.skipped = [] if skipped is None else skipped
+        self.notes = [] if notes is None else notes  # e.g. an output folder left out
 
 
 def ocr_available() -> bool:

@@ -7,7 +7,6 @@ for the codes it names. Selection (--select / --ignore) filters by code prefix l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -24,14 +23,15 @@ def catalogue() -> dict[str, dict]:
     return load_toml(Path(__file__).resolve().parent.parent / "data" / "checks.toml")
 
 
-@dataclass
 class Context:
-    """What a check may look at: the document, the facts and the extracted tables."""
+    """What a check may look at: the document, the facts and the extracted tables. (A plain
+    class: see document.Line.)"""
 
-    doc: Document
-    facts: Facts
-    tables: dict[str, TableResult]
-    format_evidence: str = ""
+    def __init__(self, doc: Document, facts: Facts, tables: dict[str, TableResult], format_evidence: str = "") -> None:
+        self.doc = doc
+        self.facts = facts
+        self.tables = tables
+        self.format_evidence = format_evidence
 
     @property
     def cells(self) -> dict:

@@ -9,7 +9,6 @@ it into an info finding). Anything else that is not text is refused as before.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from .. import pattern_cache
 from ..document import InputError
@@ -21,13 +20,13 @@ REPAIR_NOTE = pattern_cache.compile(r"^(?:文件末尾的 UTF-8 字符不完整|
 MAX_NUL_SHARE = 0.01  # more NUL bytes than this is not "a few stray ones": binary or UTF-16
 
 
-@dataclass
 class Repairs:
-    """What decoding had to repair."""
+    """What decoding had to repair (a plain class: see document.Line)."""
 
-    nuls: int = 0  # NUL bytes dropped
-    first_nul_line: int | None = None  # line of the first one, counted as to_document counts
-    cut_tail: bool = False  # the last character was incomplete and became U+FFFD
+    def __init__(self, nuls: int = 0, first_nul_line: int | None = None, cut_tail: bool = False) -> None:
+        self.nuls = nuls  # NUL bytes dropped
+        self.first_nul_line = first_nul_line  # line of the first one, counted as to_document counts
+        self.cut_tail = cut_tail  # the last character was incomplete and became U+FFFD
 
     def notes(self, with_lines: bool = True) -> list[str]:
         """Repair notes for Document.notes; with_lines=False when the text read is not the

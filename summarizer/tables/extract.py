@@ -12,7 +12,6 @@ reported unparsed with the reason.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .. import pattern_cache
@@ -47,15 +46,24 @@ _FMT_2019_COLUMNS = pattern_cache.compile(r"新制作数量|新公开数量|对�
 _FMT_2021_COLUMNS = pattern_cache.compile(r"制发件数|废止件数|现行有效件数")
 
 
-@dataclass
 class RowHit:
-    table: str
-    index: int | None  # index in labels.ROWS[table]; None for a row not in the template
-    label: str
-    line: int
-    values: list[Token] = field(default_factory=list)
-    parent: "RowHit | None" = None
-    subrows: list["RowHit"] = field(default_factory=list)
+    """A row label found in a table, with the value tokens read for it (a plain class: see
+    document.Line)."""
+
+    __slots__ = ("table", "index", "label", "line", "values", "parent", "subrows")
+
+    def __init__(self, table: str, index: int | None, label: str, line: int, values: list[Token] | None = None,
+                 parent: "RowHit | None" = None, subrows: list["RowHit"] | None = None) -> None:
+        self.table = table
+        self.index = index  # index in labels.ROWS[table]; None for a row not in the template
+        self.label = label
+        self.line = line
+        self.values = [] if values is None else values
+        self.parent = parent
+        self.subrows = [] if subrows is None else subrows
+
+    def __repr__(self) -> str:
+        return f"RowHit({self.table!r}, {self.index!r}, {self.label!r}, line={self.line!r})"
 
     @property
     def row_id(self) -> str | None:

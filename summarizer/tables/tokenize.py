@@ -19,7 +19,6 @@ puts the cell separator on its own line). Their cells are read like the " |" lay
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from .. import pattern_cache
@@ -30,16 +29,29 @@ from .values import LOST_GLYPHS, is_placeholder, parse_cell
 TEXT, NUM, EMPTY, BREAK, SECTION = "TEXT", "NUM", "EMPTY", "BREAK", "SECTION"
 
 
-@dataclass
 class Token:
-    kind: str
-    line: int
-    raw: str = ""  # the cell text as normalized
-    value: int | float | None = None
-    start: int = 0  # span in the normalized line, for quoting
-    end: int = 0
-    col: int | None = None  # grid column (tab / markdown field index) where the layout has one
-    low_confidence: bool = False  # OCR read it below the threshold (Document.low_confidence)
+    """One cell, label or mark of a table line (a plain class: see document.Line)."""
+
+    __slots__ = ("kind", "line", "raw", "value", "start", "end", "col", "low_confidence")
+
+    def __init__(self, kind: str, line: int, raw: str = "", value: int | float | None = None, start: int = 0,
+                 end: int = 0, col: int | None = None, low_confidence: bool = False) -> None:
+        self.kind = kind
+        self.line = line
+        self.raw = raw  # the cell text as normalized
+        self.value = value
+        self.start = start  # span in the normalized line, for quoting
+        self.end = end
+        self.col = col  # grid column (tab / markdown field index) where the layout has one
+        self.low_confidence = low_confidence  # OCR read it below the threshold (Document.low_confidence)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Token) and all(getattr(self, k) == getattr(other, k) for k in Token.__slots__)
+
+    __hash__ = None  # (mutable, compared by value)
+
+    def __repr__(self) -> str:
+        return f"Token({self.kind!r}, line={self.line!r}, raw={self.raw!r}, value={self.value!r}, col={self.col!r})"
 
 
 # A running header: the report's title repeated at the top of each page ("…2023年度政府信息公开工作年度报告").
