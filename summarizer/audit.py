@@ -38,7 +38,15 @@ def _quote_at(doc: Document, line: int | None, quote: str) -> bool:
     first = _ws(doc.line(line).raw[:limit])
     if q in first:
         return True
-    joined = "".join(_ws(doc.line(n).raw[:limit]) for n in range(line, min(doc.n, line + 6) + 1))
+    # the lines that follow, as far as the quote can reach (a sentence whose counts stand on lines of
+    # their own runs over many short lines)
+    parts, size = [], 0
+    for n in range(line, min(doc.n, line + 40) + 1):
+        parts.append(_ws(doc.line(n).raw[:limit]))
+        size += len(parts[-1])
+        if size >= len(first) + len(q):
+            break
+    joined = "".join(parts)
     return joined.find(q) != -1 and joined.find(q) < len(first)
 
 

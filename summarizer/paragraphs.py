@@ -85,11 +85,13 @@ def paragraphs(doc: Document, line_numbers: Iterable[int]) -> list[Paragraph]:
         prev = doc.line(prev_no).text.strip() if cur is not None else ""
         # a count cut from its unit by the wrap ("…第四季度12800" / "条。…") always continues
         cut_count = bool(prev) and prev[-1] in _COUNT_END and stripped[0] in _UNIT_START
+        # …or a count set on a line of its own ("…第三季度" / "47" / "条，…": a page's <span>)
+        lone_count = len(stripped) <= 12 and stripped[0].isdigit() and stripped.replace(",", "").replace(".", "").isdigit()
         joinable = (
             cur is not None
             and no == prev_no + 1
             and not cur.text.rstrip().endswith(_SENTENCE_END)
-            and (len(prev) >= 15 or cut_count)
+            and (len(prev) >= 15 or cut_count or lone_count)
             and heading_number(stripped) is None
             and "\t" not in text
         )

@@ -86,7 +86,8 @@ def _not_a_report(doc: Document, facts, cells: dict) -> str | None:
     a title line that is the report's title (with a part found, or the line holding nothing else)."""
     if any(v is not None for v in cells.values()):
         return None
-    if facts.title and _NOTICE_TITLE.search(facts.title):
+    title_line = doc.line(facts.title_line).text.strip() if facts.title_line else ""
+    if facts.title and (_NOTICE_TITLE.search(facts.title) or (len(title_line) <= 80 and _NOTICE_TITLE.search(title_line))):
         return f"不是政府信息公开工作年度报告：“{facts.title[:40]}”是关于年度报告工作的通知或部署，不是报告本身"
     head = "\n".join(ln.text for ln in doc.lines[:600])
     if facts.period is not None and _SELF_REFERENCE.search(head):
@@ -105,6 +106,13 @@ def _not_a_report(doc: Document, facts, cells: dict) -> str | None:
     if len(facts.sections) == 1 and _part_as_titled(doc, facts.sections[0]) and not _OTHER_KIND.search(top) \
             and len({m.group(0) for m in _REPORT_HINTS.finditer(head)}) >= 2:
         return None  # one part of a report titled as reports title it (a page cut around it), 信息公开 in its text
+    if not facts.title:  # (the text is no report by the tests above; this only names what it is)
+        # a notice's own title names the reports as a task ("关于做好2016年…年度报告编制工作的通知"): no
+        # report title is read from it, the notice is named all the same
+        notice = next((t for ln in doc.lines[:8] if (t := ln.text.strip()) and len(t) <= 80
+                       and ("年度报告" in t or "年报" in t) and _NOTICE_TITLE.search(t)), None)
+        if notice:
+            return f"不是政府信息公开工作年度报告：“{notice[:40]}”是关于年度报告工作的通知或部署，不是报告本身"
     if facts.title:
         return f"不是政府信息公开工作年度报告：“{facts.title[:40]}”只是一行文字的一部分，也没有报告的各部分标题或统计表"
     if facts.sections:
@@ -114,7 +122,7 @@ def _not_a_report(doc: Document, facts, cells: dict) -> str | None:
 
 
 # part 一 as a report titles it (not "收入支出决算总体情况说明", "××分局基本情况")
-_PART_ONE = pattern_cache.compile(r"(?:本年度|[0-9]{4}年度?)?(?:政府信息公开|政务公开)?(?:工作)?(?:总体情况|基本情况|概述|总体公开情况)")
+_PART_ONE = pattern_cache.compile(r"(?:本年度|[0-9]{4}年度?)?(?:政府信息公开|政务公开)?(?:工作)?(?:总体情况|基本情况|概述|总体公开情况|总体工作情况)")
 
 
 def _part_as_titled(doc: Document, section) -> bool:
@@ -130,7 +138,7 @@ def _part_as_titled(doc: Document, section) -> bool:
 
 
 # a notice about the reports ("关于做好2025年政府信息公开工作年度报告编制和发布工作的通知"), not one
-_NOTICE_TITLE = pattern_cache.compile(r"关于(?:做好|开展|印发|编制|报送|公布|发布|加强|规范|进一步|认真)")
+_NOTICE_TITLE = pattern_cache.compile(r"关于(?:做好|开展|印发|编制|报送|公布|发布|加强|规范|进一步|认真)|(?:情况|工作)的?(?:通报|通知)$")
 # the text speaking of itself as the report ("本报告…统计期限", "编制本报告", "报告数据统计期限")
 _SELF_REFERENCE = pattern_cache.compile(r"本(?:年度)?报告|编制本报告|报告(?:中|所列)?(?:的)?数据")
 _PREAMBLE_CUE = pattern_cache.compile(r"现公布|现将|现予|现发布|特向社会公布|向社会公布|向社会公开|本报告")

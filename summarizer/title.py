@@ -85,8 +85,14 @@ _NEXT_FIELD = pattern_cache.compile(r"\s+(?:发布日期|成文日期|发文日�
 
 
 def clean_title_line(text: str) -> str:
-    """A candidate title line without crawler labels ("标题:") and markdown marks."""
+    """A candidate title line without crawler labels ("标题:") and markdown marks, and without the
+    spaces of a spaced-out line ("2022 年 政 府 信 息 公 开 工 作 年 度 报 告", PDF export)."""
     text = _CRAWLER_LABEL.sub("", _FLIPBOOK_PAGE.sub("", text.strip().strip("#* ").lstrip("-•·"))).strip().strip("| ").strip()
+    if text.count(" ") >= 4:
+        words = text.split()
+        singles = sum(1 for w in words if len(w) == 1)
+        if singles >= 4 and singles >= 0.6 * len(words):  # (not a row of widgets: "智能问答 新媒体矩阵 …")
+            text = _SPACED_OUT.sub("", text)
     cut = _NEXT_FIELD.search(text)
     return text[:cut.start()] if cut else text
 
@@ -113,6 +119,7 @@ def plausible_agency(name: str | None) -> str | None:
     return name
 
 
+_SPACED_OUT = pattern_cache.compile(r"(?<=[\u4e00-\u9fff\d])[ \u3000]+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[ \u3000]+(?=\d)")
 _KIND_NOTE = pattern_cache.compile(r"\s*[(（](?:机关|单位|部门)[)）]$")
 _SPAM = pattern_cache.compile(r"博彩|赌场|賭場|赌博|彩票|娱乐城|百家乐|老虎机|棋牌|真人|开户|投注|下注|买球|竞猜|网址|官网|"
                               r"足球|体育平台|平台")
@@ -224,7 +231,13 @@ _TITLE_YEAR_BEFORE = pattern_cache.compile(r"(?:\d{4}|[〇○零一二三四五�
 _CITES_BASIS = pattern_cache.compile(r"(?:根据|依据|按照)《")
 _WORD_ROW = pattern_cache.compile(r"[\u4e00-\u9fff]{2,}\s+[\u4e00-\u9fff]{2,}\s+[\u4e00-\u9fff]{2,}")
 # (or a site's column of bodies: "乡镇(街道办)", "部门", "区直部门")
+# what follows a report's name when the text is about the reports: rules, a format, a notice
+_RULES_ABOUT_REPORTS = pattern_cache.compile(r"\s*(?:制度|办法|格式|规定|细则|编制|撰写|工作的通知|的通知|有关|相关|研究|分析)")
+# never the first half of a title: a metadata label, a full date ("二○一一年十二月二日" above rules
+# issued that day), a journal's issue ("现代情报 2020年8期" above an article's keywords)
 _NOT_A_TITLE_START = pattern_cache.compile(r"有效性|有效$|失效$|^文件类|类别|分类|^[^\d〇○零一二三四五六七八九]*信息公开$|"
+                                          r"^\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+                                          r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*$|\d\s*年\s*(?:第\s*)?\d{1,2}\s*期$|"
                                           r"^(?:乡镇|街道|部门|区直部门|县直部门|市直部门|镇街)[(（]?[^)）]{0,6}[)）]?$")
 _NOT_A_TOWNSHIP = "本该全各我此每乡城村集市"  # 本镇, 该乡, 乡镇, 城镇 … are words, not townships
 
@@ -357,6 +370,8 @@ def _title_at(lines: list, i: int):
         bare = _TITLE_NO_YEAR.match(joined)
         agency = plausible_agency(bare.group("pre")) if bare else None
         return (joined[: bare.end()].strip(), ln.no, agency, ln.no, None) if agency else None
+    if _RULES_ABOUT_REPORTS.match(joined, m.end()):
+        return None  # "…政府信息公开工作年度报告制度（试行）": rules about the reports, not one
     pre = _after_lead_in(m.group("pre") if m.group("year") else m.group("pre2"))
     mid = m.group("mid") if m.group("year") else m.group("mid2")
     year = _year(m.group("year") or m.group("year2"))

@@ -33,6 +33,7 @@ gives the same base report with or without noise.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
@@ -94,6 +95,32 @@ def _radical_glyphs(text: str, rng: random.Random) -> str:
     return "".join(_RADICALS[ch] if ch in _RADICALS and rng.random() < 0.35 else ch for ch in text)
 
 
+_COUNT_IN_PROSE = re.compile(r"(?<=[\u4e00-\u9fff])(\d+)(?=[条件个项次])")
+
+
+def _number_lines(text: str, rng: random.Random) -> str:
+    """In part 一, some counts set on a line of their own ("…主动公开信息" / "56" / "条，其中…"), as
+    web pages that wrap numbers in their own element come out as text."""
+    lines = text.split("\n")
+    out, inside = [], False
+    for line in lines:
+        stripped = line.strip()
+        if _PART_ONE_HEADING.search(stripped):
+            inside = True  # (part 一's heading, not its contents entry with a page number)
+            out.append(line)
+            continue
+        if _PART_TWO_STARTS.search(stripped) or "\t" in line or "|" in line:
+            inside = False  # part 二's heading, numbered or not, or any table line
+        if inside:
+            line = _COUNT_IN_PROSE.sub(lambda m: f"\n{m.group(1)}\n" if rng.random() < 0.7 else m.group(1), line)
+        out.append(line)
+    return "\n".join(out)
+
+
+_PART_ONE_HEADING = re.compile(r"(?:总体|總體|總体|总體)情[况況]$")
+_PART_TWO_STARTS = re.compile(r"^\S{0,3}(?:主动公开政府信息|主動公開政府信息)(?:的)?情[况況]$")
+
+
 NOISES: dict[str, Noise] = {
     "thousands_sep": Noise("numbers", "counts ≥ 1000 in the narrative, written 6,488 / 6，488 / 6 488 "
                                       "(section 一's publication figures are scaled up so they occur)"),
@@ -129,6 +156,9 @@ NOISES: dict[str, Noise] = {
     "radical_glyphs": Noise("text", "ideographs a PDF font maps to their radical look-alikes (⼀、总体情况, ⾏政许可, "
                                     "⻓沙): Kangxi radicals and simplified radical forms, in every part of the text",
                             text=_radical_glyphs),
+    "number_lines": Noise("text", "in part 一, counts set on a line of their own (…主动公开信息 / 56 / 条，其中…), "
+                                  "as pages that wrap numbers in an element of their own come out",
+                          text=_number_lines),
     "contents_page": Noise("page", "a table of contents under the title: the part headings with dot leaders and "
                                    "page numbers, with a page number only, or bare; half the time part 一's "
                                    "sub-headings too ((一)… / 一是…) (no effect on flattened pages)"),

@@ -35,6 +35,7 @@ MARKERS = {
     "pinyin": r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+[)）]",
     "radical_glyphs": r"[\u2e80-\u2fdf]",
     "contents_page": r"^目\s*录$",
+    "number_lines": r"^\d+$",
 }
 
 

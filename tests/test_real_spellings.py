@@ -800,7 +800,10 @@ def test_a_signature_one_character_longer_than_the_title_name_is_the_same_body()
 
 @pytest.mark.parametrize("agency,deadline", [
     ("某某市某某乡", "2024-03-31"), ("某某乡人民政府", "2024-03-31"), ("某某路街道", "2024-03-31"),
-    ("某某综合实验区", "2024-03-31"), ("某某县财政局", "2024-01-31"), ("某某县人民政府办公室", "2024-01-31"),
+    ("某某综合实验区", "2024-03-31"), ("某某县财政局", "2024-01-31"), ("某某县教育局办公室", "2024-01-31"),
+    # a government's general office often publishes its government's combined report under its own name
+    # ("由××县人民政府办公室综合各乡镇、各部门报告编制"): the later date
+    ("某某县人民政府办公室", "2024-03-31"), ("某某省人民政府办公厅", "2024-03-31"), ("某某盟行署", "2024-03-31"),
     # a government named by its place or its short name, or no name read: the later deadline (no false P004)
     ("桐梓县", "2024-03-31"), ("上海市政府", "2024-03-31"), (None, "2024-03-31"), ("某某街道办事处", "2024-03-31"),
     ("某某盟行政公署", "2024-03-31"), ("某某县卫生健康委员会", "2024-01-31"), ("某某开发区管理委员会", "2024-03-31"),
@@ -1238,3 +1241,72 @@ def test_outcomes_of_the_new_and_the_carried_over_applications_apart():
 def test_part_six_saying_no_fee_in_other_words(sentence):
     text = report_text("规章\t0\t0\t0").replace("六、其他需要报告的事项\n无。", "六、其他需要报告的事项\n" + sentence)
     assert "Q004" not in {f.code for f in audit_text(text).findings}
+
+
+# ---------------------------------------------------------------- sixteenth pass (PDF text, 2019 tables, regions, batches)
+
+@pytest.mark.parametrize("heading", ["一、概 述", "一 、 总 体 情 况", "一、政府信息公开总体工作情况"])
+def test_part_one_spaced_out_or_worded_as_overall_work(heading):
+    text = report_text("规章\t0\t0\t0").replace("一、总体情况", heading)
+    assert [s.number for s in audit_text(text).facts.sections] == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_title_spaced_out_by_a_pdf_export():
+    text = "某某市某某区测试局\n2022 年 政 府 信 息 公 开 工 作 年 度 报 告\n" + BODY.replace("2025", "2022")
+    result = audit_text(text)
+    assert result.facts.year == 2022 and "S003" not in {f.code for f in result.findings}
+
+
+def test_a_sentence_naming_a_count_of_documents_is_no_flattened_table():
+    """"2019年，我市制定并公布规范性文件8件，…" where table 二 should be: the table is missing (S004),
+    not a table run together (S008)."""
+    text = report_text("（一）主动公开范围\n1、规范性文件。2019年，我市制定并公布规范性文件8件，并做到了100%配备解读。")
+    codes = {f.code: f.message for f in audit_text(text).findings if "二、" in f.message}
+    assert "S004" in codes and "S008" not in codes
+
+
+def test_rules_about_the_reports_and_an_article_are_not_reports():
+    from summarizer.document import InputError
+    rules = ("关于印发政府信息公开工作年度报告制度的通知\n各市县人民政府：\n现印发给你们，请认真贯彻执行。\n二○一一年十二月二日\n"
+             "某某省政府信息公开工作年度报告制度(试行)\n第一条 为进一步总结政府信息公开工作，制定本制度。\n")
+    article = ("张三 李四\n现代情报 2020年8期\n关键词:政府信息公开年度报告\n\n摘 要:本文分析了政府信息公开年度报告的质量。\n"
+               "一、引言\n政府信息公开年度报告是……\n")
+    for text in (rules, article):
+        with pytest.raises(InputError, match="不是政府信息公开工作年度报告"):
+            audit_text(text)
+
+
+def test_a_notice_on_how_the_reports_were_published_is_named_a_notice():
+    from summarizer.document import InputError
+    text = "某某省人民政府办公厅关于2009年政府信息公开工作年度报告发布情况的通报\n各市人民政府：\n现将有关情况通报如下。\n"
+    with pytest.raises(InputError, match="通知或部署"):
+        audit_text(text)
+
+
+def test_a_sentence_broken_at_its_numbers_is_no_table_row():
+    """"本区累计主动公开政府信息" / "5928" / "条，…" under 二 (a page's spans): prose, not a row 'not in
+    the template' (S007) nor a table cut short (S005)."""
+    text = report_text("本区到年底累计主动公开政府信息\n5928\n条，全文电子化率达\n90.3%\n，其中本年度新增\n2110\n条。")
+    codes = {f.code for f in audit_text(text).findings}
+    assert "S007" not in codes and "S005" not in codes
+
+
+@pytest.mark.parametrize("title_name,signer", [
+    ("某某区阿嘎如泰苏木", "阿嘎如泰苏木人民政府"), ("某某区阿嘎如泰苏木", "阿嘎如泰苏木党政综合办公室"),
+    ("某某县长底布依族乡", "长底布依族乡党政综合办公室"), ("某某自治区国有资产监督管理委员会", "某某自治区政府国资委"),
+])
+def test_one_body_signing_through_its_office_or_a_short_name(title_name, signer):
+    text = f"{title_name}2022年政府信息公开工作年度报告\n" + BODY.replace("2025", "2022") + f"\n{signer}\n2023年1月16日\n"
+    assert "S010" not in {f.code for f in audit_text(text).findings}
+
+
+def test_a_statistics_time_with_its_dates_garbled_is_named_garbled():
+    text = report_text("规章\t0\t0\t0").replace("本报告统计期限为2023年1月1日至2023年12月31日。", "统计时间为202311日至20231231日。")
+    p002 = [f.message for f in audit_text(text).findings if f.code == "P002"]
+    assert p002 and "残缺" in p002[0]
+
+
+def test_a_row_label_with_a_short_note():
+    text = report_text("第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章(制度)\t0\t0\t2\n行政规范性文件\t1\t0\t4")
+    result = audit_text(text)
+    assert result.facts.cells["active.regulations.in_force"] == 2 and "S007" not in {f.code for f in result.findings}

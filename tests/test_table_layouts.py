@@ -508,3 +508,19 @@ def test_a_wholly_blank_row_is_not_renamed_by_the_first_part_of_the_next_label()
     result = audit_text(report("规章\t0\t0\t0", apps, ""), "r.txt")
     assert row(result, "withheld_7") == [None] * 7 and row(result, "withheld_8") == [0] * 7
     assert "S008" not in codes(result)
+
+
+def test_a_blank_first_cell_in_rows_closed_by_a_bar():
+    """Pipe text one cell per line, each row closed by a bare "|" (2019 table 二): "行政处罚 |" / "|" /
+    "+239 |" / "239 |" / "|" is a blank 上一年项目数量, not a blank 处理决定数量 with every value shifted
+    left (the other rows end in the same closing bar)."""
+    def rows(*pairs):
+        return "\n".join(f"{label} |\n" + "\n".join(f"{v} |" if v else "|" for v in vals) + "\n|" for label, vals in pairs)
+    active = ("第二十条第（五）项 |\n信息内容 |\n上一年项目数量 |\n本年增/减 |\n处理决定数量 |\n|\n"
+              + rows(("行政许可", ("339", "+123", "462")), ("其他对外管理服务事项", ("0", "0", "0")))
+              + "\n第二十条第（六）项 |\n信息内容 |\n上一年项目数量 |\n本年增/减 |\n处理决定数量 |\n|\n"
+              + rows(("行政处罚", ("", "+239", "239")), ("行政强制", ("", "+10", "10"))))
+    text = report(active, _apps_tabs(BASE_ROWS), LIT_TABS).replace("2023", "2019")
+    cells = audit_text(text).facts.cells
+    assert [cells.get(f"active.penalty.{c}") for c in ("previous", "change", "decisions")] == [None, 239, 239]
+    assert [cells.get(f"active.licensing.{c}") for c in ("previous", "change", "decisions")] == [339, 123, 462]

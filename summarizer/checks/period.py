@@ -9,11 +9,14 @@ from . import Context, check
 # Only a name that plainly is a department's gets the earlier date: a government named by its place
 # ("桐梓县", "贵阳市", "上海市政府"), a township, a zone or no name at all gets 31 March (when in doubt
 # the later deadline: no false P004).
-_DEPARTMENT = pattern_cache.compile(r"(?:局|委|(?<!管理)委员会|办|办公室|办公厅|厅|(?<!行政公)署|中心|所|站|队|院|部|部门|馆|(?<!办事)处|科|海关|人民银行)$")
+_DEPARTMENT = pattern_cache.compile(r"(?:局|委|(?<!管理)委员会|办|办公室|办公厅|厅|(?<!行政公)(?<!行)署|中心|所|站|队|院|部|部门|馆|(?<!办事)处|科|海关|人民银行)$")
 
 
-# a township's, a street's or a zone's own office ("××街道办", "××镇党政办"): the body itself
-_OWN_OFFICE = pattern_cache.compile(r"(?:街道|党政|党政综合)办(?:公室)?$")
+# a township's, a street's or a zone's own office ("××街道办", "××镇党政办"): the body itself; and a
+# government's general office (人民政府办公室 / 办公厅, 政府办): it often publishes its government's
+# combined report under its own name ("由××县人民政府办公室综合各乡镇、各部门报告编制") — when in
+# doubt, the later date
+_OWN_OFFICE = pattern_cache.compile(r"(?:街道|党政|党政综合)办(?:公室)?$|政府办(?:公室|公厅)?$")
 
 
 def _deadline(agency: str | None, year: int) -> tuple[str, str]:

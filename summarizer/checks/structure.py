@@ -230,9 +230,13 @@ def extra_rows(ctx: Context):
 
 def _agency_key(name: str) -> str:
     """The name without spaces and brackets, and without the generic tail a signature adds or drops
-    ("杨林镇人民政府" / "衡阳市衡东县杨林镇", "××街道办事处" / "××街道"): one body, not two."""
+    ("杨林镇人民政府" / "衡阳市衡东县杨林镇", "××街道办事处" / "××街道", "××苏木党政综合办公室" / "××苏木":
+    a township signing through its own office), and without a 政府 written into a department's
+    short name ("××自治区政府国资委"): one body, not two."""
     key = re.sub(r"[\s（）()“”]", "", name)
-    return re.sub(r"(?<=[镇乡])(?:人民政府|政府)$|(?<=街道)办事处$", "", key) or key
+    key = re.sub(r"(?<=[镇乡木])(?:人民政府|政府)?(?:党政(?:综合)?办公室|党政办)?$|(?<=街道)(?:办事处)?(?:党政(?:综合)?办公室|党政办)?$",
+                 "", key) or key
+    return re.sub(r"(?<=[省市区县州旗盟])政府(?=[\u4e00-\u9fff]{2,4}$)", "", key) or key
 
 
 def _one_slip(a: str, b: str) -> bool:

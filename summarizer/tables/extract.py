@@ -82,18 +82,26 @@ class Extraction(NamedTuple):
     low_confidence: list[str]  # cells whose token OCR read below the threshold
 
 
-def fit(values: list[Token], n: int) -> tuple[list[Token | None], str]:
+def fit(values: list[Token], n: int, trailing_first: bool = False) -> tuple[list[Token | None], str]:
     """Fit a row's value tokens to its n columns: drop surplus empty cells at the edges.
 
     Leading empties come from merged label columns ("→→8. 属于行政查询事项→0…"), trailing
-    ones from merged cells after the row. Returns the n cells (None where a cell is absent)
-    and a note when the row does not fit.
+    ones from merged cells after the row, or from a bar closing each row ("行政处罚 |" / "|" /
+    "+239 |" / "239 |" / "|": a blank first cell, then the row's closing bar). `trailing_first`:
+    the table's other rows end in such a blank, so a surplus blank there goes first. Returns the
+    n cells (None where a cell is absent) and a note when the row does not fit.
     """
     vals = list(values)
-    # (a blank written as a mark, "—" or "/", is a cell someone filled in: never surplus)
-    while len(vals) > n and vals[0].kind == EMPTY and not vals[0].raw.strip():
+
+    def surplus(tok: Token) -> bool:  # (a blank written as a mark, "—" or "/", is a cell someone filled in)
+        return tok.kind == EMPTY and not tok.raw.strip()
+
+    if trailing_first:
+        while len(vals) > n and surplus(vals[-1]):
+            vals.pop()
+    while len(vals) > n and surplus(vals[0]):
         vals.pop(0)
-    while len(vals) > n and vals[-1].kind == EMPTY and not vals[-1].raw.strip():
+    while len(vals) > n and surplus(vals[-1]):
         vals.pop()
     if len(vals) > n:
         return [None] * n, f"该行有{len(vals)}个数值，多于模板的{n}列，无法对应"
@@ -505,14 +513,14 @@ def fit_by_column(values: list[Token], columns: tuple[str, ...], colmap: dict[in
 
 def _cells_of_row(table: str, key_prefix: str, hit: RowHit, columns: tuple[str, ...],
                   cells: dict, sources: dict, low: set[str], colmap: dict[int, str] | None = None,
-                  blank_if_empty: bool = False) -> str:
+                  blank_if_empty: bool = False, trailing_first: bool = False) -> str:
     """Write one row's cells; a row that cannot be assigned to its columns writes no cells at
     all (its values are unknown, not blank) and returns the reason."""
     if blank_if_empty and all(t.kind == EMPTY for t in hit.values):
         fitted, note = [None] * len(columns), ""  # a table with no number at all: every cell left blank (S006)
     else:
         by_column = fit_by_column(hit.values, columns, colmap) if colmap else None
-        fitted, note = by_column if by_column is not None else fit(hit.values, len(columns))
+        fitted, note = by_column if by_column is not None else fit(hit.values, len(columns), trailing_first)
     if note:
         return note
     for col, tok in zip(columns, fitted):
@@ -528,6 +536,21 @@ def _cells_of_row(table: str, key_prefix: str, hit: RowHit, columns: tuple[str, 
     return note
 
 
+def _rows_end_in_a_blank(hits: list[RowHit], spec, spec_ids: list[str]) -> bool:
+    """Whether the table's rows with one cell too many end in the surplus blank (a bar closing
+    each row) more often than they start with one (a merged label column)."""
+    lead = trail = 0
+    for hit in hits:
+        for row in [hit, *hit.subrows]:
+            rid = hit.row_id
+            if rid not in spec_ids or len(row.values) <= len(spec.row(rid).columns):
+                continue
+            first, last = row.values[0], row.values[-1]
+            lead += first.kind == EMPTY and not first.raw.strip()
+            trail += last.kind == EMPTY and not last.raw.strip()
+    return trail > lead
+
+
 def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cells: dict, low: set[str],
                      colmap: dict[int, str] | None = None) -> None:
     spec = table_spec(table, fmt)
@@ -536,6 +559,7 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
     # no number anywhere in the table (labels alone, or labels and blank cells): a row with no cell
     # of its own was left empty like the others, not unreadable
     labels_only = all(h.nums() == 0 and all(sub.nums() == 0 for sub in h.subrows) for h in w.hits[table])
+    trailing_first = _rows_end_in_a_blank(w.hits[table], spec, spec_ids)
     for hit in w.hits[table]:
         rid = hit.row_id
         if rid not in spec_ids:
@@ -551,7 +575,7 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
             unreadable = False
             for n, sub in enumerate(hit.subrows, start=1):
                 note = _cells_of_row(table, f"{prefix}.{n}", sub, columns, cells, result.sources, low, colmap,
-                                     labels_only)
+                                     labels_only, trailing_first)
                 result.row_labels[f"{prefix}.{n}"] = sub.label
                 result.row_lines[f"{prefix}.{n}"] = sub.line
                 if note:
@@ -567,7 +591,8 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
                 cells[f"{prefix}.{col}"] = sum(nums) if nums else None
                 result.sources[f"{prefix}.{col}"] = (hit.line, hit.label)
         else:
-            note = _cells_of_row(table, prefix, hit, columns, cells, result.sources, low, colmap, labels_only)
+            note = _cells_of_row(table, prefix, hit, columns, cells, result.sources, low, colmap, labels_only,
+                                 trailing_first)
             if note:
                 result.unreadable_rows[prefix] = f"{hit.label}（第{hit.line}行）：{note}"
     for extra in w.extra[table]:
@@ -619,7 +644,9 @@ def _build_litigation(w: _Walker, result: TableResult, cells: dict, low: set[str
     result.status = "parsed" if not note else "partial"
 
 
-_RUN_TOGETHER = pattern_cache.compile(r"(?:规章|规范性文件|行政许可|行政处罚|申请数量|予以公开|结果维持|总计)[+\-]?\d")
+# a row label with its digits glued on ("规章000…"); not a count in a sentence ("制定规范性文件8件")
+_RUN_TOGETHER = pattern_cache.compile(r"(?:规章|规范性文件|行政许可|行政处罚|申请数量|予以公开|结果维持|总计)[+\-]?\d+"
+                                      r"(?![\d.]*\s*(?:件|条|个|项|次|宗|份|万|亿|%|％|人|余))")
 
 
 def extract(doc: Document, sections: list[Section]) -> Extraction:

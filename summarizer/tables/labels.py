@@ -125,6 +125,8 @@ def is_row_label(text: str, min_length: int = 1) -> bool:
 
 
 MIN_NOTE = 4  # characters inside brackets that make an explanatory note, not a numbering like "（一）"
+# short notes some templates add to a label ("规章(制度)", "行政许可（件）")
+_SHORT_NOTES = frozenset({"制度", "件", "个", "项", "条", "次", "宗", "万元", "元"})
 
 
 def without_note(text: str) -> str:
@@ -141,7 +143,7 @@ def without_note(text: str) -> str:
     start = min(opens)
     closes = [i for i in (text.find("）", start), text.find(")", start)) if i > start]
     end = min(closes) if closes else len(text)
-    if end - start - 1 < MIN_NOTE:
+    if end - start - 1 < MIN_NOTE and text[start + 1:end] not in _SHORT_NOTES:
         return text
     return (text[:start] + text[end + 1:]).strip()
 

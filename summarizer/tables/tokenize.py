@@ -418,6 +418,8 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
             continue
         if _RUNNING_HEADER.search(text) and not any(ch.isdigit() for ch in text.split("报告")[-1]):
             continue  # the report's title printed again at the top of a page inside the table
+        if _prose_number(doc, no, end, text):
+            continue  # "本区累计主动公开政府信息" / "5928" / "条，全文电子化率达…": a sentence broken at its number
         if no in plan.bars:
             continue  # the "|" that ends the cell on the line above
         cell = None
@@ -472,6 +474,23 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
             _mark_low_confidence(line_tokens, ln, doc.low_confidence[no])
         tokens.extend(line_tokens)
     return tokens, layouts
+
+
+_LONE_NUMBER = pattern_cache.compile(r"\s*\d[\d,，.]*\s*[%％]?\s*")
+# a sentence going on after a number that was set on a line of its own (a web page's <span>)
+_SENTENCE_GOES_ON = pattern_cache.compile(r"\s*(?:[条件个项次人家宗份余万亿]|[%％])?\s*[，,。；;、]|\s*[条件个项次人家宗份][\u4e00-\u9fff]{2,}")
+
+
+def _prose_number(doc: Document, no: int, end: int, text: str) -> bool:
+    """A number alone on its line whose sentence goes on at the start of the next line
+    ("5928" / "条,全文电子化率达"): words of a paragraph, never a table cell."""
+    if not _LONE_NUMBER.fullmatch(text):
+        return False
+    for nxt in range(no + 1, min(end, no + 2) + 1):
+        following = doc.line(nxt).text
+        if following.strip():
+            return bool(_SENTENCE_GOES_ON.match(following))
+    return False
 
 
 def _mark_low_confidence(tokens: list[Token], ln, spans: list[tuple[int, int, float]]) -> None:
