@@ -15,7 +15,7 @@ from .headings import heading_number
 
 _SENTENCE_END = tuple("。！？；：!?;:")
 _COUNT_END = frozenset("0123456789零〇○一二两三四五六七八九十百千万")
-_UNIT_START = frozenset("件条个项次人元万亿篇份家户余")
+_UNIT_START = frozenset("件条个项次人元万亿篇份家户余起宗年")  # (年: "2021" / "年，我局…")
 
 
 class Paragraph:

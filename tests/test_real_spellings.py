@@ -1310,3 +1310,19 @@ def test_a_row_label_with_a_short_note():
     text = report_text("第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章(制度)\t0\t0\t2\n行政规范性文件\t1\t0\t4")
     result = audit_text(text)
     assert result.facts.cells["active.regulations.in_force"] == 2 and "S007" not in {f.code for f in result.findings}
+
+
+@pytest.mark.parametrize("label,row", [("③其他", "other_3"), ("6.属于四类过程性资讯", "withheld_6"), ("⑥属于四类过程性信息", "withheld_6")])
+def test_row_labels_with_circled_numbers_or_taiwan_wording(label, row):
+    from summarizer.tables.labels import ROWS, candidates
+    best = max(candidates(label, "applications"), key=lambda c: c[1])
+    assert ROWS["applications"][best[0]].id == row
+
+
+@pytest.mark.parametrize("sentence", ["结转下一年办理2件。", "另有2件申请转结下年度继续办理。"])
+def test_carried_forward_written_other_ways(sentence):
+    table = "四、结转下年度继续办理\t\t\t0\t0\t0\t0\t0\t0\t0\n"
+    text = _with_applications("全年新收申请1件。" + sentence).replace(
+        "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n", "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n" + table)
+    assert audit_text(text).facts.cells["applications.carried_forward.total"] == 0
+    assert "N008" in {f.code for f in audit_text(text).findings}

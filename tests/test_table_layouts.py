@@ -524,3 +524,27 @@ def test_a_blank_first_cell_in_rows_closed_by_a_bar():
     cells = audit_text(text).facts.cells
     assert [cells.get(f"active.penalty.{c}") for c in ("previous", "change", "decisions")] == [None, 239, 239]
     assert [cells.get(f"active.licensing.{c}") for c in ("previous", "change", "decisions")] == [339, 123, 462]
+
+
+def test_cells_closed_by_bars_with_the_last_value_between_bars():
+    """"一、本年新收… |" / "|" ×5 / "| 0 | ||": each bare bar closes a blank cell, and so does the
+    last line's first bar; the 0 is the 总计, the rest padding (the 0 was read as 法律服务机构)."""
+    apps = ("\t\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\n"
+            "一、本年新收政府信息公开申请数量 |\n" + "|\n" * 5 + "| 0 | ||\n"
+            "二、上年结转政府信息公开申请数量 | 25 |\n" + "|\n" * 4 + "| 25 |\n")
+    result = audit_text(report(ACTIVE_TABS, apps, LIT_TABS))
+    assert row(result, "new") == [None] * 6 + [0]
+    assert row(result, "carried_over") == [25] + [None] * 5 + [25]
+
+
+def test_a_row_whose_page_dropped_its_empty_cells_is_blank_not_unreadable():
+    """Table 二 one cell per line where the page dropped empty cells: "规范性文件" is followed at once
+    by the next label. With numbers elsewhere in the table the row is still blank (S006): a row
+    with no cell cannot be misaligned (it was S008 '只有0个单元格')."""
+    active = ("第二十条第（一）项\n信息内容\n本年制发件数\n本年废止件数\n现行有效件数\n规章\n0\n0\n0\n行政规范性文件\n"
+              "第二十条第（五）项\n信息内容\n本年处理决定数量\n行政许可\n5\n第二十条第（六）项\n信息内容\n本年处理决定数量\n"
+              "行政处罚\n2\n行政强制\n0\n第二十条第（八）项\n信息内容\n本年收费金额（单位：万元）\n行政事业性收费\n0")
+    result = audit_text(report(active, _apps_tabs(BASE_ROWS), LIT_TABS))
+    assert result.facts.cells["active.normative_documents.issued"] is None
+    assert result.facts.cells["active.licensing.decisions"] == 5
+    assert "S008" not in codes(result)

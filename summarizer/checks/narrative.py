@@ -352,7 +352,7 @@ _OUTCOMES = (
 )
 _OUTCOME_WORDS = tuple((name, pattern_cache.compile(words), rows) for name, words, rows in _OUTCOMES)
 # carried forward: the count may also come first ("3件结转下年度办理")
-_CARRIED = ("结转下年度", pattern_cache.compile(rf"结转下一?年度?(?:继续办理)?\s*{_N}|{_N}(?:申请)?结转下一?年"),
+_CARRIED = ("结转下年度", pattern_cache.compile(rf"(?:结转|转结)(?:至|到)?下一?年度?(?:继续)?(?:办理)?\s*{_N}|{_N}(?:申请)?(?:结转|转结)(?:至|到)?下一?年"),
             ("carried_forward",))
 
 

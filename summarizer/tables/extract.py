@@ -513,11 +513,14 @@ def fit_by_column(values: list[Token], columns: tuple[str, ...], colmap: dict[in
 
 def _cells_of_row(table: str, key_prefix: str, hit: RowHit, columns: tuple[str, ...],
                   cells: dict, sources: dict, low: set[str], colmap: dict[int, str] | None = None,
-                  blank_if_empty: bool = False, trailing_first: bool = False) -> str:
+                  blank_if_empty: bool = False, trailing_first: bool = False, last: bool = False) -> str:
     """Write one row's cells; a row that cannot be assigned to its columns writes no cells at
     all (its values are unknown, not blank) and returns the reason."""
-    if blank_if_empty and all(t.kind == EMPTY for t in hit.values):
-        fitted, note = [None] * len(columns), ""  # a table with no number at all: every cell left blank (S006)
+    if (not hit.values and not last) or (blank_if_empty and all(t.kind == EMPTY for t in hit.values)):
+        # a row with no cell at all (the page dropped its empty cells) cannot be misaligned, and a
+        # table with no number at all was left blank: every cell blank (S006). (The table's last row
+        # with no cell may be where the text was cut: unreadable, S008.)
+        fitted, note = [None] * len(columns), ""
     else:
         by_column = fit_by_column(hit.values, columns, colmap) if colmap else None
         fitted, note = by_column if by_column is not None else fit(hit.values, len(columns), trailing_first)
@@ -575,7 +578,7 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
             unreadable = False
             for n, sub in enumerate(hit.subrows, start=1):
                 note = _cells_of_row(table, f"{prefix}.{n}", sub, columns, cells, result.sources, low, colmap,
-                                     labels_only, trailing_first)
+                                     labels_only, trailing_first, last=hit is w.hits[table][-1] and sub is hit.subrows[-1])
                 result.row_labels[f"{prefix}.{n}"] = sub.label
                 result.row_lines[f"{prefix}.{n}"] = sub.line
                 if note:
@@ -592,7 +595,7 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
                 result.sources[f"{prefix}.{col}"] = (hit.line, hit.label)
         else:
             note = _cells_of_row(table, prefix, hit, columns, cells, result.sources, low, colmap, labels_only,
-                                 trailing_first)
+                                 trailing_first, last=hit is w.hits[table][-1])
             if note:
                 result.unreadable_rows[prefix] = f"{hit.label}（第{hit.line}行）：{note}"
     for extra in w.extra[table]:

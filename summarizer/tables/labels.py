@@ -15,7 +15,9 @@ from .. import pattern_cache
 from ..schema import ACTIVE_2019, ACTIVE_2021, APPLICATIONS_2019, APPLICATIONS_2021, RowSpec
 
 # bounded repetitions anchored at digit boundaries: linear on any text, even 10,000 digits in a row
-_NUMBERING = pattern_cache.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.,，]|\(?[一二三四五六七八九十]{1,3}\)|\d{1,3}[.、,，)]|\(\d{1,3}\))")
+# (circled numbers too: "③其他", a Word list's numbering)
+_NUMBERING = pattern_cache.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.,，]|\(?[一二三四五六七八九十]{1,3}\)|\d{1,3}[.、,，)]|\(\d{1,3}\)|"
+                                   r"[\u2460-\u2473][.、,，]?)")
 _INNER_NUMBERING = pattern_cache.compile(r"(?:(?<!\d)\d{1,3}[.、,，)]|\([一二三四五六七八九十]{1,3}\)|（[一二三四五六七八九十]{1,3}）)")
 MAX_LABEL = 120  # longer text is never a row label (and is not compared character by character)
 _DROP_CHARS = str.maketrans("", "", " \t“”\"'‘’「」*")
@@ -29,6 +31,8 @@ def norm(text: str) -> str:
     s = text.translate(_DROP_CHARS).replace("（", "(").replace("）", ")").replace("，", ",").replace("：", ":")
     if "档案" in s:  # Taiwan-style conversion of 文件 (規範性檔案 on traditional pages)
         s = s.replace("档案", "文件")
+    if "资讯" in s:  # … and of 信息 (資訊)
+        s = s.replace("资讯", "信息")
     for _ in range(3):
         m = _NUMBERING.match(s)
         if not m:

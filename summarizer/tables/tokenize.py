@@ -396,6 +396,7 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
     by_part = _rhythm_by_part(doc, start, end, headings, plan)
     rhythm = by_part.get(start, plan.rhythm)
     blank_run = 0  # blank lines since the last cell (paragraph-per-cell regions)
+    after_bare_bar = False  # the last line was a bare "|" (a blank cell of the pipe layout)
     last_kind: str | None = None  # kind of the last cell there
     for no in range(start, end + 1):
         ln = doc.line(no)
@@ -462,6 +463,18 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
             # the first part of a pipe cell wrapped before its " |" ("7.属于行" / "政执法案卷 |")
             prefix = (prefix or "") + text.strip()
             continue
+        closing = _BAR_THEN_CELL.fullmatch(text.strip()) if layout == "markdown" and after_bare_bar else None
+        if closing:
+            # "|" / "|" / "| 0 | ||": one cell per line, each closed by a bar; this line's first bar
+            # closes one more blank cell, then comes its one value and the row's padding
+            layouts["pipe"] = layouts.get("pipe", 0) + 1
+            bar = text.index("|")
+            tokens.append(Token(EMPTY, no, "", None, bar, bar))
+            if closing.group(1):
+                tokens.append(_cell_token(closing.group(1), no, text.index(closing.group(1), bar + 1)))
+            after_bare_bar = False
+            continue
+        after_bare_bar = text.strip() == "|"
         layouts[layout] = layouts.get(layout, 0) + 1
         line_tokens = tokenize_line(text, no, layout, doc.covered.get(no, frozenset()))
         if prefix:
@@ -476,6 +489,7 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
     return tokens, layouts
 
 
+_BAR_THEN_CELL = pattern_cache.compile(r"\|\s*([^|]*?)\s*\|(?:\s*\|)*")
 _LONE_NUMBER = pattern_cache.compile(r"\s*\d[\d,，.]*\s*[%％]?\s*")
 # a sentence going on after a number that was set on a line of its own (a web page's <span>)
 _SENTENCE_GOES_ON = pattern_cache.compile(r"\s*(?:[条件个项次人家宗份余万亿]|[%％])?\s*[，,。；;、]|\s*[条件个项次人家宗份][\u4e00-\u9fff]{2,}")
