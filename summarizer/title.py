@@ -22,7 +22,7 @@ from .models import Facts
 from .numbers import cn_to_int
 
 AGENCY_TAIL = pattern_cache.compile(r"(人民政府|政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|部门|部|机关|局|委|厅|署|中心|院|办|所|街道|街道办事处|"
-                         r"街|镇|乡|苏木|嘎查|区|县|市|站|队|馆|会|室|海关|场|园|大学|学校)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室; 场: 农场, 林场, 园艺场; 园: 高科园, 产业园
+                         r"街|镇|乡|苏木|嘎查|区|县|市|站|队|馆|会|室|海关|场|园|大学|学校|办事处)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室; 场: 农场, 林场, 园艺场; 园: 高科园, 产业园
 NAVIGATION = pattern_cache.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
                         r"发布时间|发布日期|网站|门户|栏目|来源|链接|智能问答|新媒体矩阵|官方微信|官方微博|长者版|无障碍|适老|关怀版|设为首页|加入收藏|^正文$")
 _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
@@ -42,7 +42,7 @@ _PREAMBLE = (
     r"本(?:年度)?(?:报告|年报)[^。]{0,120}?由(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:负责|组织|汇总|牵头)?(?:编制|编写|制作)",
     r"由(?P<a>[\u4e00-\u9fff（）()]{2,40}?(?:局|委|办|厅|院|室|中心|政府|委员会|办事处|镇|乡|街道))(?:负责|组织|汇总|牵头)(?:编制|编写)",
     r"由(?P<a>[\u4e00-\u9fff（）()]{2,40}?(?:局|委|办|厅|院|室|中心|政府|委员会|办事处|镇|乡|街道))"
-    r"(?:围绕|结合|根据|依据|按照)[^。]{0,60}?(?:编制|编写)",
+    r"(?:围绕|结合|根据|依据|按照|综合|汇总)[^。]{0,60}?(?:编制|编写)",
     # the title named in a sentence of the body ("一、总体情况 根据…，现将乐山市××局2024年政府信息…如下")
     r"(?:现将|现予|现公布|现公开|现发布|特向社会公布|向社会公布|向社会公开)《?(?P<a>[\u4e00-\u9fff（）()]{4,40}?)(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?政府信息公开",
     r"(?:现将|现予|现公布|现公开|现发布|特向社会公布|向社会公布|向社会公开)《?(?:\d{4}|[〇○零一二三四五六七八九]{4})年度?(?P<a>[\u4e00-\u9fff（）()]{4,40}?)政府信息公开",
@@ -245,15 +245,15 @@ _NOT_A_TOWNSHIP = "本该全各我此每乡城村集市"  # 本镇, 该乡, 乡�
 # what a sentence says before it names the report ("…规定，现将北坡镇2022年…", "现公布××局2021年…",
 # "××局向社会公布本单位2020年…"): the agency is after the last of these words, or before it
 _LEAD_IN = pattern_cache.compile(r"现将|现予|现报送|报送|(?:现)?(?:编制)?形成了?|现公布|现公开|现发布|(?:并)?向社会公开|特向社会公布|向社会公布|予以公布|公布了?|发布了?|编制了?|编写了?|印发了?")
-_PUBLISHER_BEFORE = pattern_cache.compile(r"(?P<a>[^，,。；;:：《》“”]{4,40}?)(?:特)?(?:向社会)?(?:公布|发布|编制完成|编写完成|编制|编写)了?"
-                               r"(?:本单位|本机关|本部门|本局)?$")
+_PUBLISHER_BEFORE = pattern_cache.compile(r"(?P<a>[^，,。；;:：《》“”]{4,40}?)(?:特|现)?(?:向社会)?(?:公布|发布|公开|编制完成|编写完成|编制|编写)了?"
+                               r"(?:本单位|本机关|本部门|本局)?《?$")
 
 
 def _after_lead_in(pre: str) -> str:
     """`pre` without the sentence before the agency; when the agency came before the verb
     ("国家税务总局珠海市税务局向社会公布本单位"), that agency."""
     pre = _SHORT_NAME_NOTE.sub("", pre.rstrip())  # "××局(以下简称“××局”，下文类同)"
-    if len(pre) <= 40 and not re.search(r"公布|发布|现将|现公开|编制|编写|印发|报送|形成", pre):
+    if len(pre) <= 40 and not re.search(r"公布|发布|现将|现公开|向社会公开|编制|编写|印发|报送|形成", pre):
         return pre
     m = _PUBLISHER_BEFORE.search(pre.strip())
     if m:
@@ -450,6 +450,8 @@ def agency_from_preamble(doc: Document, limit: int) -> tuple[str | None, int | N
                     elif (lg := re.match(r"(.{2,12}?[县区市旗州盟])(?:政务公开|政府信息公开|信息公开)(?:工作)?(?:领导小组)?办公室$",
                                          agency)) and "编制" in m.group(0):
                         agency = lg.group(1) + "人民政府"  # "由××旗政务公开领导小组办公室编制": the 旗's report
+                    elif _LEVEL_GOVERNMENT.match(agency):
+                        continue  # "由区人民政府办公室综合各部门报告编制": which district's, it does not say
                     elif agency.endswith("人民政府办公室") and "编制" in m.group(0) and not _office_speaks(doc, ln.no):
                         # "由中江县人民政府办公室组织编制": the office compiles its government's report
                         # (条例第四十九条); an office's own report says so in its title, or in its body
@@ -459,6 +461,7 @@ def agency_from_preamble(doc: Document, limit: int) -> tuple[str | None, int | N
     return None, None
 
 
+_LEVEL_GOVERNMENT = pattern_cache.compile(r"[省市区县镇乡旗](?:人民)?政府(?:办公室|办公厅)?$")
 _THE_OFFICE = pattern_cache.compile(r"政府办公室|政府办(?!事)|本办(?!法)|我办(?!理)")
 _THE_PLACE = pattern_cache.compile(r"我(?:区|县|市|旗|州|镇|乡)|全(?:区|县|市|旗|州)")
 

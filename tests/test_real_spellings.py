@@ -1326,3 +1326,23 @@ def test_carried_forward_written_other_ways(sentence):
         "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n", "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n" + table)
     assert audit_text(text).facts.cells["applications.carried_forward.total"] == 0
     assert "N008" in {f.code for f in audit_text(text).findings}
+
+
+@pytest.mark.parametrize("preamble,agency", [
+    ("根据《条例》要求，某某县教育体育局现向社会公开《2023年政府信息公开工作年度报告》。", "某某县教育体育局"),
+    ("某某高新区某某办事处向社会公布2023年度本级政府信息公开年度报告。", "某某高新区某某办事处"),
+    ("本报告由某某区人民政府综合全区各部门和各乡镇政府信息公开工作年度报告和统计数据编制而成。", "某某区人民政府"),
+    ("本报告由区人民政府办公室综合各乡镇（街道）和区直各部门报告编制而成。", None),  # which district, it does not say
+])
+def test_the_publisher_named_before_its_verb_or_compiling_from_the_departments(preamble, agency):
+    assert audit_text(preamble + "\n" + BODY.replace("2025", "2023")).facts.agency == agency
+
+
+def test_documents_in_force_published_are_not_this_years_documents():
+    """"公开现行规范性文件41个" is the number in force (对外公开总数量), not this year's (a false N004)."""
+    active = "第二十条第（一）项\n信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n规章\t0\t0\t0\n规范性文件\t13\t13\t41"
+    text = report_text(active).replace("2023", "2020").replace("推进。", "规范性文件相关信息发布13条，公开现行规范性文件41个。")
+    result = audit_text(text)
+    assert result.facts.cells["active.normative_documents.new_published"] == 13
+    assert "N004" not in {f.code for f in result.findings}
+    assert "N004" in {f.code for f in audit_text(text.replace("现行规范性文件41个", "规范性文件41个")).findings}

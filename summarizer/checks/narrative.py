@@ -250,7 +250,7 @@ def normative_documents(ctx: Context):
     for para in narrative_paras(ctx):
         text = para.text
         for m in _NORMATIVE.finditer(text):
-            if re.search(r"累计|现行有效|清理|废止", text[max(0, m.start() - 6): m.end()]) or \
+            if re.search(r"累计|现行|清理|废止", text[max(0, m.start() - 6): m.end()]) or \
                     about_another_year(text, m.start(), ctx.facts.year):
                 continue
             key = published if m.group("verb") in ("发布", "公开") else made
