@@ -12,6 +12,16 @@ import re
 
 from . import pattern_cache
 
+# a space a PDF export or a page's layout put between two ideographs, or between an ideograph and
+# a digit ("一、概 述", "2022 年 政 府 信 息 公 开"): no space a writer of Chinese meant
+_SPACED_OUT = pattern_cache.compile(r"(?<=[\u4e00-\u9fff\d])[ \u3000]+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[ \u3000]+(?=\d)")
+
+
+def without_spacing(text: str) -> str:
+    """`text` without the spaces set between characters (see _SPACED_OUT)."""
+    return _SPACED_OUT.sub("", text)
+
+
 class InputError(Exception):
     """The file cannot be audited at all; the message names the problem (the caller adds the file)."""
 

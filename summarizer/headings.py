@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from . import pattern_cache
-from .document import Document
+from .document import Document, without_spacing
 from .models import Section
 from .schema import SECTION_NUMERALS, SECTIONS
 
@@ -17,8 +17,6 @@ from .schema import SECTION_NUMERALS, SECTIONS
 # numbers the official ones after it 六, 七 — they are still those sections (S009 reports the numbering).
 _HEADING = pattern_cache.compile(r"^\s*(?:#+\s*)?(?:\*\*)?([一二三四五六七八])\s*[、.．,，]\s*(.{2,40}?)(?:\*\*)?\s*$")
 _NUMERALS = "一二三四五六七八"
-# a space between two ideographs (a title spaced out by a PDF export or for layout)
-_SPACED = pattern_cache.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
 _NUMERAL_ALONE = pattern_cache.compile(r"^\s*(?:#+\s*)?(?:\*\*)?[一二三四五六七八]\s*[、.．,，]\s*(?:\*\*)?\s*$")
 # Inline headings, for flattened web text where the whole report sits on one line.
 _INLINE_TITLES = {
@@ -41,7 +39,7 @@ def heading_number(text: str) -> int | None:
     if not m or _TOC_ENTRY.search(text):
         return None
     number = _NUMERALS.index(m.group(1)) + 1
-    title = _SPACED.sub("", m.group(2))  # "一、概 述", "二、主 动 公 开 …" (PDF text spaced out)
+    title = without_spacing(m.group(2))  # "一、概 述", "二、主 动 公 开 …" (PDF text spaced out)
     if "数量" in title or "结果" in title or "结转" in title:  # rows of table 三 look like headings
         return None
     if number <= len(SECTIONS) and any(k in title for k in SECTIONS[number - 1].keywords):

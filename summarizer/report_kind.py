@@ -18,10 +18,6 @@ from .document import Document
 _REPORT_HINTS = pattern_cache.compile(r"政府信息公开|信息公开|政务公开|依申请公开|主动公开")
 
 
-def _ws(s: str) -> str:
-    return re.sub(r"\s+", "", s)
-
-
 def plainly_not_a_report(doc: Document, facts) -> str | None:
     """The cheap test, before the tables are read: no part of a report and no 信息公开 wording at all."""
     if not facts.sections and not _REPORT_HINTS.search("\n".join(ln.text for ln in doc.lines[:400])):
@@ -150,9 +146,9 @@ _OTHER_KIND = pattern_cache.compile(r"总结|汇报|要点|方案|计划|半年|
 def _whole_line(doc: Document, facts) -> bool:
     """The title is (nearly) all its line says: a report's title, not a headline that mentions one
     ("召开2023年度政府信息公开工作年报编制和发布部署会")."""
-    line = _ws(doc.line(facts.title_line).text) if facts.title_line else ""
+    line = "".join(doc.line(facts.title_line).text.split()) if facts.title_line else ""
     # (or the report names itself in its preamble: "…规定，现公布××办公厅2023年…年度报告。本报告由…")
-    return len(line) - len(_ws(facts.title)) <= 6 or bool(_PREAMBLE_CUE.search(line))
+    return len(line) - len("".join(facts.title.split())) <= 6 or bool(_PREAMBLE_CUE.search(line))
 
 
 

@@ -17,7 +17,7 @@ from collections import Counter
 from functools import lru_cache
 
 from . import pattern_cache
-from .document import Document, Line
+from .document import Document, Line, without_spacing
 from .models import Facts
 from .numbers import cn_to_int
 
@@ -92,7 +92,7 @@ def clean_title_line(text: str) -> str:
         words = text.split()
         singles = sum(1 for w in words if len(w) == 1)
         if singles >= 4 and singles >= 0.6 * len(words):  # (not a row of widgets: "智能问答 新媒体矩阵 …")
-            text = _SPACED_OUT.sub("", text)
+            text = without_spacing(text)
     cut = _NEXT_FIELD.search(text)
     return text[:cut.start()] if cut else text
 
@@ -119,7 +119,6 @@ def plausible_agency(name: str | None) -> str | None:
     return name
 
 
-_SPACED_OUT = pattern_cache.compile(r"(?<=[\u4e00-\u9fff\d])[ \u3000]+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[ \u3000]+(?=\d)")
 _KIND_NOTE = pattern_cache.compile(r"\s*[(（](?:机关|单位|部门)[)）]$")
 _SPAM = pattern_cache.compile(r"博彩|赌场|賭場|赌博|彩票|娱乐城|百家乐|老虎机|棋牌|真人|开户|投注|下注|买球|竞猜|网址|官网|"
                               r"足球|体育平台|平台")
