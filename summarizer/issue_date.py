@@ -97,3 +97,25 @@ def issued_from_metadata(doc: Document, top: int) -> tuple[str | None, int | Non
                 d = dates[0]
                 return d.iso(), ln.no, doc.quote(ln.no, m.start(), d.end)
     return None, None, ""
+
+
+# a date printed on its own line right under the title ("（2025年1月20日）"), as some bodies set out
+# their reports: the date of issue when the end carries none. The whole line must be that date
+# (brackets and spaces aside): a page field (发布时间：…) or a sentence is not.
+_DATE_LINE = pattern_cache.compile(r"^[\s（(【\[]*(?P<date>[^（）()【】\[\]]{6,20}?)[\s）)】\]]*$")
+
+
+def issued_under_title(doc: Document, title_line: int | None) -> tuple[str | None, int | None, str]:
+    """(date, line, quote) of a date standing alone in the two lines under the title."""
+    if not title_line:
+        return None, None, ""
+    for ln in doc.lines[title_line: title_line + 2]:
+        m = _DATE_LINE.match(ln.text)
+        if not m:
+            continue
+        dates = find_dates(ln.text, m.start("date"), m.end("date"))
+        if len(dates) == 1 and dates[0].year and (dates[0].start, dates[0].end) == (m.start("date"), m.end("date")) \
+                and dates[0].iso():
+            d = dates[0]
+            return d.iso(), ln.no, doc.quote(ln.no, d.start, d.end)
+    return None, None, ""

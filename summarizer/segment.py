@@ -11,7 +11,7 @@ from __future__ import annotations
 from . import pattern_cache
 from .document import Document
 from .headings import find_sections, heading_number, heading_numeral  # noqa: F401  (re-exported)
-from .issue_date import find_issue_date, issued_from_metadata
+from .issue_date import find_issue_date, issued_from_metadata, issued_under_title
 from .models import Facts
 from .stat_period import find_period
 from .title import agency_from_metadata, agency_from_preamble, find_title, report_named_in_body, year_from_body
@@ -33,7 +33,9 @@ def segment(doc: Document) -> Facts:
         facts.year, facts.year_line = year, title_line
     last_sec = facts.sections[-1].line - 1 if facts.sections else 0
     issued, issued_line, issued_quote, sig_agency, sig_line = find_issue_date(doc, last_sec)
-    if issued is None:  # no date at the end: the page's 成文日期 field, if it has one
+    if issued is None:  # no date at the end: a date alone under the title, or the page's 成文日期 field
+        issued, issued_line, issued_quote = issued_under_title(doc, title_line)
+    if issued is None:
         issued, issued_line, issued_quote = issued_from_metadata(doc, min(first + 40 if first else 60, doc.n))
     facts.issued_on, facts.issued_line, facts.issued_quote = issued, issued_line, issued_quote
     facts.signature_agency, facts.signature_line = sig_agency, sig_line

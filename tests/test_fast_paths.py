@@ -82,7 +82,7 @@ def _old_outcome_claims(text: str):
     from summarizer.checks import narrative as nv
 
     for name, words, rows in nv._OUTCOMES:
-        for m in re.finditer(words + r"\s*" + nv._N, text):
+        for m in re.finditer(words + nv._CLOSE_QUOTE + r"\s*" + nv._N, text):
             yield name, rows, m.group(1), m.start(), m.end()
     name, pat, rows = nv._CARRIED
     for m in pat.finditer(text):
@@ -95,7 +95,7 @@ def test_outcome_claims_equal_one_regex_per_outcome():
 
     pieces = ["予以公开", "同意公开", "部分公开", "不予公开", "无法提供", "不予处理", "及", "和", "、", "与",
               "答复", "的", " ", "  ", "3", "12", "1,234", "6，488", "十二", "两", "一百零三", "2.5万", "件",
-              "（件）", "(件)", "（", "结转下年度", "结转下一年", "继续办理", "申请", "，", "。", "其中", "共", "办理"]
+              "（件）", "(件)", "（", "“", "”", "结转下年度", "结转下一年", "继续办理", "申请", "，", "。", "其中", "共", "办理"]
     rng = random.Random(8)
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(6000)]
     words, tails, counts = pieces[:6], ["", "答复", "的", "答复的", " ", "及部分公开", "、部分公开"], pieces[14:22]

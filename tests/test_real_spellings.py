@@ -56,6 +56,8 @@ def test_chinese_numerals_agree_with_cn2an():
     ("本报告所列统计数据的期限自2025年1月1日起,至2025年12月31日止", ("2025-01-01", "2025-12-31")),  # real
     ("统计期限自2023年1月1日起，至2023年12月31日止。", ("2023-01-01", "2023-12-31")),
     ("所列数据的统计期限自20231月1日起至202312月31日止", ("2023-01-01", "2023-12-31")),  # real: 年 dropped
+    ("统计期限自2023年1月1日起至2023年12月31止。", ("2023-01-01", "2023-12-31")),  # 日 left out before 止
+    ("统计期限自2023年1月1起至12月31止。", ("2023-01-01", "2023-12-31")),
 ])
 def test_period_spellings(text, want):
     found = period_in(text)
@@ -275,6 +277,22 @@ def test_date_of_issue_from_the_pages_metadata_when_the_end_has_none():
     assert audit_text("成文日期：2025-01-10\n" + ended).facts.issued_on == "2025-01-20"
     late = audit_text("成文日期：2025年3月7日\n" + body)
     assert late.facts.issued_on == "2025-03-07" and "P004" in {f.code for f in late.findings}
+
+
+@pytest.mark.parametrize("under,issued", [
+    ("（2025年1月20日）", "2025-01-20"),
+    ("2025年3月7日", "2025-03-07"),
+    ("二〇二五年一月十日", "2025-01-10"),
+    ("发布时间：2025-01-10", None),                  # a page field: publishing, not issuing
+    ("（本报告于2025年1月10日经局务会审议通过）", None),  # a sentence
+])
+def test_date_of_issue_printed_under_the_title(under, issued):
+    """Some bodies print the date of issue right under the title; with none at the end it is the
+    date of issue (and dates P004)."""
+    text = f"某某区财政局2024年政府信息公开工作年度报告\n{under}\n一、总体情况\n本局主动公开信息。\n"
+    assert audit_text(text).facts.issued_on == issued
+    ended = text + "六、其他需要报告的事项\n无。\n某某区财政局\n2025年1月21日\n"
+    assert audit_text(ended).facts.issued_on == "2025-01-21"   # a date at the end wins
 
 
 def test_heading_numeral_alone_on_its_line():
@@ -1143,6 +1161,9 @@ def _with_litigation(sentence: str, review: str = "0") -> str:
     ("全年制作行政复议决定书20件。", "0", False),
     ("本年度发生政府信息公开行政复议2件。", "0", True),
     ("本年度未发生政府信息公开行政复议和行政诉讼。", "2", True),
+    ("本年度未发生申请人申请行政复议、提起行政诉讼的情况。", "2", True),   # a verb before 行政诉讼
+    ("本年度未发生申请人申请行政复议、提起行政诉讼的情况。", "0", False),
+    ("本年度未发生行政复议或者诉讼。", "2", True),
 ])
 def test_reviews_qualified_decided_by_the_body_or_documents_are_not_counts_of_cases(sentence, review, n002):
     assert ("N002" in {f.code for f in audit_text(_with_litigation(sentence, review)).findings}) == n002
@@ -1153,6 +1174,8 @@ def test_reviews_qualified_decided_by_the_body_or_documents_are_not_counts_of_ca
     ("经保密审查，不予公开3件。", False),
     ("人大代表建议办理结果全部予以公开8件。", False),
     ("全年收到申请1件，不予公开1件。", True),
+    ("全年收到申请1件，答复“不予公开”1件。", True),   # outcome words in quotes
+    ("全年收到申请1件，答复“不予公开”0件。", False),
 ])
 def test_outcomes_of_documents_and_proposals_are_not_outcomes_of_applications(sentence, n008):
     withheld = ["属于国家秘密", "其他法律行政法规禁止公开", "危及“三安全一稳定”", "保护第三方合法权益", "属于三类内部事务信息",
@@ -1162,6 +1185,21 @@ def test_outcomes_of_documents_and_proposals_are_not_outcomes_of_applications(se
     text = _with_applications(sentence).replace("一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n",
                                                  "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n" + table)
     assert audit_text(text).facts.cells["applications.withheld_8.total"] == 0
+    assert ("N008" in {f.code for f in audit_text(text).findings}) == n008
+
+
+@pytest.mark.parametrize("sentence,n008", [
+    ("全年收到申请1件，结转至2024年度继续办理1件。", True),    # the year after the report's (2023): table says 0
+    ("全年收到申请1件，1件结转到2024年办理。", True),
+    ("全年收到申请1件，结转至2024年度继续办理0件。", False),
+    ("全年收到申请1件，结转至2023年度继续办理1件。", False),   # not the next year: not a carry-forward claim
+])
+def test_carried_forward_to_the_named_next_year(sentence, n008):
+    text = _with_applications(sentence).replace(
+        "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n",
+        "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n四、结转下年度继续办理\t0\t0\t0\t0\t0\t0\t0\n")
+    assert audit_text(text).facts.year == 2023
+    assert audit_text(text).facts.cells["applications.carried_forward.total"] == 0
     assert ("N008" in {f.code for f in audit_text(text).findings}) == n008
 
 
@@ -1320,6 +1358,21 @@ def test_carried_forward_written_other_ways(sentence):
 ])
 def test_the_publisher_named_before_its_verb_or_compiling_from_the_departments(preamble, agency):
     assert audit_text(preamble + "\n" + BODY.replace("2025", "2023")).facts.agency == agency
+
+
+@pytest.mark.parametrize("sentence,n004", [
+    ("本年度未制发行政规范性文件。", True),          # table: 2 made
+    ("本年度没有出台新的规范性文件。", True),
+    ("本年度未制定涉企行政规范性文件。", False),      # one kind of them: not none at all
+    ("本年度未制发行政规范性文件，清理废止3件。", True),
+    ("本年度未印发规范性文件清理工作方案。", False),   # "规范性文件清理": a plan, not documents
+])
+def test_none_made_normative_documents_against_the_table(sentence, n004):
+    table = "第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n行政规范性文件\t2\t0\t5"
+    text = report_text(table).replace("推进。", sentence)
+    assert ("N004" in {f.code for f in audit_text(text).findings}) == n004
+    none_in_table = text.replace("行政规范性文件\t2\t0\t5", "行政规范性文件\t0\t0\t5")
+    assert "N004" not in {f.code for f in audit_text(none_in_table).findings}
 
 
 def test_documents_in_force_published_are_not_this_years_documents():

@@ -162,7 +162,7 @@ def received_count(ctx: Context):
 
 # ---------------------------------------------------------------- N002 review / litigation
 
-_NONE_BOTH = pattern_cache.compile(r"未(?:发生|出现|涉及|产生|收到)?[^。；;，,]{0,12}?(?:行政复议(?:和|及|、|或)行政诉讼|行政复议、诉讼|复议(?:和|及|、|或)诉讼)")
+_NONE_BOTH = pattern_cache.compile(r"未(?:发生|出现|涉及|产生|收到)?[^。；;，,]{0,12}?(?:行政复议(?:和|及|、|或者?)(?:提起|被提起|引起|引发)?(?:行政)?诉讼|复议(?:和|及|、|或)诉讼)")
 _NONE_LITIGATION = pattern_cache.compile(r"未(?:发生|出现|产生)?(?:涉诉|行政诉讼|被诉)")
 _REVIEW = pattern_cache.compile(rf"行政复议(?:案件|申请)?(?:{_CLAUSE}{{0,4}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|起|宗|个)")
 _SUIT = pattern_cache.compile(rf"行政诉讼(?:案件)?(?:{_CLAUSE}{{0,4}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|起|宗|个)")
@@ -241,6 +241,11 @@ def enumeration_sums(ctx: Context):
 _NORMATIVE = pattern_cache.compile(rf"(?P<verb>制发|印发|出台|制定|新制作|发布|公开)(?:了)?(?:{_CLAUSE}{{0,6}}?)(?:行政)?规范性文件(?:共)?\s*(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|份|个|部)")
 
 
+# none made: "本年度未制发行政规范性文件", "没有出台新的规范性文件" (a kind of them, "未制定涉企规范性文件",
+# is not none at all: only "任何"/"新" may stand between)
+_NORMATIVE_NONE = pattern_cache.compile(r"(?:未|没有)(?:制发|印发|出台|制定|新制作)(?:了)?(?:任何|新的?)?(?:行政)?规范性文件(?![^。；;，,]{0,8}?(?:清理|废止|修订))")
+
+
 @check("N004")
 def normative_documents(ctx: Context):
     made = "active.normative_documents.issued" if ctx.fmt == "2021" else "active.normative_documents.new_made"
@@ -249,15 +254,17 @@ def normative_documents(ctx: Context):
         return
     for para in narrative_paras(ctx):
         text = para.text
-        for m in _NORMATIVE.finditer(text):
+        claims = [(m, "制发" if m.group("verb") not in ("发布", "公开") else m.group("verb"), parse_number(m.group("n")))
+                  for m in _NORMATIVE.finditer(text)]
+        claims += [(m, "制发", 0) for m in _NORMATIVE_NONE.finditer(text)]
+        for m, verb_word, n in sorted(claims, key=lambda c: c[0].start()):
             if re.search(r"累计|现行|清理|废止", text[max(0, m.start() - 6): m.end()]) or \
                     about_another_year(text, m.start(), ctx.facts.year):
                 continue
-            key = published if m.group("verb") in ("发布", "公开") else made
+            key = published if verb_word in ("发布", "公开") else made
             table = ctx.cells.get(key) if key else None
             if table is None:
                 continue
-            n = parse_number(m.group("n"))
             if n is not None and not _same(n, table):
                 verb = "公开" if key == published else "制发"
                 yield ctx.finding("N004", f"正文说{verb}（行政）规范性文件{n:g}件，但表二“{ctx.label(key)}”为{table:g}。",
@@ -341,7 +348,9 @@ _N = rf"({NUM_TOKEN}){UNIT_GAP}件"
 # searched alone (literal-led, quick to compile and to run) and the count matched where they end —
 # the same matches as one regex per outcome with the count inside, without compiling the number
 # pattern six more times at every start (tests/test_fast_paths.py compares the two).
-_COUNT_AFTER = pattern_cache.compile(rf"\s*{_N}")
+# a closing quote may stand between ("“部分公开”36件")
+_CLOSE_QUOTE = r"[”\"」』]?"
+_COUNT_AFTER = pattern_cache.compile(rf"{_CLOSE_QUOTE}\s*{_N}")
 _OUTCOMES = (
     ("予以公开及部分公开", r"予以公开(?:及|和|、|与|或|或者|和?/)部分公开(?:答复)?(?:的)?", ("granted", "partial")),
     ("予以公开", r"(?<![及和])(?:予以公开|同意公开)(?![及和、与或/]部分公开)(?:答复)?(?:的)?", ("granted",)),
@@ -352,7 +361,12 @@ _OUTCOMES = (
 )
 _OUTCOME_WORDS = tuple((name, pattern_cache.compile(words), rows) for name, words, rows in _OUTCOMES)
 # carried forward: the count may also come first ("3件结转下年度办理")
-_CARRIED = ("结转下年度", pattern_cache.compile(rf"(?:结转|转结)(?:至|到)?下一?年度?(?:继续)?(?:办理)?\s*{_N}|{_N}(?:申请)?(?:结转|转结)(?:至|到)?下一?年"),
+# The next year may be named ("结转至2025年度办理3件"): a carry-forward only when it is the year after
+# the report's (outcome_claims is told the report's year).
+_NEXT_YEAR = r"(?:下一?年度?|(?P<y1>20\d\d)\s*年度?)"
+_CARRIED = ("结转下年度", pattern_cache.compile(
+    rf"(?:结转|转结)(?:至|到)?{_NEXT_YEAR}(?:继续)?(?:办理)?\s*(?P<n1>{NUM_TOKEN}){UNIT_GAP}件"
+    rf"|(?P<n2>{NUM_TOKEN}){UNIT_GAP}件(?:申请)?(?:结转|转结)(?:至|到)?{_NEXT_YEAR.replace('y1', 'y2')}"),
             ("carried_forward",))
 
 
@@ -363,8 +377,9 @@ def _row_sum(ctx: Context, row: str) -> int | float | None:
     return None if any(v is None for v in parts) else sum(parts)
 
 
-def outcome_claims(text: str) -> Iterator[tuple[str, tuple[str, ...], str, int, int]]:
-    """(outcome, its rows in 表三, the count as written, start, end) for each count the text gives."""
+def outcome_claims(text: str, year: int | None = None) -> Iterator[tuple[str, tuple[str, ...], str, int, int]]:
+    """(outcome, its rows in 表三, the count as written, start, end) for each count the text gives;
+    a carry-forward "to" a named year counts only when that year follows the report's `year`."""
     for name, words, rows in _OUTCOME_WORDS:
         for w in words.finditer(text):
             m = _COUNT_AFTER.match(text, w.end())
@@ -372,7 +387,10 @@ def outcome_claims(text: str) -> Iterator[tuple[str, tuple[str, ...], str, int, 
                 yield name, rows, m.group(1), w.start(), m.end()
     name, pat, rows = _CARRIED
     for m in pat.finditer(text):
-        yield name, rows, next(g for g in m.groups() if g), m.start(), m.end()
+        named = m.group("y1") or m.group("y2")
+        if named and (year is None or int(named) != year + 1):
+            continue
+        yield name, rows, m.group("n1") or m.group("n2"), m.start(), m.end()
 
 
 # outcomes of the applications carried over from last year only
@@ -387,7 +405,7 @@ def outcome_counts(ctx: Context):
         text = para.text
         if "件" not in text:
             continue
-        claims = list(outcome_claims(text))
+        claims = list(outcome_claims(text, ctx.facts.year))
         times = Counter(name for name, *_ in claims)
         for name, rows, written, start, end in claims:
             n = parse_number(written)
