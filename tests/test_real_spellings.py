@@ -1383,3 +1383,17 @@ def test_documents_in_force_published_are_not_this_years_documents():
     assert result.facts.cells["active.normative_documents.new_published"] == 13
     assert "N004" not in {f.code for f in result.findings}
     assert "N004" in {f.code for f in audit_text(text.replace("现行规范性文件41个", "规范性文件41个")).findings}
+
+
+@pytest.mark.parametrize("sentence,q005", [
+    ("一是主动加强政务公开，本年度门户网发布政务公开信息为37条。", False),
+    ("本年度通过政府门户网站共发布信息18篇。", False),
+    ("本年度通過政府門戶網站共發布資訊18篇。", False),
+    ("本年度加强学习培训。", True),
+])
+def test_overview_speaks_of_active_disclosure_in_other_words(sentence, q005):
+    """Q005 (info) names 主动公开 as missing only when the overview says nothing of what was published."""
+    rest = "依申请公开办理及时。政府信息管理规范。平台建设加强。监督保障有力。"
+    text = report_text("规章\t0\t0\t0").replace("推进。", sentence + rest)
+    found = [f for f in audit_text(text).findings if f.code == "Q005"]
+    assert bool(found and "主动公开" in found[0].message) == q005

@@ -307,7 +307,10 @@ def information_fee(ctx: Context):
 
 _ASPECTS = {
     # "主动公开…", and "主动在门户网站公开…" / "主动通过政务新媒体发布…"
-    "主动公开": pattern_cache.compile(r"主动公开|主动(?:在|通过|于|向|利用)[^。；;]{1,16}?(?:公开|发布)"),
+    # "主动公开…", "主动在门户网站公开…", "主动加强政务公开", and a count of what was published
+    # ("通过政府门户网站共发布信息18篇"); traditional characters too
+    "主动公开": pattern_cache.compile(r"主[动動][^。；;]{0,16}?(?:公开|公開|发布|發布)"
+                                  r"|(?:公开|公開|发布|發布)[^。；;]{0,20}?(?:信息|資訊)[^。；;\d]{0,6}?\d+\s*[条條篇]"),
     "依申请公开": pattern_cache.compile(r"依申请|公开申请|申请公开"),
     "政府信息管理": pattern_cache.compile(r"信息管理|管理情况|审核|保密审查|目录|动态调整|清理"),
     "平台建设": pattern_cache.compile(r"平台|网站|新媒体|公众号|公开栏|门户"),
