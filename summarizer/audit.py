@@ -69,7 +69,7 @@ def audit_document(doc: Document, select: Iterable[str] | None = None,
     ctx = Context(doc=doc, facts=facts, tables=ex.tables, format_evidence=ex.format_evidence)
     findings = [f for f in run_checks(ctx, select, ignore) if verified(doc, f)]
     notes = list(doc.notes)
-    skip = exemption(facts)
+    skip = exemption(facts, doc, ex.cells)
     if skip:
         findings = [f for f in findings if not f.code.startswith(skip.codes)]
         notes.append(skip.note)

@@ -18,8 +18,8 @@ _MD = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
 # 日 left out before 起/止 in a period ("自2023年1月1起至2023年12月31止")
 _DAY_END = r"\s*(?:[日号]|(?=[起止]))"
 DATE_TOKEN = pattern_cache.compile(
-    rf"(?P<y>{_Y})\s*年\s*(?P<m>{_MD})\s*月\s*(?P<d>{_MD}){_DAY_END}"
-    rf"|(?<![\d年])(?P<m2>{_MD})\s*月\s*(?P<d2>{_MD}){_DAY_END}"
+    rf"(?P<y>{_Y})\s*年\s*(?P<m>{_MD}|元)\s*月\s*(?P<d>{_MD}){_DAY_END}"  # 元月: January
+    rf"|(?<![\d年])(?P<m2>{_MD}|元)\s*月\s*(?P<d2>{_MD}){_DAY_END}"
     r"|(?<![\d.])(?P<y3>(?:19|20)\d{2})\s*(?P<sep>[./\-])\s*(?P<m3>\d{1,2})\s*(?P=sep)\s*(?P<d3>\d{1,2})(?![\d.])"
     # 年 dropped by the typist or the page: "20231月1日", "202312月31日" (the year is four digits)
     r"|(?<![\d.])(?P<y4>(?:19|20)\d{2})(?P<m4>1[0-2]|0?[1-9])\s*月\s*(?P<d4>\d{1,2})\s*[日号]"
@@ -40,6 +40,8 @@ class DateToken(NamedTuple):
 def _num(text: str | None) -> int | None:
     if text is None:
         return None
+    if text == "元":
+        return 1
     return int(text) if text.isdigit() else cn_to_int(text)
 
 

@@ -272,7 +272,8 @@ def simplify(lines: list[Line]) -> None:
         out = conv.convert(ln.text)
         if len(out) != len(ln.text):  # a phrase changed length: convert character by character
             out = "".join(c if len(c) == 1 else ch for ch, c in ((ch, conv.convert(ch)) for ch in ln.text))
-        ln.text = out
+        # 資訊 is 繁體 usage's word for 信息 (政府資訊公開): the same length, so the index map holds
+        ln.text = out.replace("资讯", "信息")
 
 
 _CONVERTER = None

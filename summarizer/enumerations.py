@@ -4,7 +4,8 @@ Why a module of its own: deciding which numbers are *parts of a total* is where 
 raises false errors. The rules, precision first:
   - the total is a count with a unit, the parts follow in the same sentence with the same unit;
   - a list introduced by 其中 / 包括 may be partial (Σ < total is fine), one introduced by
-    分别为 / 分别是 claims to be complete (Σ ≠ total is a contradiction);
+    分别为 / 分别是, or closed by a catch-all item (…、其他信息82条), claims to be complete (Σ ≠ total
+    is a contradiction);
   - a list with no such word counts only when the total says 共/合计/总计 and the items follow
     it at once, separated by 、 — and, like 其中, only Σ > total contradicts;
   - a part broken down in parentheses ("A类55件（含甲6件、乙3件）") is one part: what is inside
@@ -44,6 +45,7 @@ _OTHER_DIMENSION = pattern_cache.compile(r"累计|历年|总数|不予公开|同
 _CHANNEL = pattern_cache.compile(r"网站|微信|微博|抖音|快手|头条|客户端|公众号|视频号|新媒体|APP|App|app|小程序|报刊|电视|广播")
 # a place items are filed in besides their kind (the disclosure directory, a column): counted again there
 _DIRECTORY = pattern_cache.compile(r"目录|专栏|栏目")
+_CATCH_ALL = pattern_cache.compile(r"\s*(?:其他|其它|其余)")
 _BARE_TOTAL_CUE = pattern_cache.compile(r"(?:共|合计|总计|总共|累计共)(?P<words>[^，,。；;、]{0,16})$")
 # Without 其中/包括, what stands between 共 and the number must be a verb and a general object
 # ("共发布信息364条，…"): a category there ("共主动公开机构概况2件，规划计划3件、…") is the list's
@@ -194,6 +196,8 @@ def find_enumerations(text: str) -> list[Enumeration]:
             continue  # "网站65条、微信497条、抖音157条": one item goes out on several channels, parts overlap
         if any(_DIRECTORY.search(item) for item in items):
             continue  # "重点领域1334条，政务动态2476条，信息公开目录1898条": a place among kinds, parts overlap
-        out.append(Enumeration(total=total, unit=unit, parts=parts, exhaustive=kw in ("分别为", "分别是"),
+        # a list closed by a catch-all ("…、其他公开事项82条") claims to be all of it, like 分别为
+        closed = kw is not None and len(parts) == len(items) and bool(_CATCH_ALL.match(items[-1]))
+        out.append(Enumeration(total=total, unit=unit, parts=parts, exhaustive=kw in ("分别为", "分别是") or closed,
                                start=m.start(), end=m.end() + used))
     return out

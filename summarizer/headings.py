@@ -20,7 +20,7 @@ _NUMERALS = "一二三四五六七八"
 _NUMERAL_ALONE = pattern_cache.compile(r"^\s*(?:#+\s*)?(?:\*\*)?[一二三四五六七八]\s*[、.．,，]\s*(?:\*\*)?\s*$")
 # Inline headings, for flattened web text where the whole report sits on one line.
 _INLINE_TITLES = {
-    1: r"总体情况|基本情况|概述|总体工作情况",
+    1: r"总体情况|基本情况|概述|总体工作情况|总体概况",
     2: r"主动公开政府信息情况",
     3: r"收到和处理政府信息公开申请情况",
     4: r"(?:政府信息公开|因政府信息公开)[^。、]{0,12}?复议[^。]{0,16}?诉讼[^。]{0,6}?情况",
@@ -169,8 +169,8 @@ def alt_numbered(text: str) -> int | None:
     numeral = m.group("paren") or m.group("part")
     number = _NUMERALS.index(numeral) + 1 if numeral else int(m.group("arabic"))
     title = m.group("title")
-    if "数量" in title or "结果" in title or "结转" in title or "。" in title:
-        return None  # a table row, or a sentence that opens with a list number
+    if re.search(r"数量|件数|结果|结转|。|[;；]\s*$", title):
+        return None  # a table row, a sentence that opens with a list number, an item of a list ("…件数;")
     return number if re.search(_ALT_SECTION_WORDS[number], title) else None
 
 

@@ -18,7 +18,7 @@ from .title import plausible_agency
 _TAIL_CHARS = 120  # a date of issue sits this close to the end of its line
 # what may follow a date of issue on its line: contact brackets, attachments, the colophon of an
 # official document (抄送：…。 ××办公室 2022年1月7日印发)
-_AFTER_DATE = pattern_cache.compile(r"^\s*(?:[（(][^）)]*[）)]|附件(?:下载)?[:：]?|抄送[:：][^。]*。|"
+_AFTER_DATE = pattern_cache.compile(r"^\s*(?:[（(][^）)]*[）)]|附件(?:下载)?[:：]?|抄送[:：][^。]*。|\d{1,2}:\d{2}(?::\d{2})?|"
                          r"[\u4e00-\u9fff]{2,30}\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年[^。]{2,12}日\s*印发|\s)*$")
 
 

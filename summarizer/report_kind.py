@@ -28,10 +28,14 @@ def plainly_not_a_report(doc: Document, facts) -> str | None:
 def refusal(doc: Document, facts, cells: dict) -> str | None:
     """Why the text, its tables read, is not an annual report to audit (a 解读 page, a page of
     another kind), or None when it is one."""
+    no_report_body = not any(v is not None for v in cells.values()) and len(facts.sections) < 3
     if facts.title and (_INTERPRETATION.match(facts.title) or _INTERPRETATION_AFTER.search(doc.line(facts.title_line).text)) \
-            and not any(v is not None for v in cells.values()) and len(facts.sections) < 3:
+            and no_report_body:
         # (a 解读 page followed by the report itself, tables and parts, is audited as the report)
         return f"是年度报告的解读页面（“{facts.title[:40]}”），不是报告本身：请审查报告原文"
+    if no_report_body and _INTERPRETS.search("".join(ln.text for ln in doc.lines[:12])):
+        # "《××镇2023年…年度报告》已经编制完成…现就年报内容进行如下解读。"
+        return "是年度报告的解读页面（正文说明“现就年报内容进行解读”），不是报告本身：请审查报告原文"
     return _not_a_report(doc, facts, cells)
 
 
@@ -41,7 +45,7 @@ class Exemption(NamedTuple):
     note: str
 
 
-def exemption(facts) -> Exemption | None:
+def exemption(facts, doc: Document | None = None, cells: dict | None = None) -> Exemption | None:
     """The template's checks that do not apply to this report, or None when they all do."""
     if _school_year(facts):
         # a university's report under 高等学校信息公开办法: its own outline, a school year (9月–8月)
@@ -55,7 +59,7 @@ def exemption(facts) -> Exemption | None:
         return Exemption(_TEMPLATE_CODES + ("P",),
                          f"这是“{facts.agency}”（公共企事业单位或科研机构）的信息公开工作报告，按其自身的规定编写，"
                          "不适用政府信息公开工作年度报告的六个部分、三张统计表和公布期限，相关检查已跳过")
-    if facts.year is not None and facts.year < FIRST_FORMAT_YEAR and _year_is_stated(facts):
+    if facts.year is not None and facts.year < FIRST_FORMAT_YEAR and (_year_is_stated(facts) or _old_outline(doc, cells)):
         # reports before 2019 followed the older outline (no six official parts, no three tables):
         # measuring them against today's template would be an error for every part
         # (nor did that outline ask for a statistics-period sentence: P002 is the template's too)
@@ -70,6 +74,8 @@ def exemption(facts) -> Exemption | None:
 _INTERPRETATION = pattern_cache.compile(r"^\s*(?:文字|图文|图片|视频|政策)?解读\s*[:：|]?|^\s*图解|^\s*一图(?:读懂|看懂|解读)")
 # … or after the report's name on its title line ("…年度报告解读", "《…年度报告》政策解读")
 _INTERPRETATION_AFTER = pattern_cache.compile(r"(?:报告|年报)\s*》?\s*(?:的)?\s*(?:政策|文字|图文|图片)?解读")
+# the page saying it interprets the report ("现就年报内容进行如下解读", "对…报告解读如下")
+_INTERPRETS = pattern_cache.compile(r"现(?:就|对|将)[^。]{0,30}?(?:进行)?(?:如下|以下|简要)?解读|(?:报告|年报)[^。]{0,10}?解读如下")
 # words only the report's own template has (its tables' rows and its parts' official titles)
 _TEMPLATE_WORDS = pattern_cache.compile(r"本年新收政府信息公开申请数量|上年结转政府信息公开申请数量|第二十条第\s*[(（]|"
                                         r"收到和处理政府信息公开申请|政府信息公开行政复议")
@@ -85,7 +91,14 @@ def _not_a_report(doc: Document, facts, cells: dict) -> str | None:
     title_line = doc.line(facts.title_line).text.strip() if facts.title_line else ""
     if facts.title and (_NOTICE_TITLE.search(facts.title) or (len(title_line) <= 80 and _NOTICE_TITLE.search(title_line))):
         return f"不是政府信息公开工作年度报告：“{facts.title[:40]}”是关于年度报告工作的通知或部署，不是报告本身"
+    if any(len(ln.text) <= 100 and "。" not in ln.text and _THE_FORMAT.search(ln.text) and not _CITES.search(ln.text)
+           for ln in doc.lines[:12]):
+        # the 国办 notice issuing the format, its blank tables attached: template words, no report
+        return "不是政府信息公开工作年度报告：这是印发年度报告格式的通知或格式文本（表格为空白模板），不是报告本身"
     head = "\n".join(ln.text for ln in doc.lines[:600])
+    articles = sum(1 for ln in doc.lines[:600] if _ARTICLE.match(ln.text))
+    if articles >= 3:
+        return ("不是政府信息公开工作年度报告：逐条写成“第×条”的是制度或办法（如关于年度报告的规定），不是报告本身")
     if facts.period is not None and _SELF_REFERENCE.search(head):
         return None  # "本报告所列数据的统计期限自…": a report that says what it covers (no title, no heading)
     if any(len(ln.text.strip()) <= 40 and _TEMPLATE_WORDS.search(ln.text) for ln in doc.lines[:600]):
@@ -118,7 +131,7 @@ def _not_a_report(doc: Document, facts, cells: dict) -> str | None:
 
 
 # part 一 as a report titles it (not "收入支出决算总体情况说明", "××分局基本情况")
-_PART_ONE = pattern_cache.compile(r"(?:本年度|[0-9]{4}年度?)?(?:政府信息公开|政务公开)?(?:工作)?(?:总体情况|基本情况|概述|总体公开情况|总体工作情况)")
+_PART_ONE = pattern_cache.compile(r"(?:本年度|[0-9]{4}年度?)?(?:政府信息公开|政务公开)?(?:工作)?(?:总体情况|基本情况|概述|总体公开情况|总体工作情况|总体概况)")
 
 
 def _part_as_titled(doc: Document, section) -> bool:
@@ -135,6 +148,12 @@ def _part_as_titled(doc: Document, section) -> bool:
 
 # a notice about the reports ("关于做好2025年政府信息公开工作年度报告编制和发布工作的通知"), not one
 _NOTICE_TITLE = pattern_cache.compile(r"关于(?:做好|开展|印发|编制|报送|公布|发布|加强|规范|进一步|认真)|(?:情况|工作)的?(?:通报|通知)$")
+# the format itself as a heading, or the notice that issues it (not a report citing it: 根据/按照…)
+_THE_FORMAT = pattern_cache.compile(r"^\s*(?:中华人民共和国)?政府信息公开工作年度报告格式\s*(?:[(（]试行[)）])?\s*$|"
+                                    r"关于印发[^。]{0,12}《?(?:中华人民共和国)?政府信息公开工作年度报告格式")
+_CITES = pattern_cache.compile(r"根据|按照|依据|依照|参照|严格|贯彻|落实|要求")
+# an article of rules at the start of its line ("第二条 报告的内容："): rules are written so, reports never
+_ARTICLE = pattern_cache.compile(r"^\s*第[一二三四五六七八九十百]{1,4}条(?:\s|　|[:：])")
 # the text speaking of itself as the report ("本报告…统计期限", "编制本报告", "报告数据统计期限")
 _SELF_REFERENCE = pattern_cache.compile(r"本(?:年度)?报告|编制本报告|报告(?:中|所列)?(?:的)?数据")
 _PREAMBLE_CUE = pattern_cache.compile(r"现公布|现将|现予|现发布|特向社会公布|向社会公布|向社会公开|本报告")
@@ -168,7 +187,21 @@ def _institution_report(facts) -> bool:
     """A public institution's or company's report: its title does not call it a government one
     (no 政府/政务 信息公开) and the body is a research institute, hospital, school or company."""
     return bool(facts.title and facts.agency and not re.search(r"政府|政务", facts.title)
-                and _INSTITUTION.search(facts.agency))
+                and _INSTITUTION.search(re.sub(r"\s*[(（][^()（）]*[)）]$", "", facts.agency)))
+
+
+# the 2008 outline's own parts (政府信息公开的收费及减免情况, 咨询处理情况, 支出和收费): a report written to
+# it, whose year may only be read from its body ("2015年，我局…")
+_OLD_OUTLINE_WORDS = pattern_cache.compile(r"咨询处理情况|支出和收费|收费及减免|收费和减免|(?:支出|收费)(?:及|和)?(?:费用)?减免情况")
+
+
+def _old_outline(doc: Document | None, cells: dict | None) -> bool:
+    """The text follows the 2008 outline and nothing of the 2019 template: no table cell read, none
+    of the template's own words."""
+    if doc is None or (cells and any(v is not None for v in cells.values())):
+        return False
+    head = "\n".join(ln.text for ln in doc.lines[:600])
+    return bool(_OLD_OUTLINE_WORDS.search(head)) and not _TEMPLATE_WORDS.search(head)
 
 
 def _year_is_stated(facts) -> bool:

@@ -22,9 +22,10 @@ from .models import Facts
 from .numbers import cn_to_int
 
 AGENCY_TAIL = pattern_cache.compile(r"(人民政府|政府|政府办公室|办公厅|办公室|委员会|管委会|管理委员会|部门|部|机关|局|委|厅|署|中心|院|办|所|街道|街道办事处|"
-                         r"街|镇|乡|苏木|嘎查|区|县|市|站|队|馆|会|室|海关|场|园|大学|学校|办事处)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室; 场: 农场, 林场, 园艺场; 园: 高科园, 产业园
+                         r"街|镇|乡|苏木|嘎查|区|县|市|站|队|馆|会|室|海关|场|园|大学|学校|办事处|公司|集团|银行)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室; 场: 农场, 林场, 园艺场; 园: 高科园, 产业园
 NAVIGATION = pattern_cache.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
-                        r"发布时间|发布日期|网站|门户|栏目|来源|链接|智能问答|新媒体矩阵|官方微信|官方微博|长者版|无障碍|适老|关怀版|设为首页|加入收藏|^正文$")
+                        r"发布时间|发布日期|网站|门户|栏目|来源|链接|智能问答|新媒体矩阵|官方微信|官方微博|长者版|无障碍|适老|关怀版|设为首页|加入收藏|^正文$|"
+                        r"内容区域|[Tt][Aa][Bb]\s*[键按]|切换浏览|读屏|语音播报|放大|缩小")
 _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
 # the year that opens a title ("2023年度政府信息公开…", "二〇二二年政府信息公开…")
 _TITLE_YEAR = pattern_cache.compile(rf"(?:{_YEAR})\s*年\s*度?[^，。,]{{0,40}}?信息公开")
@@ -110,16 +111,19 @@ def plausible_agency(name: str | None) -> str | None:
         return None  # "澳门博彩业网址交通运输局": a spam site wrote over the place name
     # three characters: a township (中村乡, 对坊乡) or a ministry of the State Council (水利部, 审计署)
     short = len(name) == 3 and name[-1] in "乡镇部署" and name[0] not in "本该全各我此每"
-    if not (4 <= len(name) <= 40 or short) or not AGENCY_TAIL.search(name) or NAVIGATION.search(name):
+    # "中国科学院北京基因组研究所(国家生物信息中心)": the name ends before its alias in brackets
+    unaliased = _ALIAS.sub("", name)
+    if not (4 <= len(name) <= 40 or short) or not AGENCY_TAIL.search(unaliased) or NAVIGATION.search(name):
         return None  # 4+: a bare 办公室 / 财政局 names no body; a field value must say whose
     if _NOT_IN_NAME.search(name) or name.count("(") != name.count(")") or name.find(")") < name.find("("):
         return None  # sentence punctuation, a quoted title, a file name or path: a clause, not a name
     if _NO_BODY_NAMED.match(name) or _TAIL_OF_A_NAME.match(name):
         return None  # "本机关", "度本机关" (…2025年度本机关…), a bare "政府办公室": whose, it does not say
-    return name
+    return unaliased  # (the alias in brackets is another name of the same body)
 
 
 _KIND_NOTE = pattern_cache.compile(r"\s*[(（](?:机关|单位|部门)[)）]$")
+_ALIAS = pattern_cache.compile(r"\s*[(（][^()（）]{2,20}[)）]$")
 _SPAM = pattern_cache.compile(r"博彩|赌场|賭場|赌博|彩票|娱乐城|百家乐|老虎机|棋牌|真人|开户|投注|下注|买球|竞猜|网址|官网|"
                               r"足球|体育平台|平台")
 _NO_BODY_NAMED = pattern_cache.compile(r"度|(?:本|该|我|此)(?:机关|单位|局|委|办|厅|院|镇|乡|街道|区|县|市|旗|部门|中心|办公室)$|"
@@ -307,12 +311,20 @@ def _report_word(text: str, within: int = 400) -> int:
     return first
 
 
+_PLACELESS_START = pattern_cache.compile(r"[省市区县州旗盟乡镇]")
+
+
 def _breadcrumb(line: str, next_agency: str) -> bool:
     """Whether `line` is a name of its own above a title that names its body with its own place
     ("高新区公安分局" above "××市公安局高新区分局2022年…"), not the first part of a broken title
     ("淮安市安平" / "县人民政府2019年…", "攀枝花市" / "永宁县交通运输局2019年…")."""
-    return bool(plausible_agency(line)) and not _is_place(line.strip()) and bool(plausible_agency(next_agency)) \
-        and re.search(r"[省市区县州旗]", next_agency) is not None
+    if not plausible_agency(next_agency) or re.search(r"[省市区县州旗]", next_agency) is None or _is_place(line.strip()):
+        return False
+    if plausible_agency(line):
+        return True
+    # a page's banner ("正文内容区域请使用tab按钮切换浏览") above a title whose body is named from its
+    # place on: no part of that name (a broken name's second half starts at its level, "县人民政府…")
+    return not _PLACELESS_START.match(next_agency) and len(line.strip()) >= 6 and not re.search(r"[省市区县州旗]$", line.strip())
 
 
 def _title_at(lines: list, i: int):
@@ -437,13 +449,15 @@ def agency_from_preamble(doc: Document, limit: int) -> tuple[str | None, int | N
             m = pat.search(text)
             if m:
                 agency = plausible_agency(m.group("a")) or _without_alias(m.group("a"))
+                if agency and agency.startswith("由") and plausible_agency(agency[1:]):
+                    agency = agency[1:]  # "由教育局办公室编制完成本报告": 由 opens the clause, not the name
                 if agency:
                     # "由海南省地震局办公室编制": the body's office compiled it; the body reports
                     # (a 人民政府办公室 reports for itself)
                     # ("由两城镇人民政府党政办公室编制", "由临沂高新区党政办公室编制": a township's or a
                     # zone's own office, likewise)
                     office = re.match(r"(.{3,}?(?:局|厅|委|署|委员会))(?:办公室|办公厅)$|"
-                                      r"(.{2,}?(?:人民政府|镇|乡|街道|办事处|区|管委会|管理委员会))党政(?:综合)?办公室$", agency)
+                                      r"(.{2,}?(?:人民政府|镇|乡|街道|办事处|区|管委会|管理委员会))(?:党政(?:综合)?|综合)办公室$", agency)
                     if office and not agency.endswith("政府办公室"):
                         agency = office.group(1) or office.group(2)
                     elif (lg := re.match(r"(.{2,12}?[县区市旗州盟])(?:政务公开|政府信息公开|信息公开)(?:工作)?(?:领导小组)?办公室$",

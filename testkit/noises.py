@@ -168,8 +168,9 @@ NOISES: dict[str, Noise] = {
 from testkit import table_noises as _t  # noqa: E402  (the table noises register here too)
 
 NOISES.update({
-    "dash_blanks": Noise("table", "one to three zero cells written as —, -, －, /, 无, ／: blanks in their own "
-                                  "columns (S006 expected)", blank=_t.dash_blanks),
+    "dash_blanks": Noise("table", "one to three zero cells written as —, -, －, /, 无, ／, and a 2019 table's zero "
+                                  "本年增/减 as its sign word alone (增, 减): blanks in their own columns (S006 expected)",
+                         blank=_t.dash_blanks),
     "blank_rows": Noise("table", "one to four all-zero rows of table 三 left wholly empty: the row is still "
                                  "read, its cells blank (S006 expected)", blank=_t.blank_rows),
     "open_rows": Noise("table", "markdown rows without their outer bars (规章 | 0 | 0 | 0), the closing bar "

@@ -36,7 +36,8 @@ def _zero_cells(cells: dict) -> list[str]:
 
 
 def dash_blanks(cells: dict, fmt: str, rng: random.Random) -> dict[str, str]:
-    """One to three zero cells written as a dash, slash or 无 (a blank in its own column); or, one
+    """One to three zero cells written as a dash, slash or 无 (a blank in its own column), and in the
+    2019 table a zero change written as its sign word alone (增 / 减); or, one
     time in four, every zero of table 二 written with one mark (an office writing "/" for nothing:
     in a paragraph-per-cell page such a table has more marks than numbers)."""
     if rng.random() < 0.25:
@@ -48,7 +49,12 @@ def dash_blanks(cells: dict, fmt: str, rng: random.Random) -> dict[str, str]:
     if cells.get("active.enforcement.decisions") == 0:
         zeros.append("active.enforcement.decisions")
     picked = rng.sample(zeros, min(len(zeros), rng.randint(1, 3)))
-    return {k: rng.choice(_DASHES) for k in picked}
+    out = {k: rng.choice(_DASHES) for k in picked}
+    # the 2019 table's 本年增/减 left with its sign word and no number ("| 0 | 增 | 25 |")
+    changes = [k for k, v in cells.items() if k.endswith(".change") and v == 0]
+    if changes and rng.random() < 0.5:
+        out[rng.choice(changes)] = rng.choice(("增", "减"))
+    return out
 
 
 def blank_last_cell(cells: dict, fmt: str, rng: random.Random) -> dict[str, str]:

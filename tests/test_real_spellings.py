@@ -936,6 +936,10 @@ def test_a_preamble_that_names_the_report_as_another_bodys(title_name, named, s0
     # a journal article about the reports ("2020年8期" above its keywords is no title's first half)
     "张三 李四\n现代情报 2020年8期\n关键词:政府信息公开年度报告\n\n摘 要:本文分析了政府信息公开年度报告的质量。\n"
     "一、引言\n政府信息公开年度报告是……\n",
+    # the notice issuing the format, its blank tables attached (template words, no number)
+    "信息名称 | 国务院办公厅政府信息与政务公开办公室关于印发《中华人民共和国政府信息公开工作年度报告格式》的通知 |\n"
+    "中华人民共和国政府信息公开工作年度报告格式\n附件:\n一、总体情况\n第二十条第(一)项\n信息内容\n本年制发件数\n"
+    "二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n本年新收政府信息公开申请数量\n",
 ])
 def test_pages_of_other_kinds_are_named_not_audited_as_broken_reports(text):
     """A budget statement, news of a meeting, a half-year summary, a work summary, rules, an article:
@@ -979,6 +983,47 @@ def test_a_research_institutes_own_report_is_not_measured_against_the_government
     result = audit_text(text)
     assert not [f for f in result.findings if f.code.startswith(("S001", "S004", "P"))]
     assert any("公共企事业单位" in n for n in result.input_notes)
+
+
+@pytest.mark.parametrize("title,agency", [
+    ("国网某某市某某区供电公司2020年度信息公开年度报告", "国网某某市某某区供电公司"),       # a company
+    ("中国科学院某某研究所(国家某某中心)信息公开工作2023年度报告", "中国科学院某某研究所"),  # an alias
+])
+def test_companies_and_institutes_with_an_alias_are_named_and_exempt(title, agency):
+    text = title + "\n一、信息公开情况\n网站公开信息303条。\n二、依申请公开情况\n收到申请0件。\n"
+    result = audit_text(text)
+    assert result.facts.agency == agency
+    assert not [f for f in result.findings if f.code.startswith(("S001", "S004", "P"))]
+    assert any("公共企事业单位" in n for n in result.input_notes)
+
+
+def test_a_report_to_the_2008_outline_dated_only_in_its_body_is_exempt():
+    """A 2015 report with no title line (its year only in "2015年，我局…") written to the 2008 outline
+    (咨询处理情况, 支出和收费): the 2019 template's parts and tables do not apply (nine false errors)."""
+    text = ("本年度报告由某某省监狱管理局编制。全文包括概述，主动公开政府信息情况，依申请公开政府信息情况，"
+            "政府信息公开咨询处理情况，政府信息公开复议、诉讼情况，政府信息公开支出和收费，存在的主要问题和改进措施。\n"
+            "一、工作概述\n2015年，我局政府信息公开工作取得新进展。\n二、主动公开政府信息情况\n主动公开信息120条。\n")
+    result = audit_text(text)
+    assert result.facts.year == 2015 and any("早于现行年度报告格式" in n for n in result.input_notes)
+    assert not [f for f in result.findings if f.code.startswith(("S001", "S004"))]
+    current = text.replace("2015年", "2020年")
+    assert [f for f in audit_text(current).findings if f.code.startswith("S001")]
+
+
+def test_rules_written_article_by_article_are_not_a_report():
+    text = ("第一条 各科室应于每年12月底前将政府信息公开年度报告报送办公室。\n第二条 报告的内容：\n"
+            "（一）主动公开政府信息的情况\n1.全年主动公开信息总数；\n（二）政府信息依申请公开情况\n"
+            "2.年度内共受理政府信息公开申请件数；\n3.年度内不予受理政府信息公开申请的件数；\n"
+            "（四）申请复议、提起行政诉讼情况\n第三条 本规定自印发之日起施行。\n")
+    with pytest.raises(InputError, match="^不是政府信息公开工作年度报告"):
+        audit_text(text)
+
+
+@pytest.mark.parametrize("lead", ["根据", "为贯彻落实"])
+def test_a_report_citing_the_format_notice_is_still_a_report(lead):
+    text = (lead + "《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》要求，"
+            "现公布某某县某某局2023年政府信息公开工作年度报告。\n" + report_text("规章\t0\t0\t0").split("\n", 1)[1])
+    assert not audit_text(text).error
 
 
 def test_a_school_year_report_titled_xuenian_du_over_two_lines():
@@ -1397,3 +1442,108 @@ def test_overview_speaks_of_active_disclosure_in_other_words(sentence, q005):
     text = report_text("规章\t0\t0\t0").replace("推进。", sentence + rest)
     found = [f for f in audit_text(text).findings if f.code == "Q005"]
     assert bool(found and "主动公开" in found[0].message) == q005
+
+
+def test_zixun_for_xinxi_in_a_traditional_page():
+    """Pages in 繁體 may write 資訊 for 信息 (政府資訊公開): the title and agency are read (false S003)."""
+    text = ("根據《中華人民共和國政府資訊公開條例》等規定，特向社會公佈某某海事局2020年政府資訊公開工作年度報告。"
+            "本報告所列數據統計期限自2020年1月1日起至2020年12月31日止。\n一、總體情況\n本局推進資訊公開，主動公開政府資訊。\n"
+            "二、主動公開政府資訊情況\n")
+    result = audit_text(text)
+    assert result.facts.agency == "某某海事局" and result.facts.year == 2020
+    assert "S003" not in {f.code for f in result.findings}
+
+
+@pytest.mark.parametrize("head,agency", [
+    ("正文内容区域请使用tab按钮切换浏览\n上海市某某区统计局2025年度政府信息公开工作年度报告", "上海市某某区统计局"),
+    ("欢迎访问本站请用键盘浏览本页\n某某市某某区统计局2025年度政府信息公开工作年度报告", "某某市某某区统计局"),
+    ("淮安市安平\n县人民政府2019年政府信息公开工作年度报告", "淮安市安平县人民政府"),   # a name broken over two lines
+    ("上海市某某区\n统计局2025年度政府信息公开工作年度报告", "上海市某某区统计局"),
+    ("某某市发展和改革\n委员会2025年度政府信息公开工作年度报告", "某某市发展和改革委员会"),
+])
+def test_a_banner_above_a_whole_title_is_not_part_of_the_name(head, agency):
+    """A page banner above a title that names its body from its place on (real: a district's pages
+    all read "正文内容区域请使用tab按钮切换浏览上海市…局" as the agency)."""
+    assert audit_text(head + "\n一、总体情况\n推进。\n").facts.agency == agency
+
+
+def test_refusals_written_as_not_agreed_or_not_granted_are_not_grants():
+    """"不同意公开的6件", "不予以公开3件" are refusals (不予公开), not 予以公开: read as grants they were
+    compared with the wrong row and, counted twice, silenced the real 予以公开 claim."""
+    from summarizer.checks.narrative import outcome_claims
+    claims = [(name, n) for name, _, n, *_ in outcome_claims("属于同意公开的60件，部分公开13件，不同意公开的6件，不予以公开3件")]
+    assert claims == [("予以公开", "60"), ("部分公开", "13"), ("不予公开", "6"), ("不予公开", "3")]
+
+
+@pytest.mark.parametrize("sentence,review,n002", [
+    ("本年度无因政府信息公开申请行政复议、提起行政诉讼的情况。", "2", True),
+    ("本乡没有因政府信息公开申请行政复议、提起行政诉讼的情况。", "2", True),
+    ("本年度未发生因政府信息公开申请提起的行政复议案件。", "2", True),   # reviews alone
+    ("本年度未发生因政府信息公开申请提起的行政复议案件。", "0", False),
+    ("本年度未经行政复议直接提起行政诉讼0件。", "2", False),           # 未经: a kind of suit, not none
+    ("目前尚未审结的行政复议案件0件。", "2", False),
+])
+def test_none_of_the_reviews_in_other_words(sentence, review, n002):
+    assert ("N002" in {f.code for f in audit_text(_with_litigation(sentence, review)).findings}) == n002
+
+
+@pytest.mark.parametrize("sentence,n001", [
+    ("本年度收到网上申请1件，未收到书面申请。", False),    # none by one channel is not none at all
+    ("本年度未收到信函、传真等形式的政府信息公开申请。", False),
+    ("本年度未收到政府信息公开申请。", True),
+])
+def test_none_received_by_one_channel_is_not_none_received(sentence, n001):
+    assert ("N001" in {f.code for f in audit_text(_with_applications(sentence)).findings}) == n001
+
+
+@pytest.mark.parametrize("sentence,missing", [
+    ("三是持续强化政府信息公开管理，严格落实“三审三校”制度。", "政府信息管理"),
+    ("局办公室负责组织、协调、指导、督查政务公开工作。", "监督保障"),
+])
+def test_overview_aspects_in_other_words(sentence, missing):
+    rest = {"政府信息管理": "主动公开信息。依申请公开及时。平台建设加强。监督保障有力。",
+            "监督保障": "主动公开信息。依申请公开及时。平台建设加强。信息管理规范。"}[missing]
+    text = report_text("规章\t0\t0\t0").replace("推进。", sentence + rest)
+    assert not [f for f in audit_text(text).findings if f.code == "Q005"]
+    assert [f for f in audit_text(report_text("规章\t0\t0\t0").replace("推进。", rest)).findings if f.code == "Q005"]
+
+
+def test_an_interpretation_page_that_says_so_in_its_first_sentence():
+    text = ("《某某镇人民政府2023年政府信息公开工作年度报告》已经编制完成，现就年报内容进行如下解读。\n一、总体情况\n"
+            "主动公开信息。\n五、统计期限\n本年度报告中所列数据统计期限从2023年1月1日到2023年12月31日止。\n")
+    with pytest.raises(InputError, match="解读页面"):
+        audit_text(text)
+
+
+@pytest.mark.parametrize("preamble,agency,deadline", [
+    ("本报告由某某街道综合办公室编制。", "某某街道", "2025-03-31"),     # the street's own office: the street
+    ("根据条例，由某某县教育局办公室编制完成本报告。", "某某县教育局", "2025-01-31"),  # not "由某某县教育局"
+])
+def test_the_office_that_compiles_and_the_clause_word_before_it(preamble, agency, deadline):
+    from summarizer.checks.period import _deadline
+    text = preamble + "本报告所列数据统计期限自2024年1月1日起至2024年12月31日止。\n一、总体情况\n推进。\n"
+    assert audit_text(text).facts.agency == agency
+    assert _deadline(agency, 2024)[0] == deadline
+    assert _deadline("某某街道综合办公室", 2024)[0] == "2025-03-31"
+
+
+@pytest.mark.parametrize("end,issued", [
+    ("二零二五年元月二十日", "2025-01-20"),    # 元月: January
+    ("2025年01月20日 14:30", "2025-01-20"),    # a time after the date
+])
+def test_dates_of_issue_with_yuanyue_or_a_time(end, issued):
+    text = ("某某区财政局2024年政府信息公开工作年度报告\n一、总体情况\n本局主动公开信息。\n六、其他需要报告的事项\n无。\n"
+            "某某区财政局\n" + end + "\n")
+    assert audit_text(text).facts.issued_on == issued
+
+
+
+@pytest.mark.parametrize("text,contradicts", [
+    ("共计176条，其中工作动态4条、通知公告2条、政策文件15条、人事信息12条、其他公开事项82条。", True),  # Σ 115
+    ("共发布信息100条，其中工作动态40条、其他信息60条。", False),
+    ("共发布信息100条，其中工作动态40条、通知公告30条。", False),   # no catch-all: may be partial
+])
+def test_a_list_closed_by_a_catch_all_claims_to_be_complete(text, contradicts):
+    """A 其中 list whose last item is 其他… covers all of the total (real lists so closed add up; one
+    that does not is a contradiction, N003)."""
+    assert bool([e for e in find_enumerations(text) if e.contradicts()]) == contradicts

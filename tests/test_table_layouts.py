@@ -548,3 +548,48 @@ def test_a_row_whose_page_dropped_its_empty_cells_is_blank_not_unreadable():
     assert result.facts.cells["active.normative_documents.issued"] is None
     assert result.facts.cells["active.licensing.decisions"] == 5
     assert "S008" not in codes(result)
+
+
+def test_pipe_rows_padded_to_their_tables_width_keep_their_blank_cells():
+    """A page writing every row of table 二 as four fields ("规章 | |||", "行政规范性文件 | 2 | ||"):
+    the bare bars after the 2 make the row exactly as wide as its table, so they are its blank
+    cells (2 was dropped, S008). A row padded beyond its width stays unreadable: which cell the
+    number fills is not known. A last row with no cell before the next part's heading is blank."""
+    active = ("第二十条第(一)项 | |||\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n规章 | |||\n"
+              "行政规范性文件 | 2 | ||\n第二十条第(五)项 | |||\n信息内容 | 本年处理决定数量 | ||\n行政许可 | 3 | ||\n"
+              "第二十条第(八)项 | |||\n信息内容 | 本年收费金额(单位:万元) | ||\n行政事业性收费 |")
+    result = audit_text(report(active, "", ""))
+    cells = result.facts.cells
+    assert [cells[f"active.normative_documents.{c}"] for c in ("issued", "repealed", "in_force")] == [2, None, None]
+    assert cells["active.licensing.decisions"] == 3 and cells["active.fees.amount"] is None
+    assert "S008" not in codes(result) and "S006" in codes(result)
+    wide = audit_text(report(active.replace("行政规范性文件 | 2 | ||", "行政规范性文件 | 2 | ||||||||"), "", ""))
+    assert wide.facts.cells.get("active.normative_documents.issued") is None and "S008" in codes(wide)
+
+
+@pytest.mark.parametrize("sign", ["增", "减", "+"])
+def test_a_sign_word_without_its_number_is_a_blank_change_cell(sign):
+    """"行政处罚 | 0 | 增 | 25 | |" (2019 table 二): the 增 alone is the 本年增/减 cell left without its
+    number (blank, S006), not a row label (it dropped 处理决定数量 25: false S007 and S008)."""
+    active = ("第二十条第（五）项 | | | |\n信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n行政许可 | 3 | +1 | 4 |\n"
+              f"第二十条第（六）项 | | | |\n信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n行政处罚 | 0 | {sign} | 25 | |\n"
+              "行政强制 | 0 | 0 | 0 |")
+    result = audit_text(report(active, _apps_tabs(BASE_ROWS), LIT_TABS).replace("2023", "2019"))
+    cells = result.facts.cells
+    assert [cells.get(f"active.penalty.{c}") for c in ("previous", "change", "decisions")] == [0, None, 25]
+    assert "S006" in codes(result) and not {"S007", "S008"} & codes(result)
+
+
+def test_table_two_on_one_line_with_its_headers_between_rows():
+    """Each table written on one line, its group and column headers before each group's rows
+    ("第二十条第(五)项 信息内容 本年处理决定数量 行政许可 0 …"): the headers run into the next row's label
+    (规章, 行政许可, 行政处罚 and 行政事业性收费 were lost, a false S005)."""
+    active = ("第二十条第(一)项 信息内容 本年制发件数 本年废止件数 现行有效件数 规章 0 0 0 行政规范性文件 1 0 5 "
+              "第二十条第(五)项 信息内容 本年处理决定数量 行政许可 3 第二十条第(六)项 信息内容 本年处理决定数量 行政处罚 4 "
+              "行政强制 0 第二十条第(八)项 信息内容 本年收费金额(单位:万元) 行政事业性收费 2.5")
+    result = audit_text(report(active, _apps_tabs(BASE_ROWS), LIT_TABS))
+    cells = result.facts.cells
+    assert [cells.get(f"active.regulations.{c}") for c in ("issued", "repealed", "in_force")] == [0, 0, 0]
+    assert [cells.get(f"active.{r}.decisions") for r in ("licensing", "penalty", "enforcement")] == [3, 4, 0]
+    assert cells.get("active.fees.amount") == 2.5 and result.facts.format_version == "2021"
+    assert not [f for f in result.findings if f.code in ("S005", "S007", "S008") and "主动公开" in f.message]

@@ -96,7 +96,7 @@ _RECEIVED = [
 ]
 _RECEIVED_NONE = pattern_cache.compile(r"(?:未|没有)(?:收到|受理|接到|接收)(?:[^。；;，,]{0,20}?)(?:申请|依申请公开)")
 # a count of one channel ("收到群众网上申请105件，快递17件，合计122件"): a part, not the total received
-_BY_CHANNEL = pattern_cache.compile(r"网上|网络|在线|线上|快递|信函|邮寄|邮政|当面|现场|窗口|传真|电子邮件|邮件|网站|平台|电话")
+_BY_CHANNEL = pattern_cache.compile(r"网上|网络|在线|线上|快递|信函|邮寄|邮政|当面|现场|窗口|传真|电子邮件|邮件|网站|平台|电话|书面|口头")
 # "91件（另有2件…）": more of the same right after the count
 _MORE_AFTER = pattern_cache.compile(rf"\s*[（(，,]?\s*另有?\s*(?P<n>{NUM_TOKEN}){UNIT_GAP}件")
 _CLAUSE_REST = pattern_cache.compile(r"[^。；;，,]{0,20}")
@@ -134,7 +134,7 @@ def received_count(ctx: Context):
             # "未收到因政府信息公开申请引起的行政诉讼": the clause goes on past 申请 to what was not received
             clause = m.group(0) + _CLAUSE_REST.match(text, m.end()).group(0)
             if not _OTHER_APPLICATION.search(m.group(0)) and not _CAUSED_BY.search(clause) \
-                    and not _one_kind_of_applicant(m.group(0)):
+                    and not _one_kind_of_applicant(m.group(0)) and not _BY_CHANNEL.search(m.group(0)):
                 claims.append((0, m.start(), m.end()))
         for pat in _RECEIVED:
             for m in pat.finditer(text):
@@ -162,8 +162,14 @@ def received_count(ctx: Context):
 
 # ---------------------------------------------------------------- N002 review / litigation
 
-_NONE_BOTH = pattern_cache.compile(r"未(?:发生|出现|涉及|产生|收到)?[^。；;，,]{0,12}?(?:行政复议(?:和|及|、|或者?)(?:提起|被提起|引起|引发)?(?:行政)?诉讼|复议(?:和|及|、|或)诉讼)")
-_NONE_LITIGATION = pattern_cache.compile(r"未(?:发生|出现|产生)?(?:涉诉|行政诉讼|被诉)")
+# none of them: 未 / 没有 / 无 (a 无 that opens the clause: "无因政府信息公开申请行政复议…"); never 未经
+# ("未经复议直接起诉": a kind of suit)
+_NONE = r"(?:未(?!经)|没有|无(?=因|涉及|发生|行政复议|政府信息))"
+_NONE_BOTH = pattern_cache.compile(_NONE + r"(?:发生|出现|涉及|产生|收到)?[^。；;，,]{0,12}?(?:行政复议(?:和|及|、|或者?)(?:提起|被提起|引起|引发)?(?:行政)?诉讼|复议(?:和|及|、|或)诉讼)")
+_NONE_LITIGATION = pattern_cache.compile(_NONE + r"(?:发生|出现|产生)?(?:涉诉|行政诉讼|被诉)")
+# none of the reviews alone ("未发生因政府信息公开申请提起的行政复议案件"); a clause naming suits too is
+# _NONE_BOTH's
+_NONE_REVIEW = pattern_cache.compile(_NONE + r"(?:发生|出现|涉及|产生|收到)?[^。；;，,]{0,16}?行政复议(?:案件|申请)?(?![^。；;，,]{0,8}诉讼)")
 _REVIEW = pattern_cache.compile(rf"行政复议(?:案件|申请)?(?:{_CLAUSE}{{0,4}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|起|宗|个)")
 _SUIT = pattern_cache.compile(rf"行政诉讼(?:案件)?(?:{_CLAUSE}{{0,4}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:件|起|宗|个)")
 
@@ -194,6 +200,11 @@ def review_and_litigation(ctx: Context):
             claims += [("review", 0, m.start(), m.end()), ("suit", 0, m.start(), m.end())]
         for m in _NONE_LITIGATION.finditer(text):
             claims.append(("suit", 0, m.start(), m.end()))
+        for m in _NONE_REVIEW.finditer(text):
+            if (m.start() > 0 and text[m.start() - 1] == "尚") or _QUALIFIED.search(m.group(0)) \
+                    or "诉讼" in text[max(0, m.start() - 12):m.start()]:
+                continue  # not yet decided; none lost; "行政诉讼和未…": the clause is about suits too
+            claims.append(("review", 0, m.start(), m.end()))
         for kind, pat in (("review", _REVIEW), ("suit", _SUIT)):
             for m in pat.finditer(text):
                 if _NOT_A_CASE_COUNT.search(m.group(0)) or _AS_REVIEW_BODY.search(text[max(0, m.start() - 8):m.start()]) \
@@ -312,9 +323,9 @@ _ASPECTS = {
     "主动公开": pattern_cache.compile(r"主[动動][^。；;]{0,16}?(?:公开|公開|发布|發布)"
                                   r"|(?:公开|公開|发布|發布)[^。；;]{0,20}?(?:信息|資訊)[^。；;\d]{0,6}?\d+\s*[条條篇]"),
     "依申请公开": pattern_cache.compile(r"依申请|公开申请|申请公开"),
-    "政府信息管理": pattern_cache.compile(r"信息管理|管理情况|审核|保密审查|目录|动态调整|清理"),
+    "政府信息管理": pattern_cache.compile(r"信息管理|信息公开管理|管理情况|审核|审查|审签|三审|目录|动态调整|清理"),
     "平台建设": pattern_cache.compile(r"平台|网站|新媒体|公众号|公开栏|门户"),
-    "监督保障": pattern_cache.compile(r"监督|保障|考核|培训|评议|责任追究|问责|领导小组"),
+    "监督保障": pattern_cache.compile(r"监督|保障|考核|培训|评议|责任追究|问责|领导小组|督查|督导|督促"),
 }
 
 
@@ -356,9 +367,10 @@ _CLOSE_QUOTE = r"[”\"」』]?"
 _COUNT_AFTER = pattern_cache.compile(rf"{_CLOSE_QUOTE}\s*{_N}")
 _OUTCOMES = (
     ("予以公开及部分公开", r"予以公开(?:及|和|、|与|或|或者|和?/)部分公开(?:答复)?(?:的)?", ("granted", "partial")),
-    ("予以公开", r"(?<![及和])(?:予以公开|同意公开)(?![及和、与或/]部分公开)(?:答复)?(?:的)?", ("granted",)),
+    # (not "不同意公开" / "不予以公开": refusals, under 不予公开)
+    ("予以公开", r"(?<![及和不])(?:予以公开|同意公开)(?![及和、与或/]部分公开)(?:答复)?(?:的)?", ("granted",)),
     ("部分公开", r"(?<![及和、与或者/])部分公开(?:答复)?(?:的)?", ("partial",)),
-    ("不予公开", r"不予公开(?:答复)?(?:的)?", tuple(f"withheld_{i}" for i in range(1, 9))),
+    ("不予公开", r"(?:不予以?公开|不同意公开)(?:答复)?(?:的)?", tuple(f"withheld_{i}" for i in range(1, 9))),
     ("无法提供", r"无法提供(?:答复)?(?:的)?", tuple(f"unable_{i}" for i in range(1, 4))),
     ("不予处理", r"不予处理(?:答复)?(?:的)?", tuple(f"rejected_{i}" for i in range(1, 6))),
 )

@@ -16,7 +16,7 @@ _DEPARTMENT = pattern_cache.compile(r"(?:局|委|(?<!管理)委员会|办|办公
 # government's general office (人民政府办公室 / 办公厅, 政府办): it often publishes its government's
 # combined report under its own name ("由××县人民政府办公室综合各乡镇、各部门报告编制") — when in
 # doubt, the later date
-_OWN_OFFICE = pattern_cache.compile(r"(?:街道|党政|党政综合)办(?:公室)?$|政府办(?:公室|公厅)?$")
+_OWN_OFFICE = pattern_cache.compile(r"(?:街道|党政|(?:党政|街道|镇|乡)综合)办(?:公室)?$|政府办(?:公室|公厅)?$")
 
 
 def _deadline(agency: str | None, year: int) -> tuple[str, str]:

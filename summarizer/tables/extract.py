@@ -20,7 +20,7 @@ from ..document import Document
 from ..schema import (ACTIVE_2019, ACTIVE_2021, APPLICATION_COLUMN_LABELS, APPLICATION_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUPS,
                       TABLE_NAMES, table_spec)
 from .labels import ROWS, is_row_label, match_row, nearest_label
-from .tokenize import BREAK, EMPTY, NUM, SECTION, TEXT, Token, tokenize
+from .tokenize import BREAK, EMPTY, NUM, PAD, SECTION, TEXT, Token, tokenize
 from .values import amount_in_wan
 
 _LITIGATION_HEADER = pattern_cache.compile(r"行政复议|行政诉讼|结果维持|复议后起诉|未经复议")
@@ -41,6 +41,24 @@ def _litigation_group(text: str) -> str | None:
 _REMARK = pattern_cache.compile(r"[（(]?\s*(?:其中|注|说明|备注|单位|数据来源|第二十条|信息内容|申请人情况|本列数据|合计数|含)")
 _FMT_2019_HEADERS = pattern_cache.compile(r"新制作|新公开|对外公开总数|上一年项目数|采购项目|采购总金额")
 _FMT_2021_HEADERS = pattern_cache.compile(r"制发件数|废止件数|现行有效|收费金额")
+# table 二's group and column headers, which a table flattened onto one line runs into the next row's
+# label ("第二十条第(五)项 信息内容 本年处理决定数量 行政许可 0")
+_ACTIVE_HEADER_WORDS = pattern_cache.compile(
+    r"第二十条第\s*[(（][一二三四五六七八九十]{1,3}[)）]\s*项|信息内容|本年制发件数|本年废止件数|现行有效件数|本年处理决定数量|"
+    r"本年收费金额\s*(?:[(（]\s*单位\s*[:：]?\s*万元\s*[)）])?|上一年项目数量|本年增\s*/\s*减|处理决定数量|本年新制作数量|"
+    r"本年新公开数量|对外公开总数量|采购项目数量|采购总金额\s*(?:[(（]\s*单位\s*[:：]?\s*万元\s*[)）])?")
+
+
+def _after_headers(tok: Token) -> tuple[Token, str] | None:
+    """The row label after the table headers run into it, and those headers; None when none are."""
+    last = None
+    for last in _ACTIVE_HEADER_WORDS.finditer(tok.raw):
+        pass
+    if last is None or not tok.raw[last.end():].strip():
+        return None
+    label = tok.raw[last.end():].lstrip()
+    start = tok.end - len(label)
+    return Token(TEXT, tok.line, label, None, start, tok.end, tok.col), tok.raw[:last.end()]
 # the second table's column labels in full (the fallback above reads text that may be narrative)
 _FMT_2019_COLUMNS = pattern_cache.compile(r"新制作数量|新公开数量|对外公开总数量")
 _FMT_2021_COLUMNS = pattern_cache.compile(r"制发件数|废止件数|现行有效件数")
@@ -50,7 +68,7 @@ class RowHit:
     """A row label found in a table, with the value tokens read for it (a plain class: see
     document.Line)."""
 
-    __slots__ = ("table", "index", "label", "line", "values", "parent", "subrows")
+    __slots__ = ("table", "index", "label", "line", "values", "parent", "subrows", "pads")
 
     def __init__(self, table: str, index: int | None, label: str, line: int, values: list[Token] | None = None,
                  parent: "RowHit | None" = None, subrows: list["RowHit"] | None = None) -> None:
@@ -61,6 +79,7 @@ class RowHit:
         self.values = [] if values is None else values
         self.parent = parent
         self.subrows = [] if subrows is None else subrows
+        self.pads: list[Token] = []  # bare bars after its last cell (tokenize.PAD), not cells yet
 
     def __repr__(self) -> str:
         return f"RowHit({self.table!r}, {self.index!r}, {self.label!r}, line={self.line!r})"
@@ -137,6 +156,7 @@ class _Walker:
         self.current: RowHit | None = None
         self.orphans: list[Token] = []
         self.orphan_label: str = ""
+        self.section_lines: list[int] = []  # lines of the part headings met
         self.lit_values: list[Token] = []
         self.lit_groups: dict[str, list[Token]] = {}
         self.pending: list[RowHit] = []
@@ -224,6 +244,11 @@ class _Walker:
             # chrome ("行政规范性文件" as a menu item), never a row of blank cells
         if self.mode in (None, "active"):
             idx = match_row(tok.raw, "active", self.last_index("active"), done=self.done("active"))
+            if idx is None and (split := _after_headers(tok)) is not None:
+                idx = match_row(split[0].raw, "active", self.last_index("active"), done=self.done("active"))
+                if idx is not None:
+                    self.header_text["active"].append(split[1])
+                    tok = split[0]
             cur = self.current
             if idx is not None and cur is not None and cur.index == idx and cur.nums() == 0:
                 self.current = None  # the open row named again by a fuller label ("行政事业性" / "收费 0")
@@ -315,11 +340,18 @@ class _Walker:
         elif tok.kind == NUM and self.mode in ("active", "applications"):
             self.orphans.append(tok)
 
+    def pad(self, tok: Token) -> None:
+        """A padding bar after the cells of the current row's line: kept aside on the row."""
+        row = self.current
+        if row is not None and row.values and row.values[-1].line == tok.line:
+            row.pads.append(tok)
+
     def brk(self) -> None:
         if self.current is not None and self.current.nums() > 0:
             self.close()
 
     def section(self, tok: Token) -> None:
+        self.section_lines.append(tok.line)
         self.close()
         self.flush_pending()
         self.orphans = []
@@ -393,6 +425,8 @@ class _Walker:
                 self.value(tok)
             elif tok.kind == BREAK:
                 self.brk()
+            elif tok.kind == PAD:
+                self.pad(tok)
         self.close()
         self.flush_pending()
 
@@ -522,8 +556,13 @@ def _cells_of_row(table: str, key_prefix: str, hit: RowHit, columns: tuple[str, 
         # with no cell may be where the text was cut: unreadable, S008.)
         fitted, note = [None] * len(columns), ""
     else:
-        by_column = fit_by_column(hit.values, columns, colmap) if colmap else None
-        fitted, note = by_column if by_column is not None else fit(hit.values, len(columns), trailing_first)
+        values = hit.values
+        if hit.pads and len(values) < len(columns) and len(values) + len(hit.pads) == len(columns):
+            # "行政规范性文件 | 2 | ||" in a page padding every row to its table's width: the bars
+            # make the row exactly as wide as its columns, so they are its blank cells
+            values = values + [Token(EMPTY, t.line, "", None, t.start, t.end) for t in hit.pads]
+        by_column = fit_by_column(values, columns, colmap) if colmap else None
+        fitted, note = by_column if by_column is not None else fit(values, len(columns), trailing_first)
     if note:
         return note
     for col, tok in zip(columns, fitted):
@@ -563,6 +602,10 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
     # of its own was left empty like the others, not unreadable
     labels_only = all(h.nums() == 0 and all(sub.nums() == 0 for sub in h.subrows) for h in w.hits[table])
     trailing_first = _rows_end_in_a_blank(w.hits[table], spec, spec_ids)
+    # the table's last row, where the text may have been cut — not when a part's heading follows it
+    last_row = w.hits[table][-1] if w.hits[table] else None
+    if last_row is not None and any(line > last_row.line for line in w.section_lines):
+        last_row = None
     for hit in w.hits[table]:
         rid = hit.row_id
         if rid not in spec_ids:
@@ -578,7 +621,7 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
             unreadable = False
             for n, sub in enumerate(hit.subrows, start=1):
                 note = _cells_of_row(table, f"{prefix}.{n}", sub, columns, cells, result.sources, low, colmap,
-                                     labels_only, trailing_first, last=hit is w.hits[table][-1] and sub is hit.subrows[-1])
+                                     labels_only, trailing_first, last=hit is last_row and sub is hit.subrows[-1])
                 result.row_labels[f"{prefix}.{n}"] = sub.label
                 result.row_lines[f"{prefix}.{n}"] = sub.line
                 if note:
@@ -595,7 +638,7 @@ def _build_row_table(w: _Walker, table: str, fmt: str, result: TableResult, cell
                 result.sources[f"{prefix}.{col}"] = (hit.line, hit.label)
         else:
             note = _cells_of_row(table, prefix, hit, columns, cells, result.sources, low, colmap, labels_only,
-                                 trailing_first, last=hit is w.hits[table][-1])
+                                 trailing_first, last=hit is last_row)
             if note:
                 result.unreadable_rows[prefix] = f"{hit.label}（第{hit.line}行）：{note}"
     for extra in w.extra[table]:

@@ -10,6 +10,8 @@ Token kinds:
   NUM    a number cell (value parsed)
   EMPTY  an explicitly empty cell (a lone tab, an empty "|" cell, "/" or "—")
   BREAK  the end of a row, where the layout shows one (end of a row line, a blank line)
+  PAD    one of the bare bars a scraper leaves after a row's last cell ("规章 | 0 | ||"): not a cell,
+         unless the bars make the row exactly as wide as its table (extract.fit_row decides)
 
 Two ways web pages write one cell per line without tabs are recognised per region
 (`cell_lines`): a paragraph per cell, with a blank line between cells (a CMS that turns each
@@ -26,7 +28,7 @@ from ..document import Document
 from .labels import is_row_label
 from .values import LOST_GLYPHS, is_placeholder, parse_cell
 
-TEXT, NUM, EMPTY, BREAK, SECTION = "TEXT", "NUM", "EMPTY", "BREAK", "SECTION"
+TEXT, NUM, EMPTY, BREAK, SECTION, PAD = "TEXT", "NUM", "EMPTY", "BREAK", "SECTION", "PAD"
 
 
 class Token:
@@ -179,12 +181,17 @@ def tokenize_line(text: str, line: int, layout: str, covered: frozenset[int] = f
             # "规章 | 0 | ||||||||": a scraper padding every row to one width; the run of bare pipes
             # ends the row (the cells before it are all it has), it holds no empty cells. (A label
             # followed by padding alone, "政府集中采购 | ||||", keeps its reading: a blank row.)
-            body = body[:pad.start()]
+            padding, body = body[pad.start():], body[:pad.start()]
+        else:
+            padding = ""
         parts = _split(body, "|")
         if body.endswith("|"):
             parts = parts[:-1]  # the part after the last "|" is nothing (an open row keeps its last cell)
         for cell, pos in parts:
             tokens.append(_cell_token(cell, line, pos))
+        # the spaces between the padding's bars, each a cell if the row proves to need them
+        for k in range(padding.count("|") - 1):
+            tokens.append(Token(PAD, line, "", None, len(body), len(body)))
     elif layout == "cells":
         tokens.append(_cell_token(text, line, 0))
     else:

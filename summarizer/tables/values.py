@@ -18,7 +18,9 @@ LOST_GLYPHS = "?？\ufffd"  # what a page's lost encoding prints for a character
 _NO_CHANGE = frozenset({"未增未减", "无增减", "无增无减", "持平", "不增不减"})
 # How a blank cell is written ("／", "－", "＿" arrive here already folded to ASCII by document.py).
 PLACEHOLDERS = frozenset({"", "/", "//", "-", "--", "---", "—", "——", "―", "一", "无", "空", "\\", "、", "…", "……",
-                          "×", "_", "__", "╱", "/ /"})
+                          "×", "_", "__", "╱", "/ /",
+                          # the 2019 table's 本年增/减 column with its sign word and no number ("| 0 | 增 | 25 |")
+                          "增", "减", "+", "增加", "减少"})
 
 
 def parse_cell(text: str) -> int | float | None:
