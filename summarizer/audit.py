@@ -77,7 +77,8 @@ def audit_document(doc: Document, select: Iterable[str] | None = None,
         _set_pages(doc, f)
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line or 0, f.code))
     return AuditResult(file=doc.path, facts=facts, findings=findings, tables=list(ex.tables.values()),
-                       source_kind=doc.source_kind, input_notes=notes)
+                       source_kind=doc.source_kind, input_notes=notes,
+                       exempt_codes=list(skip.codes) if skip else [])
 
 
 def _set_pages(doc: Document, finding: Finding) -> None:

@@ -90,12 +90,22 @@ _ISSUED_FIELD = pattern_cache.compile(r"(?:成文日期|发文日期|生成日�
 def issued_from_metadata(doc: Document, top: int) -> tuple[str | None, int | None, str]:
     """(date, line, quote) of the 成文日期 field among the first `top` lines, when the report's end
     carries no date of issue. The field's own date only: a field left empty gives nothing."""
-    for ln in doc.lines[:top]:
+    lines = doc.lines[:top]
+    for i, ln in enumerate(lines):
         for m in _ISSUED_FIELD.finditer(ln.text):
             dates = find_dates(ln.text, m.end(), min(len(ln.text), m.end() + 24))
             if dates and dates[0].start == m.end() and dates[0].year and dates[0].iso():
                 d = dates[0]
                 return d.iso(), ln.no, doc.quote(ln.no, m.start(), d.end)
+            if not ln.text[m.end():].strip(" |"):
+                # the field's name ends its line, its value on the next one ("• 成文日期:" / "" / "2025-01-22")
+                nxt = next((x for x in lines[i + 1:i + 3] if x.text.strip()), None)
+                if nxt is not None and len(nxt.text.strip()) <= 24:
+                    start = len(nxt.text) - len(nxt.text.lstrip(" |"))
+                    dates = find_dates(nxt.text, start, len(nxt.text))
+                    if dates and dates[0].start == start and dates[0].year and dates[0].iso():
+                        d = dates[0]
+                        return d.iso(), nxt.no, doc.quote(nxt.no, d.start, d.end)
     return None, None, ""
 
 

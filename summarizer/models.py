@@ -139,6 +139,9 @@ class AuditResult(BaseModel):
     error: str | None = None  # set when the input could not be read at all
     source_kind: str = "text"  # text / html / pdf / docx / ocr: how the text was obtained
     input_notes: list[str] = Field(default_factory=_list)  # what the reader had to do (OCR, repaired bytes…)
+    # finding-code prefixes that do not apply to this kind of report (report_kind.exemption): the
+    # rubric must not read their absence as full marks
+    exempt_codes: list[str] = Field(default_factory=_list)
 
     @property
     def has_error_finding(self) -> bool:

@@ -98,8 +98,9 @@ def _selected(code: str, select, ignore) -> bool:
 # ---------------------------------------------------------------- rule criteria
 
 
-def _rule_inputs(crit: dict, result: AuditResult, inputs: dict) -> tuple[float, list[str]]:
-    """(share of the criterion whose inputs are available, reasons for what is missing)."""
+def _rule_inputs(crit: dict, result: AuditResult, inputs: dict, exempt: list[str] = ()) -> tuple[float, list[str]]:
+    """(share of the criterion whose inputs are available, reasons for what is missing); `exempt`:
+    its codes that do not apply to this kind of report (they count as not run)."""
     lost, why = 0.0, []
     needs = crit.get("needs_tables")
     if needs:
@@ -124,10 +125,13 @@ def _rule_inputs(crit: dict, result: AuditResult, inputs: dict) -> tuple[float, 
             lost += float(need["share"])
             why.append(f"未找到{need.get('what', '第' + NUMERALS[need['section'] - 1] + '部分')}")
     codes = list(crit.get("deductions", {}))
-    off = [c for c in codes if not _selected(c, inputs.get("select"), inputs.get("ignore"))]
+    off = [c for c in codes if not _selected(c, inputs.get("select"), inputs.get("ignore")) and c not in exempt]
     if codes and off:
         lost += (1.0 - lost) * len(off) / len(codes)
         why.append(f"未运行 {'、'.join(off)}（--select/--ignore）")
+    if codes and exempt:
+        lost += (1.0 - lost) * len(exempt) / len(codes)
+        why.append(f"{'、'.join(exempt)} 不适用于此类报告")
     return max(0.0, 1.0 - lost), why
 
 
@@ -147,7 +151,13 @@ def _overlap_score(crit: dict, inputs: dict) -> tuple[float | None, str]:
 
 def _score_rule(crit: dict, result: AuditResult, inputs: dict) -> dict:
     points = float(crit["points"])
-    share, why = _rule_inputs(crit, result, inputs)
+    codes = list(crit.get("deductions", {}))
+    exempt = [c for c in codes if c.startswith(tuple(result.exempt_codes))] if result.exempt_codes else []
+    if codes and len(exempt) == len(codes):
+        # a university's, an institute's or a pre-2019 report: the template's checks do not apply
+        return {"score": None, "assessable": 0.0, "status": "not applicable",
+                "reason": "不适用：此类报告不按政府信息公开工作年度报告的格式编写，相关检查已跳过", "findings": []}
+    share, why = _rule_inputs(crit, result, inputs, exempt)
     if crit.get("from_overlap"):
         frac, reason = _overlap_score(crit, inputs)
         if frac is None or share <= 0:

@@ -277,6 +277,9 @@ def test_date_of_issue_from_the_pages_metadata_when_the_end_has_none():
     assert audit_text("成文日期：2025-01-10\n" + ended).facts.issued_on == "2025-01-20"
     late = audit_text("成文日期：2025年3月7日\n" + body)
     assert late.facts.issued_on == "2025-03-07" and "P004" in {f.code for f in late.findings}
+    # the field's name and its value on lines of their own
+    assert audit_text("• 成文日期:\n\n2025-01-22\n" + body).facts.issued_on == "2025-01-22"
+    assert audit_text("• 成文日期:\n发布日期：2025-01-10\n" + body).facts.issued_on is None
 
 
 @pytest.mark.parametrize("under,issued", [

@@ -176,3 +176,19 @@ def test_every_row_carries_its_denominator():
         if c["score"] is not None:
             assert 0 <= c["score"] <= c["assessable"] <= c["max"]
     assert r["score"] <= r["assessable"] <= r["applicable"] <= r["max"] == 100
+
+
+def test_checks_that_do_not_apply_to_a_report_never_read_as_full_marks():
+    """An institute's or a pre-2019 report skips the template's checks (report_kind.exemption): the
+    criteria resting only on them are not applicable, the others partly assessed (before: R1 said
+    "满分：六个部分齐全" for a report with none of the six parts)."""
+    from summarizer.audit import audit_text
+
+    text = ("本年度报告由某某省监狱管理局编制。全文包括概述，政府信息公开咨询处理情况，政府信息公开支出和收费。\n"
+            "一、工作概述\n2015年，我局政府信息公开工作取得新进展。\n二、主动公开政府信息情况\n主动公开信息120条。\n")
+    result = audit_text(text)
+    assert result.exempt_codes
+    rubric = score_rubric(result)
+    assert row(rubric, "R2")["status"] == "not applicable"
+    r1 = row(rubric, "R1")
+    assert r1["status"] == "partial" and "满分" not in r1["reason"] and "不适用" in r1["reason"]
