@@ -52,6 +52,37 @@ def _bare_township(name: str) -> bool:
     return bool(_BARE_TOWNSHIP.match(name))
 
 
+# a county-level place named in a report's text, what tells two towns of one name apart: a county
+# ("姚安县", "达茂旗"; not "围绕县委"), a district after its city ("重庆市铜梁区"), a county-level city
+# right before a township ("邹城市太平镇"). A prefecture ("重庆市") is no evidence: many towns share it.
+_PLACE = re.compile(r"(?<![全本我该各此每])[\u4e00-\u9fff]{2}(?:县|旗)(?![委级域城直里内外])"
+                    r"|(?<=市)[\u4e00-\u9fff]{2}区|[\u4e00-\u9fff]{2}市(?=[\u4e00-\u9fff]{1,4}(?:镇|乡|街道))")
+# words that stand before a bare 县 in a sentence ("根据县政府…", "全年县级…"): no place's name
+_NOT_A_PLACE = re.compile(r"[的和与及在对为是了省市]|^(?:根据|依据|按照|通过|落实|围绕|其中|全年|遵循|列入|结合|配合|协助|参加|组织|召开|"
+                          r"印发|转发|报送|上报|依托|联合|会同|指导|推进|经过|经由|向着|面向|全面|全体|各个|所属|及时|积极|认真|报请|提请)")
+
+
+def _places(path: str) -> set[str]:
+    """The county-level places named in the first lines of the report at `path` (read again)."""
+    from .readers import InputError, read_document
+
+    try:
+        doc = read_document(path)
+    except (InputError, OSError):
+        return set()
+    text = "\n".join(ln.text for ln in doc.lines[:80])
+    return {m.group(0) for m in _PLACE.finditer(text) if not _NOT_A_PLACE.search(m.group(0))}
+
+
+def _same_town(a: AuditResult, b: AuditResult, cache: dict[str, set[str]]) -> bool:
+    """Two reports of one bare township name ("太平镇人民政府") are one town's only when their texts
+    name a county-level place in common (many places have a 太平镇)."""
+    for r in (a, b):
+        if r.file not in cache:
+            cache[r.file] = _places(r.file)
+    return bool(cache[a.file] & cache[b.file])
+
+
 def _same_report(a: AuditResult, b: AuditResult) -> bool:
     """One report in two files (a PDF and its text extraction): same agency, year and cells."""
     return (a.facts.agency, a.facts.year, a.facts.cells) == (b.facts.agency, b.facts.year, b.facts.cells)
@@ -74,10 +105,17 @@ def match_pairs(results: list[AuditResult]) -> tuple[list[Pair], list[str]]:
         exact.setdefault((r.facts.year, n), []).append(i)
         tails.setdefault((r.facts.year, n[-MIN_SUFFIX_CHARS:]), []).append(i)
     pairs, notes = [], []
+    places: dict[str, set[str]] = {}
     for i, (r, n) in enumerate(zip(results, names)):
         if not n or r.facts.year is None or len(n) < MIN_SUFFIX_CHARS:
             continue
         cands = exact.get((r.facts.year - 1, n), [])
+        if cands and _bare_township(n):
+            same = [j for j in cands if _same_town(results[j], r, places)]
+            if not same:
+                notes.append(f"{r.file}：上一年度有同名乡镇（街道）“{n}”的报告，但正文没有共同的县市区名称，"
+                             "无法确认是同一机关，未做跨年度比对")
+            cands = same
         if not cands:
             # one name ending with the other: never when the shorter is a bare township or street
             # ("太平镇人民政府" ends "邹城市太平镇人民政府" and "垫江县太平镇人民政府": four towns, one name)

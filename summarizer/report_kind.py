@@ -59,7 +59,9 @@ def exemption(facts, doc: Document | None = None, cells: dict | None = None) -> 
         return Exemption(_TEMPLATE_CODES + ("P",),
                          f"这是“{facts.agency}”（公共企事业单位或科研机构）的信息公开工作报告，按其自身的规定编写，"
                          "不适用政府信息公开工作年度报告的六个部分、三张统计表和公布期限，相关检查已跳过")
-    if facts.year is not None and facts.year < FIRST_FORMAT_YEAR and (_year_is_stated(facts) or _old_outline(doc, cells)):
+    if facts.year is not None and facts.year < FIRST_FORMAT_YEAR and (
+            _year_is_stated(facts, doc) or _old_outline(doc, cells)
+            or (facts.issued_on is not None and facts.issued_on < FORMAT_ISSUED)):
         # reports before 2019 followed the older outline (no six official parts, no three tables):
         # measuring them against today's template would be an error for every part
         # (nor did that outline ask for a statistics-period sentence: P002 is the template's too)
@@ -131,7 +133,7 @@ def _not_a_report(doc: Document, facts, cells: dict) -> str | None:
 
 
 # part 一 as a report titles it (not "收入支出决算总体情况说明", "××分局基本情况")
-_PART_ONE = pattern_cache.compile(r"(?:本年度|[0-9]{4}年度?)?(?:政府信息公开|政务公开)?(?:工作)?(?:总体情况|基本情况|概述|总体公开情况|总体工作情况|总体概况)")
+_PART_ONE = pattern_cache.compile(r"(?:本年度|[0-9]{4}年度?)?(?:政府信息公开|政务公开)?(?:工作)?(?:总体情况|基本情况|概述|总体公开情况|总体工作情况|总体概况|基本概况)")
 
 
 def _part_as_titled(doc: Document, section) -> bool:
@@ -204,13 +206,21 @@ def _old_outline(doc: Document | None, cells: dict | None) -> bool:
     return bool(_OLD_OUTLINE_WORDS.search(head)) and not _TEMPLATE_WORDS.search(head)
 
 
-def _year_is_stated(facts) -> bool:
-    """The year comes from the title or the statistics period, not from counting the years the body
-    cites (a 2019 report citing 2018 often must still be measured against the format)."""
-    return facts.year_line is not None and facts.year_line in (facts.title_line, facts.period.line if facts.period else None)
+def _year_is_stated(facts, doc: Document | None = None) -> bool:
+    """The year comes from the title, the statistics period or a sentence naming the report with it
+    ("特向社会公布2014年××政府信息公开工作年度报告"), not from counting the years the body cites (a 2019
+    report citing 2018 often must still be measured against the format)."""
+    if facts.year_line is None:
+        return False
+    if facts.year_line in (facts.title_line, facts.period.line if facts.period else None):
+        return True
+    return doc is not None and bool(re.search(rf"{facts.year}\s*年度?[^。，,；;]{{0,40}}?(?:年度报告|年报)",
+                                              doc.line(facts.year_line).text))
 
 
 FIRST_FORMAT_YEAR = 2019  # the first report year of the official format with six parts and three tables
+# signed before the format was issued (国办公开办函〔2019〕60号, late 2019): a report of an earlier year
+FORMAT_ISSUED = "2019-07-01"
 # checks that measure a report against that format: structure, tables, their arithmetic and the
 # narrative compared with them
 _TEMPLATE_CODES = ("S001", "S002", "S004", "S005", "S006", "S007", "S008", "S009", "S012", "P006", "P007", "A",

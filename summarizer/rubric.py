@@ -135,17 +135,20 @@ def _rule_inputs(crit: dict, result: AuditResult, inputs: dict, exempt: list[str
     return max(0.0, 1.0 - lost), why
 
 
-def _overlap_score(crit: dict, inputs: dict) -> tuple[float | None, str]:
+def _overlap_score(crit: dict, inputs: dict, result: AuditResult | None = None) -> tuple[float | None, str]:
     """(fraction of R6's points, reason) from the cross-year overlap, or (None, why not)."""
     ov = inputs.get("overlap")
     if not ov:
+        if result is not None and (not result.facts.agency or result.facts.year is None):
+            return None, "未识别发布机关或报告年度，无法与上一年度的报告配对比对重复度"
         return None, "批次中没有同一机关上一年度的报告，无法比对重复度"
     if ov.get("share") is None:
         return None, ov.get("reason") or "上一年度报告的第一、五部分未能读取，无法比对"
     share = float(ov["share"])
     free, zero = float(crit.get("overlap_free", 0.35)), float(crit.get("overlap_zero", 0.8))
     frac = 1.0 if share <= free else 0.0 if share >= zero else (zero - share) / (zero - free)
-    return frac, (f"第一、五部分与上一年度报告（{ov.get('prev_file', '')}）重复约 {share:.0%}"
+    # (whole percents rounded down: 59.6 % is "59%", under X005's 60 %, not "60%" with no X005)
+    return frac, (f"第一、五部分与上一年度报告（{ov.get('prev_file', '')}）重复约 {int(share * 100)}%"
                   f"（≤{free:.0%} 满分，≥{zero:.0%} 不得分）")
 
 
@@ -159,7 +162,7 @@ def _score_rule(crit: dict, result: AuditResult, inputs: dict) -> dict:
                 "reason": "不适用：此类报告不按政府信息公开工作年度报告的格式编写，相关检查已跳过", "findings": []}
     share, why = _rule_inputs(crit, result, inputs, exempt)
     if crit.get("from_overlap"):
-        frac, reason = _overlap_score(crit, inputs)
+        frac, reason = _overlap_score(crit, inputs, result)
         if frac is None or share <= 0:
             return {"score": None, "assessable": 0.0, "status": "not assessable",
                     "reason": reason if frac is None else "；".join(why), "findings": []}

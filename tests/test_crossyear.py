@@ -278,3 +278,19 @@ def test_a_script_without_a_main_guard_still_pairs_when_workers_cannot_start(tmp
     assert [("X005" in c) for c in codes] == [False, True] * 18  # every pair compared (雷同 on this year)
     assert sum("X001" in c for c in codes) >= 18
     assert "fail to start" in p.stderr
+
+
+def test_one_bare_township_name_pairs_only_when_the_texts_share_a_county(tmp_path):
+    """"太平镇人民政府" in 2024 and 2025 may be two towns of two provinces: paired only when both texts
+    name the same county (姚安县), with a note otherwise (a false X001/X002 across towns)."""
+    def report(county: str, year: int, name: str) -> AuditResult:
+        path = tmp_path / name
+        path.write_text(f"太平镇人民政府{year}年政府信息公开工作年度报告\n一、总体情况\n在{county}委、{county}人民政府的领导下，"
+                        "根据县政府要求推进公开。\n", encoding="utf-8")
+        return AuditResult(file=str(path), facts=Facts(agency="太平镇人民政府", year=year))
+
+    same = [report("姚安县", 2024, "a.txt"), report("姚安县", 2025, "b.txt")]
+    assert [(p.prev, p.cur) for p in match_pairs(same)[0]] == [(0, 1)]
+    apart = [report("垫江县", 2024, "c.txt"), report("姚安县", 2025, "d.txt")]
+    pairs, notes = match_pairs(apart)
+    assert pairs == [] and "无法确认是同一机关" in notes[0]

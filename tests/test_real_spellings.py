@@ -1550,3 +1550,19 @@ def test_a_list_closed_by_a_catch_all_claims_to_be_complete(text, contradicts):
     """A 其中 list whose last item is 其他… covers all of the total (real lists so closed add up; one
     that does not is a contradiction, N003)."""
     assert bool([e for e in find_enumerations(text) if e.contradicts()]) == contradicts
+
+
+def test_the_body_that_compiles_after_a_clause_on_its_circumstances():
+    text = "某某县市场监督管理局结合单位实际，编制本单位2022年度政务公开工作年度报告。\n一、总体情况\n推进。\n"
+    assert audit_text(text).facts.agency == "某某县市场监督管理局"
+
+
+@pytest.mark.parametrize("sentence,n006", [
+    ("本年度共受理政府信息公开申请x件，均已按时答复。", True),    # a template's x left in
+    ("本年度发布信息XX条。", True),
+    ("本年度共受理政府信息公开申请  件。", True),
+    ("本年度发布信息3条，其中通过APP发布1条。", False),
+])
+def test_a_template_placeholder_where_a_number_belongs(sentence, n006):
+    text = report_text("规章\t0\t0\t0").replace("推进。", sentence)
+    assert ("N006" in {f.code for f in audit_text(text).findings}) == n006

@@ -192,3 +192,11 @@ def test_checks_that_do_not_apply_to_a_report_never_read_as_full_marks():
     assert row(rubric, "R2")["status"] == "not applicable"
     r1 = row(rubric, "R1")
     assert r1["status"] == "partial" and "满分" not in r1["reason"] and "不适用" in r1["reason"]
+
+
+def test_r6_says_why_no_pair_was_made_and_never_rounds_up_to_x005s_threshold():
+    from summarizer.audit import audit_text
+
+    nameless = audit_text("2023年政府信息公开工作年度报告\n一、总体情况\n推进。\n")
+    assert "未识别发布机关" in row(score_rubric(nameless), "R6")["reason"]
+    assert "重复约 59%" in row(score_rubric(make_result(), inputs=pair_inputs(0.596)), "R6")["reason"]

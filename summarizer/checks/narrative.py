@@ -286,7 +286,9 @@ def normative_documents(ctx: Context):
 
 # ---------------------------------------------------------------- N006 blanks where a number belongs
 
-_BLANK_NUMBER = pattern_cache.compile(r"(?:公开|收到|受理|发布|办理|答复|制发)[^。；;，,\d]{0,12}?[^\d\s]( {2,}|\s*[×＿_]{2,}\s*)(?:条|件|个|篇)")
+# (a template's x left in: "共受理申请x件", "发布信息XX条")
+_BLANK_NUMBER = pattern_cache.compile(r"(?:公开|收到|受理|发布|办理|答复|制发)[^。；;，,\d]{0,12}?[^\d\sA-Za-z]"
+                                      r"( {2,}|\s*[×＿_]{2,}\s*|\s*[xX×]{1,4}\s*)(?:条|件|个|篇)")
 
 
 @check("N006")
