@@ -55,7 +55,8 @@ def _range_in(text: str, lo: int, hi: int, cutoff: bool = False, whole_year: boo
               ) -> tuple[str, str, int, int] | None:
     dates = find_dates(text, lo, hi)
     for a, b in zip(dates, dates[1:]):
-        if a.year and _RANGE_WORD.match(text[a.end: b.start]):
+        # (a dash typed as the numeral 一 between two whole dates: "2023年1月1日一2023年12月31日")
+        if a.year and (_RANGE_WORD.match(text[a.end: b.start]) or (b.year and text[a.end: b.start].strip() == "一")):
             s, e = a.iso(), b.iso(a.year)
             if s and e:
                 return s, e, a.start, b.end

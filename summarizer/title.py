@@ -121,7 +121,9 @@ def plausible_agency(name: str | None) -> str | None:
         return None  # sentence punctuation, a quoted title, a file name or path: a clause, not a name
     if _NO_BODY_NAMED.match(name) or _TAIL_OF_A_NAME.match(name):
         return None  # "本机关", "度本机关" (…2025年度本机关…), a bare "政府办公室": whose, it does not say
-    return unaliased  # (the alias in brackets is another name of the same body)
+    # (the alias in brackets is another name of the same body; kept when the name alone says little:
+    # "高新区(新市区)")
+    return unaliased if len(unaliased) >= 4 else name
 
 
 _KIND_NOTE = pattern_cache.compile(r"\s*[(（](?:机关|单位|部门)[)）]$")
