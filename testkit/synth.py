@@ -1033,6 +1033,8 @@ def generate(rng: random.Random | int, fmt: str = "2021", layout: str = "cells",
     if written_blank:
         codes.add("S006")
     optional = {"S007"} if "label_slips" in on else set()
+    if "page_metadata" in on and defect == "issued_late":
+        optional.add("P008")  # the page's 发布日期 (when its style prints one) is the late date too
     if flat:
         expected, codes, optional = _flat_truth(expected, written, fmt, codes, optional, layout == "flat_joined")
     return SynthReport(text=text, cells=expected, facts=facts, layout=layout, fmt=fmt, defect=defect,

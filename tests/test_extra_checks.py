@@ -113,3 +113,16 @@ def test_a_check_that_raises_costs_only_its_own_findings(monkeypatch):
     result = audit_text(text)
     assert {f.code for f in result.findings} == before and "A001" in before
     assert any("S999" in n and "ZeroDivisionError" in n for n in result.input_notes)
+
+
+@pytest.mark.parametrize("field,late", [
+    ("发布时间：2022-06-17", True),          # a township's report published in June: past 31 March
+    ("发布日期：2022-03-17", False),
+    ("| 成文日期 | 2022-06-17 |", False),     # the date of issue is P004's, not a publication date
+])
+def test_p008_a_page_published_after_the_deadline_is_an_info(field, late):
+    text = field + "\n某某乡人民政府2021年政府信息公开工作年度报告\n一、总体情况\n推进公开。\n"
+    found = [f for f in audit_text(text).findings if f.code == "P008"]
+    assert bool(found) == late
+    if late:
+        assert found[0].severity == "info" and "请核实" in found[0].message and found[0].quote == field

@@ -131,3 +131,33 @@ def stale_format_citation(ctx: Context):
             yield ctx.finding("P007", f"{f.year}年度报告仍依据“年度报告格式（试行）”（2019年格式）编制，应依据国办公开办函〔2021〕30号格式。",
                               ln.no, ctx.doc.snippet(ln.no, m.start(), m.end()))
             return
+
+
+# the page's own publication field (web pages print it above or below the report): 发布日期 / 发布时间 /
+# 公开日期, a date right after it
+_PUBLISHED_FIELD = pattern_cache.compile(r"(?:发布日期|发布时间|公开日期|上网时间)\s*[:：]?\s*\|?\s*")
+
+
+@check("P008")
+def published_late(ctx: Context):
+    """The page says it was published after the deadline. Info only: a site rebuilt or a page edited
+    may carry a later date than the first publication, which the text cannot show."""
+    from ..dates import find_dates
+
+    f = ctx.facts
+    if f.year is None:
+        return
+    first = f.sections[0].line if f.sections else 40
+    lines = ctx.doc.lines[: max(first, 1) + 2] + ctx.doc.lines[-8:]
+    deadline, rule = _deadline(f.agency, f.year)
+    for ln in lines:
+        for m in _PUBLISHED_FIELD.finditer(ln.text):
+            dates = find_dates(ln.text, m.end(), min(len(ln.text), m.end() + 24))
+            if not dates or dates[0].start != m.end() or not dates[0].year:
+                continue
+            day = dates[0].iso()
+            if day and day > deadline:
+                yield ctx.finding("P008", f"页面标注的发布日期{day}晚于法定公布期限{deadline}（{rule}）；如该日期即首次公布的日期，"
+                                          "报告未按时公布（网站改版或修改后重新发布的页面，日期可能晚于首次公布，请核实）。",
+                                  ln.no, ctx.doc.snippet(ln.no, m.start(), dates[0].end))
+            return
