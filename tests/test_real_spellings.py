@@ -1567,3 +1567,14 @@ def test_the_body_that_compiles_after_a_clause_on_its_circumstances():
 def test_a_template_placeholder_where_a_number_belongs(sentence, n006):
     text = report_text("规章\t0\t0\t0").replace("推进。", sentence)
     assert ("N006" in {f.code for f in audit_text(text).findings}) == n006
+
+
+@pytest.mark.parametrize("agency,deadline", [
+    ("国务院国有资产监督管理委员会", "2024-01-31"),   # a department, not a zone's 管理委员会
+    ("中国证券监督管理委员会", "2024-01-31"),
+    ("某某经济技术开发区管理委员会", "2024-03-31"),    # a zone's government
+    ("某某高新技术产业园管理委员会", "2024-03-31"),
+])
+def test_supervision_commissions_are_departments_and_zone_committees_governments(agency, deadline):
+    from summarizer.checks.period import _deadline
+    assert _deadline(agency, 2023)[0] == deadline

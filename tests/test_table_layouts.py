@@ -593,3 +593,15 @@ def test_table_two_on_one_line_with_its_headers_between_rows():
     assert [cells.get(f"active.{r}.decisions") for r in ("licensing", "penalty", "enforcement")] == [3, 4, 0]
     assert cells.get("active.fees.amount") == 2.5 and result.facts.format_version == "2021"
     assert not [f for f in result.findings if f.code in ("S005", "S007", "S008") and "主动公开" in f.message]
+
+
+def test_an_amount_written_with_a_bare_wan():
+    """"140万" in 采购总金额 (万元) is 140, and a count written "1.5万" is 15,000 (before: unreadable,
+    a false S008 and both cells of the row lost)."""
+    from summarizer.tables.values import amount_in_wan, parse_cell
+
+    assert parse_cell("140万") == 1_400_000 and amount_in_wan("140万", parse_cell("140万")) == 140
+    assert parse_cell("1.5万") == 15_000 and amount_in_wan("0.25万", parse_cell("0.25万")) == 0.25
+    active = ACTIVE_TABS.replace("行政事业性收费\t0", "行政事业性收费\t140万")
+    result = audit_text(report(active, _apps_tabs(BASE_ROWS), LIT_TABS))
+    assert result.facts.cells["active.fees.amount"] == 140 and "S008" not in codes(result)

@@ -9,7 +9,8 @@ from . import Context, check
 # Only a name that plainly is a department's gets the earlier date: a government named by its place
 # ("桐梓县", "贵阳市", "上海市政府"), a township, a zone or no name at all gets 31 March (when in doubt
 # the later deadline: no false P004).
-_DEPARTMENT = pattern_cache.compile(r"(?:局|委|(?<!管理)委员会|办|办公室|办公厅|厅|(?<!行政公)(?<!行)署|中心|所|站|队|院|部|部门|馆|(?<!办事)处|科|海关|人民银行)$")
+# (a zone's 管理委员会 is its government; a 监督管理委员会 is a department)
+_DEPARTMENT = pattern_cache.compile(r"(?:局|委|(?<![区园城港岛湖山]管理)委员会|办|办公室|办公厅|厅|(?<!行政公)(?<!行)署|中心|所|站|队|院|部|部门|馆|(?<!办事)处|科|海关|人民银行)$")
 
 
 # a township's, a street's or a zone's own office ("××街道办", "××镇党政办"): the body itself; and a

@@ -12,7 +12,7 @@ from .. import pattern_cache
 # optional unit. At most 12 integer digits: a longer run is not a count or an amount any report
 # holds (it is run-together cells or garbage), and Python refuses to convert very long ones.
 MAX_DIGITS = 12
-_CELL_NUMBER = pattern_cache.compile(r"(--|[+\-]?)(\d{1,3}(?:,\d{3})+|\d{1,12})(\.\d{1,6})?(万元|元|件|条|个|项|次|家|人|篇)?")
+_CELL_NUMBER = pattern_cache.compile(r"(--|[+\-]?)(\d{1,3}(?:,\d{3})+|\d{1,12})(\.\d{1,6})?(万元|元|万|件|条|个|项|次|家|人|篇)?")
 _SIGNED_WORD = pattern_cache.compile(r"(减|增)(\d{1,12})")
 LOST_GLYPHS = "?？\ufffd"  # what a page's lost encoding prints for a character
 _NO_CHANGE = frozenset({"未增未减", "无增减", "无增无减", "持平", "不增不减"})
@@ -27,7 +27,7 @@ def parse_cell(text: str) -> int | float | None:
     """The numeric value of a cell, or None when the cell is not (wholly) a number.
 
     "＋1" and "+1" are 1, "－2" is -2 (also typed twice: "--253"), "1,234" is 1234, "103.9万元" is
-    103.9, "3件" is 3; "减8" is -8 and "增3" is 3 (本年增/减 written in words). The unit is not
+    103.9, "3件" is 3, "140万" is 1,400,000; "减8" is -8 and "增3" is 3 (本年增/减 written in words). The unit is not
     applied here: see `amount_in_wan`.
     """
     t = text.replace(" ", "")
@@ -49,11 +49,15 @@ def parse_cell(text: str) -> int | float | None:
             return None  # "?-3": a sign after the lost character is not a cell anyone wrote
     if not m:
         return None
-    sign, whole, frac, _unit = m.groups()
+    sign, whole, frac, unit = m.groups()
     whole = whole.replace(",", "")
     if len(whole) > MAX_DIGITS:
         return None
     value: int | float = float(whole + frac) if frac else int(whole)
+    if unit == "万":
+        # "140万" is 1,400,000 (a count); in an amount column amount_in_wan makes it 140 万元 again
+        value = round(value * 10_000, 2)
+        value = int(value) if value == int(value) else value
     return -value if sign in ("-", "--") else value
 
 
@@ -61,8 +65,9 @@ def amount_in_wan(text: str, value: int | float) -> int | float:
     """An amount cell's value in 万元, the unit of the template's amount columns (收费金额, 采购总金额):
     a cell that says 元 ("152790元") is converted (15.279); a bare number or 万元 is taken as written."""
     t = text.replace(" ", "")
-    if t.endswith("元") and not t.endswith("万元"):
-        return round(value / 10_000, 6)
+    if (t.endswith("元") and not t.endswith("万元")) or t.endswith("万"):
+        wan = round(value / 10_000, 6)  # (a bare 万 was multiplied out by parse_cell)
+        return int(wan) if wan == int(wan) else wan
     return value
 
 
