@@ -1578,3 +1578,9 @@ def test_a_template_placeholder_where_a_number_belongs(sentence, n006):
 def test_supervision_commissions_are_departments_and_zone_committees_governments(agency, deadline):
     from summarizer.checks.period import _deadline
     assert _deadline(agency, 2023)[0] == deadline
+
+
+def test_a_zone_committee_compiling_with_the_figures():
+    text = ("本报告由某某湾经济技术开发区管委会结合有关统计数据编制。本报告所列数据统计期限自2023年1月1日起至2023年12月31日止。\n"
+            "一、总体情况\n推进。\n")
+    assert audit_text(text).facts.agency == "某某湾经济技术开发区管委会"
