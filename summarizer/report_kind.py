@@ -168,6 +168,7 @@ def _whole_line(doc: Document, facts) -> bool:
     """The title is (nearly) all its line says: a report's title, not a headline that mentions one
     ("召开2023年度政府信息公开工作年报编制和发布部署会")."""
     line = "".join(doc.line(facts.title_line).text.split()) if facts.title_line else ""
+    line = line.rstrip("|｜")  # a page's layout residue after the title ("…年度报告 | ||||||")
     # (or the report names itself in its preamble: "…规定，现公布××办公厅2023年…年度报告。本报告由…")
     return len(line) - len("".join(facts.title.split())) <= 6 or bool(_PREAMBLE_CUE.search(line))
 

@@ -469,7 +469,8 @@ def agency_from_preamble(doc: Document, limit: int) -> tuple[str | None, int | N
                         agency = lg.group(1) + "人民政府"  # "由××旗政务公开领导小组办公室编制": the 旗's report
                     elif _LEVEL_GOVERNMENT.match(agency):
                         continue  # "由区人民政府办公室综合各部门报告编制": which district's, it does not say
-                    elif agency.endswith("人民政府办公室") and "编制" in m.group(0) and not _office_speaks(doc, ln.no):
+                    elif agency.endswith("人民政府办公室") and "编制" in m.group(0) and (
+                            _COMBINES.search(m.group(0)) or not _office_speaks(doc, ln.no)):
                         # "由中江县人民政府办公室组织编制": the office compiles its government's report
                         # (条例第四十九条); an office's own report says so in its title, or in its body
                         # speaking of itself ("2023年，浦口区政府办公室进一步…")
@@ -478,6 +479,8 @@ def agency_from_preamble(doc: Document, limit: int) -> tuple[str | None, int | N
     return None, None
 
 
+# the office combining the townships' and departments' reports: the government's report, whoever speaks after
+_COMBINES = pattern_cache.compile(r"综合[^。]{0,30}?(?:乡镇|街道|部门|单位)")
 _LEVEL_GOVERNMENT = pattern_cache.compile(r"[省市区县镇乡旗](?:人民)?政府(?:办公室|办公厅)?$")
 _THE_OFFICE = pattern_cache.compile(r"政府办公室|政府办(?!事)|本办(?!法)|我办(?!理)")
 _THE_PLACE = pattern_cache.compile(r"我(?:区|县|市|旗|州|镇|乡)|全(?:区|县|市|旗|州)")
@@ -487,7 +490,11 @@ def _office_speaks(doc: Document, after: int) -> bool:
     """The text after the preamble speaks of the office doing the work ("市政府办公室认真贯彻…",
     "我办…"), never of the place ("我区…", "全县…"): the office's own report, not its government's."""
     text = "".join(ln.text for ln in doc.lines[after:after + 12])[:800]
+    text = _CITED.sub("", text)  # (an office named in a cited document's title, 《××政府办公室关于印发…》, is not speaking)
     return bool(_THE_OFFICE.search(text)) and not _THE_PLACE.search(text)
+
+
+_CITED = pattern_cache.compile(r"《[^《》]{0,80}》")
 
 
 # the report naming itself in its preamble: "现公布××局2025年度政府信息公开工作年度报告"

@@ -1438,6 +1438,8 @@ def test_documents_in_force_published_are_not_this_years_documents():
     ("一是主动加强政务公开，本年度门户网发布政务公开信息为37条。", False),
     ("本年度通过政府门户网站共发布信息18篇。", False),
     ("本年度通過政府門戶網站共發布資訊18篇。", False),
+    ("及时公开新冠肺炎疫情防控等政府信息。", False),
+    ("全年公开行政规范性文件2件。", False),
     ("本年度加强学习培训。", True),
 ])
 def test_overview_speaks_of_active_disclosure_in_other_words(sentence, q005):
@@ -1584,3 +1586,19 @@ def test_a_zone_committee_compiling_with_the_figures():
     text = ("本报告由某某湾经济技术开发区管委会结合有关统计数据编制。本报告所列数据统计期限自2023年1月1日起至2023年12月31日止。\n"
             "一、总体情况\n推进。\n")
     assert audit_text(text).facts.agency == "某某湾经济技术开发区管委会"
+
+
+def test_a_title_followed_by_layout_bars_is_a_title():
+    """"…年度报告 | |||||||" (a page's layout residue after the title): the report was refused as
+    'a title inside a line of other text'."""
+    text = ("某某县人民政府2020年度政府信息公开工作年度报告 | ||||||||||||||||\n根据条例，现将社会公开本报告。\n"
+            "一、总体情况\n推进公开。\n")
+    result = audit_text(text)
+    assert not result.error and result.facts.agency == "某某县人民政府"
+
+
+def test_the_office_combining_the_departments_reports_compiles_the_governments_report():
+    text = ("本报告由某某县人民政府办公室综合各乡镇人民政府和县属各部门政府信息公开年度报告编制而成。"
+            "本报告所列数据统计期限自2020年1月1日起至2020年12月31日止。\n一、总体情况\n"
+            "印发《某某县人民政府办公室关于印发政务公开工作要点的通知》。\n")
+    assert audit_text(text).facts.agency == "某某县人民政府"
