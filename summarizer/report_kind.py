@@ -92,7 +92,7 @@ def _not_a_report(doc: Document, facts, cells: dict) -> str | None:
         return None
     title_line = doc.line(facts.title_line).text.strip() if facts.title_line else ""
     if facts.title and (_NOTICE_TITLE.search(facts.title) or (len(title_line) <= 80 and _NOTICE_TITLE.search(title_line))):
-        return f"不是政府信息公开工作年度报告：“{facts.title[:40]}”是关于年度报告工作的通知或部署，不是报告本身"
+        return f"不是政府信息公开工作年度报告：“{facts.title[:40]}”是关于年度报告工作的通知、通报或部署，不是报告本身"
     if any(len(ln.text) <= 100 and "。" not in ln.text and _THE_FORMAT.search(ln.text) and not _CITES.search(ln.text)
            for ln in doc.lines[:12]):
         # the 国办 notice issuing the format, its blank tables attached: template words, no report
@@ -112,6 +112,8 @@ def _not_a_report(doc: Document, facts, cells: dict) -> str | None:
     # a headline above the part (a short line, no sentence) naming another kind of document
     top = "".join(t for ln in doc.lines[:facts.sections[0].line - 1][:8] if (t := ln.text.strip())
                   and len(t) <= 40 and not re.search(r"[。，,；;]", t)) if facts.sections else ""
+    if _SUB_PARTS_OF_ONE.search(head) and len({m.group(0)[:2] for m in _SUB_PARTS_OF_ONE.finditer(head)}) >= 3:
+        return None  # part 一's own sub-parts (主动公开情况, 依申请公开情况, 政府信息管理情况…): a report, however introduced
     if facts.sections and _SUMMED_UP.search("".join(ln.text for ln in doc.lines[:facts.sections[0].line - 1][-3:])):
         top += "总结"  # "…工作总结如下：" just above the part: a summary
     if len(facts.sections) == 1 and _part_as_titled(doc, facts.sections[0]) and not _OTHER_KIND.search(top) \
@@ -123,7 +125,7 @@ def _not_a_report(doc: Document, facts, cells: dict) -> str | None:
         notice = next((t for ln in doc.lines[:8] if (t := ln.text.strip()) and len(t) <= 80
                        and ("年度报告" in t or "年报" in t) and _NOTICE_TITLE.search(t)), None)
         if notice:
-            return f"不是政府信息公开工作年度报告：“{notice[:40]}”是关于年度报告工作的通知或部署，不是报告本身"
+            return f"不是政府信息公开工作年度报告：“{notice[:40]}”是关于年度报告工作的通知、通报或部署，不是报告本身"
     if facts.title:
         return f"不是政府信息公开工作年度报告：“{facts.title[:40]}”只是一行文字的一部分，也没有报告的各部分标题或统计表"
     if facts.sections:
@@ -149,7 +151,8 @@ def _part_as_titled(doc: Document, section) -> bool:
 
 
 # a notice about the reports ("关于做好2025年政府信息公开工作年度报告编制和发布工作的通知"), not one
-_NOTICE_TITLE = pattern_cache.compile(r"关于(?:做好|开展|印发|编制|报送|公布|发布|加强|规范|进一步|认真)|(?:情况|工作)的?(?:通报|通知)$")
+_NOTICE_TITLE = pattern_cache.compile(r"关于(?:做好|开展|印发|编制|报送|公布|发布|加强|规范|进一步|认真)|(?:情况|工作)的?(?:通报|通知)$|"
+                                      r"(?:年度报告|年报)(?:的)?(?:公布|发布|报送|编制)(?:工作)?情况")
 # the format itself as a heading, or the notice that issues it (not a report citing it: 根据/按照…)
 _THE_FORMAT = pattern_cache.compile(r"^\s*(?:中华人民共和国)?政府信息公开工作年度报告格式\s*(?:[(（]试行[)）])?\s*$|"
                                     r"关于印发[^。]{0,12}《?(?:中华人民共和国)?政府信息公开工作年度报告格式")
@@ -160,6 +163,8 @@ _ARTICLE = pattern_cache.compile(r"^\s*第[一二三四五六七八九十百]{1,
 _SELF_REFERENCE = pattern_cache.compile(r"本(?:年度)?报告|编制本报告|报告(?:中|所列)?(?:的)?数据")
 _PREAMBLE_CUE = pattern_cache.compile(r"现公布|现将|现予|现发布|特向社会公布|向社会公布|向社会公开|本报告")
 # the first lines naming a document of another kind (a summary, a plan, a budget, a notice)
+# the template's sub-parts of part 一 (国办公开办函〔2021〕30号)
+_SUB_PARTS_OF_ONE = pattern_cache.compile(r"(?:主动公开|依申请公开|政府信息管理|平台建设|监督保障)(?:政府信息)?(?:工作)?情况")
 _SUMMED_UP = pattern_cache.compile(r"(?:总结|汇报)如下")
 _OTHER_KIND = pattern_cache.compile(r"总结|汇报|要点|方案|计划|半年|季度|清单|指南|须知|决算|预算|通知|部署会|解读|制度|办法|规定|细则")
 

@@ -25,7 +25,7 @@ AGENCY_TAIL = pattern_cache.compile(r"(人民政府|政府|政府办公室|办�
                          r"街|镇|乡|苏木|嘎查|区|县|市|站|队|馆|会|室|海关|场|园|大学|学校|办事处|公司|集团|银行)$")  # 街: Tianjin's street-level bodies; 室: 参事室, 研究室; 场: 农场, 林场, 园艺场; 园: 高科园, 产业园
 NAVIGATION = pattern_cache.compile(r">|》|»|标题|当前位置|您的位置|所在位置|首页|公开方式|文号|浏览次数|分享|打印|关闭|字体|索引号|"
                         r"发布时间|发布日期|网站|门户|栏目|来源|链接|智能问答|新媒体矩阵|官方微信|官方微博|长者版|无障碍|适老|关怀版|设为首页|加入收藏|^正文$|"
-                        r"内容区域|[Tt][Aa][Bb]\s*[键按]|切换浏览|读屏|语音播报|放大|缩小")
+                        r"内容区域|[Tt][Aa][Bb]\s*[键按]|切换浏览|读屏|语音播报|放大|缩小|统一编号|^发布单位$|^公布日期$")
 _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
 # the year that opens a title ("2023年度政府信息公开…", "二〇二二年政府信息公开…")
 _TITLE_YEAR = pattern_cache.compile(rf"(?:{_YEAR})\s*年\s*度?[^，。,]{{0,40}}?信息公开")
@@ -112,7 +112,8 @@ def plausible_agency(name: str | None) -> str | None:
     if _SPAM.search(name):
         return None  # "澳门博彩业网址交通运输局": a spam site wrote over the place name
     # three characters: a township (中村乡, 对坊乡) or a ministry of the State Council (水利部, 审计署)
-    short = len(name) == 3 and name[-1] in "乡镇部署" and name[0] not in "本该全各我此每"
+    # (and a street of Tianjin or Guangzhou written with 街 alone: 新港街, 大源街)
+    short = len(name) == 3 and name[-1] in "乡镇部署街" and name[0] not in "本该全各我此每"
     # "中国科学院北京基因组研究所(国家生物信息中心)": the name ends before its alias in brackets
     unaliased = _ALIAS.sub("", name)
     if not (4 <= len(name) <= 40 or short) or not AGENCY_TAIL.search(unaliased) or NAVIGATION.search(name):
@@ -322,8 +323,12 @@ def _breadcrumb(line: str, next_agency: str) -> bool:
     """Whether `line` is a name of its own above a title that names its body with its own place
     ("高新区公安分局" above "××市公安局高新区分局2022年…"), not the first part of a broken title
     ("淮安市安平" / "县人民政府2019年…", "攀枝花市" / "永宁县交通运输局2019年…")."""
-    if not plausible_agency(next_agency) or re.search(r"[省市区县州旗]", next_agency) is None or _is_place(line.strip()):
+    if not plausible_agency(next_agency) or re.search(r"[省市区县州旗]", next_agency) is None:
         return False
+    if _is_place(line.strip()):
+        # a site's column named by a place the title then names in full ("翔安区" above "厦门市翔安区人民政府
+        # 凤翔街道办事处…"), not the first half of a broken name ("攀枝花市" / "永宁县交通运输局…")
+        return line.strip() in next_agency
     if plausible_agency(line):
         return True
     # a page's banner ("正文内容区域请使用tab按钮切换浏览") above a title whose body is named from its
@@ -461,7 +466,7 @@ def agency_from_preamble(doc: Document, limit: int) -> tuple[str | None, int | N
                     # ("由两城镇人民政府党政办公室编制", "由临沂高新区党政办公室编制": a township's or a
                     # zone's own office, likewise)
                     office = re.match(r"(.{3,}?(?:局|厅|委|署|委员会))(?:办公室|办公厅)$|"
-                                      r"(.{2,}?(?:人民政府|镇|乡|街道|办事处|区|管委会|管理委员会))(?:党政(?:综合)?|综合)办公室$", agency)
+                                      r"(.{2,}?(?:人民政府|镇|乡|街道|办事处|区|管委会|管理委员会))(?:党政(?:综合)?|综合)办(?:公室)?$", agency)
                     if office and not agency.endswith("政府办公室"):
                         agency = office.group(1) or office.group(2)
                     elif (lg := re.match(r"(.{2,12}?[县区市旗州盟])(?:政务公开|政府信息公开|信息公开)(?:工作)?(?:领导小组)?办公室$",

@@ -957,9 +957,12 @@ def test_pages_of_other_kinds_are_named_not_audited_as_broken_reports(text):
     "某某市人民政府办公室\n\n关于做好2025年政府信息公开工作年度报告\n\n编制和发布工作的通知\n\n各县区人民政府：\n"
     "现就做好年度报告编制和发布工作通知如下。\n一、总体要求\n按时发布。\n",
     "某某省人民政府办公厅关于2009年政府信息公开工作年度报告发布情况的通报\n各市人民政府：\n现将有关情况通报如下。\n",
+    # how the bodies of a city published their reports (a 情况 note, not a report)
+    "某某市2023年政府信息公开工作年度报告公布情况\n现将某某市2023年政府信息公开工作年度报告公布情况报告如下。\n"
+    "一、总体情况\n37个单位按时公布。\n",
 ])
 def test_notices_about_the_reports_are_named_as_notices(text):
-    with pytest.raises(InputError, match="^不是政府信息公开工作年度报告：.*通知或部署"):
+    with pytest.raises(InputError, match="^不是政府信息公开工作年度报告：.*通知、通报或部署"):
         audit_text(text)
 
 
@@ -1602,3 +1605,32 @@ def test_the_office_combining_the_departments_reports_compiles_the_governments_r
             "本报告所列数据统计期限自2020年1月1日起至2020年12月31日止。\n一、总体情况\n"
             "印发《某某县人民政府办公室关于印发政务公开工作要点的通知》。\n")
     assert audit_text(text).facts.agency == "某某县人民政府"
+
+
+@pytest.mark.parametrize("head,agency", [
+    ("新港街2023年政府信息公开工作年度报告", "新港街"),                      # a street written with 街 alone
+    ("翔安区\n厦门市翔安区人民政府凤翔街道办事处2024年政府信息公开工作年度报告",
+     "厦门市翔安区人民政府凤翔街道办事处"),                                 # a site's column above the title
+    ("统一编号\n杭州市西湖区投资促进局2023年度政府信息公开工作年度报告", "杭州市西湖区投资促进局"),
+    ("攀枝花市\n永宁县交通运输局2019年政府信息公开工作年度报告", "攀枝花市永宁县交通运输局"),   # a broken name
+])
+def test_streets_with_jie_and_labels_above_a_whole_title(head, agency):
+    assert audit_text(head + "\n一、总体情况\n推进。\n").facts.agency == agency
+
+
+def test_a_streets_party_office_compiling_is_the_street():
+    text = ("本报告由上海市某某区某某街道办事处党政办编制。本报告所列数据统计期限自2024年1月1日起至2024年12月31日止。\n"
+            "一、总体情况\n推进。\n")
+    assert audit_text(text).facts.agency == "上海市某某区某某街道办事处"
+
+
+def test_a_report_introduced_as_a_summary_with_part_ones_sub_parts_is_a_report():
+    text = ("现将全年工作总结如下：\n一、总体情况\n（一）主动公开情况\n公开信息。\n（二）依申请公开情况\n办理。\n"
+            "（三）政府信息管理情况\n管理。\n（四）平台建设情况\n建设。\n")
+    assert not audit_text(text).error
+
+
+def test_a_later_year_narrated_is_no_leftover_of_an_old_draft():
+    text = ("某某区某某局2024年度政府信息公开工作年度报告\n一、总体情况\n2025年，我局推进公开。\n")
+    p005 = [f for f in audit_text(text).findings if f.code == "P005"]
+    assert p005 and "套用往年" not in p005[0].message and "核对报告年度" in p005[0].message

@@ -96,7 +96,8 @@ def narrative_year(ctx: Context):
         for m in matches:
             y = int(m.group(1))
             if y != f.year and not _BACKGROUND.match(text, m.end(), min(b, m.end() + 60)):
-                yield ctx.finding("P005", f"总体情况把{y}年当作报告年度叙述，而本报告是{f.year}年度报告（疑为套用往年文稿）。",
+                why = "疑为套用往年文稿" if y < f.year else "请核对报告年度：标题或说明中的年份可能写错"
+                yield ctx.finding("P005", f"总体情况把{y}年当作报告年度叙述，而本报告是{f.year}年度报告（{why}）。",
                                   no, ctx.doc.snippet(no, m.start(1), m.end()))
                 return
 
@@ -136,7 +137,7 @@ def stale_format_citation(ctx: Context):
 
 # the page's own publication field (web pages print it above or below the report): 发布日期 / 发布时间 /
 # 公开日期, a date right after it
-_PUBLISHED_FIELD = pattern_cache.compile(r"(?:发布日期|发布时间|公开日期|上网时间)\s*[:：]?\s*\|?\s*")
+_PUBLISHED_FIELD = pattern_cache.compile(r"(?:发布日期|发布时间|公开日期|公布日期|上网时间|信息提供日期)\s*[:：]?\s*\|?\s*")
 
 
 @check("P008")
