@@ -20,7 +20,8 @@ _NUMERALS = "一二三四五六七八"
 _NUMERAL_ALONE = pattern_cache.compile(r"^\s*(?:#+\s*)?(?:\*\*)?[一二三四五六七八]\s*[、.．,，]\s*(?:\*\*)?\s*$")
 # Inline headings, for flattened web text where the whole report sits on one line.
 _INLINE_TITLES = {
-    1: r"总体情况|基本情况|概述|总体工作情况|总体概况|基本概况",
+    # (with the words reports put before it: "一、本年度政府信息公开工作的总体情况")
+    1: r"(?:(?:本年度|\d{4}年度?)?(?:政府信息公开|政务公开)(?:工作)?(?:的)?)?(?:总体情况|基本情况|概述|总体工作情况|总体概况|基本概况)",
     2: r"主动公开政府信息情况",
     3: r"收到和处理政府信息公开申请情况",
     4: r"(?:政府信息公开|因政府信息公开)[^。、]{0,12}?复议[^。]{0,16}?诉讼[^。]{0,6}?情况",

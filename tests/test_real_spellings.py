@@ -1634,3 +1634,11 @@ def test_a_later_year_narrated_is_no_leftover_of_an_old_draft():
     text = ("某某区某某局2024年度政府信息公开工作年度报告\n一、总体情况\n2025年，我局推进公开。\n")
     p005 = [f for f in audit_text(text).findings if f.code == "P005"]
     assert p005 and "套用往年" not in p005[0].message and "核对报告年度" in p005[0].message
+
+
+def test_part_one_with_the_words_before_its_title_on_a_flattened_line():
+    text = ("某某县人民政府2020年度政府信息公开工作年度报告 现将本报告公布如下。 一、本年度政府信息公开工作的总体情况 "
+            "(一)主动公开政府信息情况。全县共制作信息5435条。 二、主动公开政府信息情况 三、收到和处理政府信息公开申请情况 "
+            "四、政府信息公开行政复议、行政诉讼情况 五、存在的主要问题及改进情况 六、其他需要报告的事项 无。")
+    result = audit_text(text)
+    assert [s.number for s in result.facts.sections] == [1, 2, 3, 4, 5, 6]

@@ -605,3 +605,11 @@ def test_an_amount_written_with_a_bare_wan():
     active = ACTIVE_TABS.replace("行政事业性收费\t0", "行政事业性收费\t140万")
     result = audit_text(report(active, _apps_tabs(BASE_ROWS), LIT_TABS))
     assert result.facts.cells["active.fees.amount"] == 140 and "S008" not in codes(result)
+
+
+def test_a_sentence_naming_legal_persons_is_not_table_threes_header():
+    """"未收到公民、法人或其他组织…申请" under part 三 with no table: no table text at all (S004 said
+    "only its header or row names were seen")."""
+    text = report(ACTIVE_TABS, "本年度未收到公民、法人或其他组织提出的政府信息公开申请。", LIT_TABS)
+    s004 = [f for f in audit_text(text).findings if f.code == "S004" and "三、" in f.message]
+    assert s004 and "表头或行名" not in s004[0].message

@@ -837,7 +837,8 @@ def _build_flat(doc: Document, name: str, span: tuple[int, int, int], fmt: str, 
 # frame, only no numbers (a blank template, or a page cut after the header)
 _TABLE_WORDS = {
     "active": pattern_cache.compile(r"制发件数|废止件数|现行有效件数|处理决定数量|新制作数量|新公开数量|对外公开总数量|采购总金额"),
-    "applications": pattern_cache.compile(r"申请人情况|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构"),
+    # (not 法人或其他组织 alone: sentences say "未收到公民、法人或其他组织…申请")
+    "applications": pattern_cache.compile(r"申请人情况|商业企业|科研机构|社会公益组织|法律服务机构"),
     "litigation": pattern_cache.compile(r"结果维持|结果纠正|尚未审结|未经复议直接起诉|复议后起诉"),
 }
 NO_TABLE_TEXT = "标题下没有表格文字（可能是图片或被删除）"
