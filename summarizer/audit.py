@@ -58,7 +58,7 @@ def audit_document(doc: Document, select: Iterable[str] | None = None,
     reason = plainly_not_a_report(doc, facts)
     if reason:
         raise InputError(reason)
-    ex = extract(doc, facts.sections)
+    ex = extract(doc, facts.sections, facts.year)
     reason = refusal(doc, facts, ex.cells)
     if reason:
         raise InputError(reason)

@@ -16,8 +16,8 @@ raises false errors. The rules, precision first:
   - a count inside brackets ("25件（含结转1件），其中…") is never the total of what follows;
   - once the items add up to the total, what follows is another breakdown of it (by applicant,
     then by outcome), not more items;
-  - parts that are publishing channels (网站、微信、抖音…) overlap (one item goes out on several):
-    no sum is implied.
+  - parts that are publishing channels (网站、微信、抖音…) overlap (one item goes out on several),
+    and a channel among kinds of information counts another way: no sum is implied.
 """
 
 from __future__ import annotations
@@ -192,8 +192,10 @@ def find_enumerations(text: str) -> list[Enumeration]:
         if len(parts) < 2:
             continue
         items = [seg_m.group(0) for seg_m in _ITEM_SPAN.finditer(body[:used])]
-        if sum(1 for item in items if _CHANNEL.search(item)) >= 2:
-            continue  # "网站65条、微信497条、抖音157条": one item goes out on several channels, parts overlap
+        if any(_CHANNEL.search(item) for item in items):
+            # "网站65条、微信497条、抖音157条": one item goes out on several channels, parts overlap; and
+            # a channel among kinds ("公告类930条，工作动态类1730条，微信公众号发布2715条") is another measure
+            continue
         if any(_DIRECTORY.search(item) for item in items):
             continue  # "重点领域1334条，政务动态2476条，信息公开目录1898条": a place among kinds, parts overlap
         # a list closed by a catch-all ("…、其他公开事项82条") claims to be all of it, like 分别为

@@ -246,3 +246,12 @@ def cell_label(key: str, fmt: str) -> str:
         return f"{LITIGATION_GROUP_LABELS.get(row_id, row_id)}·{col_label}"
     sub_txt = f"（第{sub}子项）" if sub else ""
     return f"{row_label}{sub_txt}·{col_label}"
+
+
+def assumed_format(format_version: str | None, year: int | None) -> str:
+    """The table format to read and check by when the tables did not show theirs (table 二 missing
+    or an image): the one the report's year used — 2019 and 2020 reports the 2019 template
+    (国办公开办函〔2019〕60号), later ones the 2021 template."""
+    if format_version:
+        return format_version
+    return "2019" if year in (2019, 2020) else "2021"

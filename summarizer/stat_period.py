@@ -108,7 +108,8 @@ def _period(doc: Document, para, found) -> Period:
 
 
 # a PDF text layer may space the words out ("数据统 计期限为 2023 1 1 日至…")
-_STRONG_LEAD = pattern_cache.compile(r"统\s?计\s?(?:期\s?限|时\s?限|期\s?为|时间段|时\s?间\s?为)|统计数据的?(?:时限|期限)|数据统计(?:期限|时限)")
+_STRONG_LEAD = pattern_cache.compile(r"统\s?计\s?(?:期\s?限|时\s?限|期\s?为|时间段|时\s?间\s?为)|统计数据的?(?:时限|期限|时间段|时间)|数据统计(?:期限|时限)|"
+                                     r"内容涵盖")
 
 
 def unreadable_period(doc: Document, before_line: int | None = None) -> tuple[int, str] | None:

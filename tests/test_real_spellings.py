@@ -1642,3 +1642,49 @@ def test_part_one_with_the_words_before_its_title_on_a_flattened_line():
             "四、政府信息公开行政复议、行政诉讼情况 五、存在的主要问题及改进情况 六、其他需要报告的事项 无。")
     result = audit_text(text)
     assert [s.number for s in result.facts.sections] == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_channel_among_kinds_of_information_is_not_a_part():
+    text = "局官网全年共发布信息2660条，其中公告类信息930条，工作动态类信息1730条，微信公众号发布信息2715条。"
+    assert not [e for e in find_enumerations(text) if e.contradicts()]
+
+
+@pytest.mark.parametrize("name,agency", [
+    ("美高梅娛樂城办公厅", None), ("威尼斯人交通运输局", None), ("开云体育市场监督管理局", None),
+    ("江苏省体育彩票管理中心", "江苏省体育彩票管理中心"),     # a lottery's own administration is a body
+    ("金沙县人民政府", "金沙县人民政府"),
+])
+def test_casino_brands_written_over_a_name_are_no_agency(name, agency):
+    from summarizer.title import plausible_agency
+    assert plausible_agency(name) == agency
+
+
+def test_a_page_titled_as_a_model_essay_is_not_a_report():
+    text = "文档简介\n2025年智慧政务政务公开报告范文参考一、项目概述\n1.1项目背景\n政务公开是……\n"
+    with pytest.raises(InputError, match="^不是政府信息公开工作年度报告"):
+        audit_text(text)
+
+
+def test_a_2020_report_without_table_two_is_checked_against_the_2019_template():
+    """No table 二 to tell the format (an image, a page of a flip-book): a 2020 report's table 三 is
+    the 2019 template's (one （六）其他处理 row), not the 2021 one's three sub-rows (a false S005)."""
+    text = ("某某县审计局2020年政府信息公开工作年度报告\n一、总体情况\n推进。\n三、收到和处理政府信息公开申请情况\n"
+            "四、结转下年度继续办理\t0\t0\t0\t0\t0\t0\t0\n")
+    s005 = [f for f in audit_text(text).findings if f.code == "S005"]
+    assert s005 and "逾期不补正" not in s005[0].message
+
+
+@pytest.mark.parametrize("sentence", ["统计数据时间段:202011日至20201231日。", "本报告内容涵盖镇政府201911日至1231日期间的工作情况。"])
+def test_a_garbled_period_after_other_lead_ins_is_called_garbled(sentence):
+    text = "某某镇人民政府2020年政府信息公开工作年度报告\n" + sentence + "\n一、总体情况\n推进。\n"
+    p002 = [f for f in audit_text(text).findings if f.code == "P002"]
+    assert p002 and "残缺" in p002[0].message
+
+
+def test_a_bureau_named_chu_and_a_garbled_period_after_tongji_shuju_shijian():
+    from summarizer.title import plausible_agency
+    assert plausible_agency("某某市某某风景区海事处") == "某某市某某风景区海事处"
+    assert plausible_agency("此处") is None
+    text = "某某乡人民政府2022年政府信息公开工作年度报告\n报告统计数据时间为202211日至20221231日。\n一、总体情况\n推进。\n"
+    p002 = [f for f in audit_text(text).findings if f.code == "P002"]
+    assert p002 and "残缺" in p002[0].message

@@ -613,3 +613,21 @@ def test_a_sentence_naming_legal_persons_is_not_table_threes_header():
     text = report(ACTIVE_TABS, "本年度未收到公民、法人或其他组织提出的政府信息公开申请。", LIT_TABS)
     s004 = [f for f in audit_text(text).findings if f.code == "S004" and "三、" in f.message]
     assert s004 and "表头或行名" not in s004[0].message
+
+
+def test_a_closing_bare_bar_after_a_group_rows_total_is_not_a_cell():
+    """One cell per line with " |" after each (a blank cell a bare "|"); a group's first row (under
+    三、本年度办理结果, （三）不予公开) ends with a bare "|" where the others end with "||": the row has
+    one blank too many at each end, and the 总计 went into 其他 (the other rows end in their 总计)."""
+    def row(label, total, end):
+        return f"{label} |\n" + "|\n" * 6 + f"{total} |\n{end}\n"
+    apps = ("三、本年度办理结果 |\n" + row("（一）予以公开", 3, "|") + row("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 0, "||")
+            + "（三）不予公开 |\n" + row("1.属于国家秘密", 0, "|") + row("2.其他法律行政法规禁止公开", 0, "||")
+            + row("3.危及“三安全一稳定”", 0, "||"))
+    result = audit_text(report(ACTIVE_TABS, apps, LIT_TABS))
+    assert row_cells(result, "granted") == [None] * 6 + [3]
+    assert row_cells(result, "withheld_1") == [None] * 6 + [0]
+
+
+def row_cells(result, key):
+    return [result.facts.cells.get(f"applications.{key}.{c}", "—") for c in COLS]

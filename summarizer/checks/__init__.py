@@ -39,7 +39,9 @@ class Context:
 
     @property
     def fmt(self) -> str:
-        return self.facts.format_version or "2021"
+        from ..schema import assumed_format
+
+        return assumed_format(self.facts.format_version, self.facts.year)
 
     def label(self, key: str) -> str:
         return cell_label(key, self.fmt)

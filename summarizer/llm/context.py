@@ -230,7 +230,9 @@ def cells_for_prompt(result: AuditResult) -> tuple[list[dict], list[str]]:
     """
     from ..schema import cell_label
 
-    fmt = result.facts.format_version or "2021"
+    from ..schema import assumed_format
+
+    fmt = assumed_format(result.facts.format_version, result.facts.year)
     status = {t.name: t.status for t in result.tables}
     notes = []
     names = {"active": "表二", "applications": "表三", "litigation": "表四"}

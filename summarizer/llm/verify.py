@@ -181,7 +181,9 @@ def quote_names_cell(quote: str, key: str, cells: dict, fmt: str) -> bool:
 def ground_findings(ans, doc: Document, allowed: Allowed, result: AuditResult, select=None, ignore=None) -> tuple[list[Finding], int]:
     narrative = allowed.of(1, 5, 6)
     rule_lines = {(f.code[0], f.line) for f in result.findings if f.source == "rule"}
-    fmt = result.facts.format_version or "2021"
+    from ..schema import assumed_format
+
+    fmt = assumed_format(result.facts.format_version, result.facts.year)
     seen: set[tuple[str, int]] = set()
     out, dropped = [], 0
     for x in ans.findings[: LIMITS["findings"]]:

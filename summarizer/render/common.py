@@ -213,7 +213,9 @@ def table_blocks(result: AuditResult, name: str) -> tuple[str, str, list[tuple[l
             return "—"
         return "（空）" if cells[key] is None else num(cells[key])
 
-    fmt = res.format_version or result.facts.format_version or "2021"
+    from ..schema import assumed_format
+
+    fmt = res.format_version or assumed_format(result.facts.format_version, result.facts.year)
     if name == "litigation":
         header = ["类别"] + [LITIGATION_COLUMN_LABELS[c] for c in LITIGATION_COLUMNS]
         rows = [[LITIGATION_GROUP_LABELS[g]] + [v(f"litigation.{g}.{c}") for c in LITIGATION_COLUMNS]

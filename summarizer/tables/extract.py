@@ -17,7 +17,7 @@ from typing import NamedTuple
 from .. import pattern_cache
 from ..models import Section, TableResult
 from ..document import Document
-from ..schema import (ACTIVE_2019, ACTIVE_2021, APPLICATION_COLUMN_LABELS, APPLICATION_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUPS,
+from ..schema import (assumed_format, ACTIVE_2019, ACTIVE_2021, APPLICATION_COLUMN_LABELS, APPLICATION_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUPS,
                       TABLE_NAMES, table_spec)
 from .labels import ROWS, is_row_label, match_row, nearest_label
 from .tokenize import BREAK, EMPTY, NUM, PAD, SECTION, TEXT, Token, tokenize
@@ -590,6 +590,13 @@ def _rows_end_in_a_blank(hits: list[RowHit], spec, spec_ids: list[str]) -> bool:
             first, last = row.values[0], row.values[-1]
             lead += first.kind == EMPTY and not first.raw.strip()
             trail += last.kind == EMPTY and not last.raw.strip()
+    if trail and trail == lead:
+        # blank at both ends of every long row ("|" ×6, "0 |", "|" under a merged group label): the
+        # rows that fit end in their 总计 as a rule, so the trailing blank is the one too many
+        exact = [row for hit in hits for row in [hit, *hit.subrows]
+                 if hit.row_id in spec_ids and row.values and len(row.values) == len(spec.row(hit.row_id).columns)]
+        ends_blank = sum(1 for row in exact if row.values[-1].kind == EMPTY and not row.values[-1].raw.strip())
+        return bool(exact) and ends_blank * 2 < len(exact)
     return trail > lead
 
 
@@ -695,7 +702,7 @@ _RUN_TOGETHER = pattern_cache.compile(r"(?:规章|规范性文件|行政许可|�
                                       r"(?![\d.]*\s*(?:件|条|个|项|次|宗|份|万|亿|%|％|人|余))")
 
 
-def extract(doc: Document, sections: list[Section]) -> Extraction:
+def extract(doc: Document, sections: list[Section], year: int | None = None) -> Extraction:
     """Extract the three tables from the region between section 二 and section 五."""
     by_number = {s.number: s for s in sections}
     table_sections = [by_number[n].line for n in (2, 3, 4) if n in by_number]
@@ -729,12 +736,12 @@ def extract(doc: Document, sections: list[Section]) -> Extraction:
         res = TableResult(name=name, status="missing", layout=layout,
                           first_line=w.first_line.get(name), last_line=w.last_line.get(name))
         if name in flat:
-            _build_flat(doc, name, flat[name], fmt or "2021", res, cells, recovered)
+            _build_flat(doc, name, flat[name], fmt or assumed_format(None, year), res, cells, recovered)
         elif name == "litigation":
             _build_litigation(w, res, cells, low)
         elif w.hits[name] or w.extra[name]:
             colmap = _application_column_map(w, num_lines) if name == "applications" and doc.grid_layout else None
-            _build_row_table(w, name, fmt or "2021", res, cells, low, colmap)
+            _build_row_table(w, name, fmt or assumed_format(None, year), res, cells, low, colmap)
             res.status = "partial" if res.missing_rows else "parsed"
         tables[name] = res
     _explain_unparsed(doc, sections, tables)
