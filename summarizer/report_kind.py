@@ -76,7 +76,7 @@ def exemption(facts, doc: Document | None = None, cells: dict | None = None) -> 
 _INTERPRETATION = pattern_cache.compile(r"^\s*(?:文字|图文|图片|视频|政策)?解读\s*[:：|]?|^\s*图解|^\s*一图(?:读懂|看懂|解读)")
 # … or after the report's name on its title line ("…年度报告解读", "《…年度报告》政策解读")
 _INTERPRETATION_AFTER = pattern_cache.compile(r"(?:报告|年报)\s*》?\s*(?:的)?\s*(?:政策|文字|图文|图片)?解读")
-_ANNUAL = pattern_cache.compile(r"年\s*度|年\s*报")
+_MODEL_ESSAY = pattern_cache.compile(r"范文|模板|样本|示例|素材|写作|参考")
 # the page saying it interprets the report ("现就年报内容进行如下解读", "对…报告解读如下")
 _INTERPRETS = pattern_cache.compile(r"现(?:就|对|将)[^。]{0,30}?(?:进行)?(?:如下|以下|简要)?解读|(?:报告|年报)[^。]{0,10}?解读如下")
 # words only the report's own template has (its tables' rows and its parts' official titles)
@@ -108,8 +108,10 @@ def _not_a_report(doc: Document, facts, cells: dict) -> str | None:
         return None  # as a heading or a table row (news describing a report names them in a sentence)
     if len(facts.sections) >= 2 and _REPORT_HINTS.search(head):
         return None
-    if facts.title and (facts.sections or (_whole_line(doc, facts) and _ANNUAL.search(facts.title))):
-        return None  # (a title alone must name an annual report: not "智慧政务政务公开报告范文")
+    title_lines = "".join(doc.line(n).text for n in (facts.title_line, facts.title_line + 1)
+                          if 1 <= n <= doc.n) if facts.title_line else ""
+    if facts.title and (facts.sections or (_whole_line(doc, facts) and not _MODEL_ESSAY.search(title_lines))):
+        return None  # (a title alone, but not a model essay's: "2025年智慧政务政务公开报告范文参考")
     # a headline above the part (a short line, no sentence) naming another kind of document
     top = "".join(t for ln in doc.lines[:facts.sections[0].line - 1][:8] if (t := ln.text.strip())
                   and len(t) <= 40 and not re.search(r"[。，,；;]", t)) if facts.sections else ""

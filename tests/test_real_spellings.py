@@ -1688,3 +1688,9 @@ def test_a_bureau_named_chu_and_a_garbled_period_after_tongji_shuju_shijian():
     text = "某某乡人民政府2022年政府信息公开工作年度报告\n报告统计数据时间为202211日至20221231日。\n一、总体情况\n推进。\n"
     p002 = [f for f in audit_text(text).findings if f.code == "P002"]
     assert p002 and "残缺" in p002[0].message
+
+
+def test_a_report_titled_without_niandu_is_still_a_report():
+    """"…2023年政府信息公开工作报告" (no 年度) alone on its line is a report's title (a prison
+    administration's report was refused when titles had to say 年度)."""
+    assert not audit_text("某某省监狱管理局2023年政府信息公开工作报告\n2023年，我局推进政府信息公开工作。\n").error
