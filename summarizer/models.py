@@ -167,6 +167,8 @@ class AuditResult(BaseModel):
         data["facts"]["title"] = self.facts.title
         data["source_kind"] = self.source_kind
         data["input_notes"] = self.input_notes
+        if self.exempt_codes:
+            data["exempt_codes"] = self.exempt_codes  # checks that do not apply to this kind of report
         if self.error:
             data["error"] = self.error
         return data
