@@ -28,6 +28,8 @@ def plainly_not_a_report(doc: Document, facts) -> str | None:
 def refusal(doc: Document, facts, cells: dict) -> str | None:
     """Why the text, its tables read, is not an annual report to audit (a 解读 page, a page of
     another kind), or None when it is one."""
+    if facts.title and _PART_OF_A_YEAR.search(facts.title):
+        return f"不是政府信息公开工作年度报告：“{facts.title[:40]}”是半年、季度或月度的报告"
     no_report_body = not any(v is not None for v in cells.values()) and len(facts.sections) < 3
     if facts.title and (_INTERPRETATION.match(facts.title) or _INTERPRETATION_AFTER.search(doc.line(facts.title_line).text)) \
             and no_report_body:
@@ -76,6 +78,8 @@ def exemption(facts, doc: Document | None = None, cells: dict | None = None) -> 
 _INTERPRETATION = pattern_cache.compile(r"^\s*(?:文字|图文|图片|视频|政策)?解读\s*[:：|]?|^\s*图解|^\s*一图(?:读懂|看懂|解读)")
 # … or after the report's name on its title line ("…年度报告解读", "《…年度报告》政策解读")
 _INTERPRETATION_AFTER = pattern_cache.compile(r"(?:报告|年报)\s*》?\s*(?:的)?\s*(?:政策|文字|图文|图片)?解读")
+# a report on part of a year ("2023年上半年…情况报告", "第一季度")
+_PART_OF_A_YEAR = pattern_cache.compile(r"[上下]半年|半年度|季度|[一二三四五六七八九十\d]{1,2}\s*月份?(?:政府|政务|信息)")
 _MODEL_ESSAY = pattern_cache.compile(r"范文|模板|样本|示例|素材|写作|参考")
 # the page saying it interprets the report ("现就年报内容进行如下解读", "对…报告解读如下")
 _INTERPRETS = pattern_cache.compile(r"现(?:就|对|将)[^。]{0,30}?(?:进行)?(?:如下|以下|简要)?解读|(?:报告|年报)[^。]{0,10}?解读如下")

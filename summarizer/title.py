@@ -30,8 +30,8 @@ _YEAR = r"\d{4}|[〇○零一二三四五六七八九]{4}"
 # the year that opens a title ("2023年度政府信息公开…", "二〇二二年政府信息公开…")
 _TITLE_YEAR = pattern_cache.compile(rf"(?:{_YEAR})\s*年\s*度?[^，。,]{{0,40}}?信息公开")
 _TITLE_FULL = pattern_cache.compile(rf"^(?P<pre>.*?)(?<!\d)(?P<year>{_YEAR})\s*(?:年\s*度?|(?=(?:政府|政务)信息公开|政务公开))\s*(?P<mid>[^，。,]{{0,40}}?)\s*(?:(?:政府|政务)?\s*信息公开|政务\s*公开)\s*"
-                         r"(?:工作)?\s*(?:开展)?\s*(?:的\s*)?(?:年\s*度?\s*(?:工\s*作\s*)?(?:报\s*告|年\s*报)|年\s*报)|^(?P<pre2>.*?)(?<!\d)(?P<year2>" + _YEAR
-                         + r")\s*(?:年\s*度?|(?=(?:政府|政务)信息公开))\s*(?P<mid2>[^，。,]{0,40}?)\s*(?:(?:政府|政务)?\s*信息公开|政务\s*公开)\s*(?:工作)?\s*(?:开展)?\s*(?:的\s*)?报\s*告")
+                         r"(?:工作)?\s*(?:开展)?\s*(?:情\s*况)?\s*(?:的\s*)?(?:年\s*度?\s*(?:工\s*作\s*)?(?:报\s*告|年\s*报)|年\s*报)|^(?P<pre2>.*?)(?<!\d)(?P<year2>" + _YEAR
+                         + r")\s*(?:年\s*度?|(?=(?:政府|政务)信息公开))\s*(?P<mid2>[^，。,]{0,40}?)\s*(?:(?:政府|政务)?\s*信息公开|政务\s*公开)\s*(?:工作)?\s*(?:开展)?\s*(?:情\s*况)?\s*(?:的\s*)?报\s*告")
 # the two halves of a title broken over a blank line: the first ends at its year or mid-phrase,
 # the second goes on with the report's name
 _TITLE_HEAD = pattern_cache.compile(rf"(?:{_YEAR})\s*(?:年\s*度?)?$|(?:政府|政务)信息$")

@@ -1443,6 +1443,7 @@ def test_documents_in_force_published_are_not_this_years_documents():
     ("本年度通過政府門戶網站共發布資訊18篇。", False),
     ("及时公开新冠肺炎疫情防控等政府信息。", False),
     ("全年公开行政规范性文件2件。", False),
+    ("本年我镇公开了临时救助、低保、移民搬迁、脱贫攻坚、重点工程、镇街动态和政府文件等109条内容。", False),
     ("本年度加强学习培训。", True),
 ])
 def test_overview_speaks_of_active_disclosure_in_other_words(sentence, q005):
@@ -1694,3 +1695,15 @@ def test_a_report_titled_without_niandu_is_still_a_report():
     """"…2023年政府信息公开工作报告" (no 年度) alone on its line is a report's title (a prison
     administration's report was refused when titles had to say 年度)."""
     assert not audit_text("某某省监狱管理局2023年政府信息公开工作报告\n2023年，我局推进政府信息公开工作。\n").error
+
+
+@pytest.mark.parametrize("title", ["某某县自然资源局关于2021年度政府信息公开情况的报告", "某某县自然资源局2021年度政府信息公开工作情况报告"])
+def test_a_report_titled_as_a_report_on_the_situation(title):
+    result = audit_text(title + "\n一、总体情况\n推进。\n")
+    assert result.facts.agency == "某某县自然资源局" and result.facts.year == 2021
+
+
+@pytest.mark.parametrize("title", ["某某县2023年上半年政府信息公开工作情况报告", "某某县2023年第一季度政府信息公开情况报告"])
+def test_reports_on_part_of_a_year_are_not_annual_reports(title):
+    with pytest.raises(InputError, match="半年、季度或月度"):
+        audit_text(title + "\n一、总体情况\n推进。\n二、主动公开政府信息情况\n公开信息。\n")
