@@ -631,3 +631,15 @@ def test_a_closing_bare_bar_after_a_group_rows_total_is_not_a_cell():
 
 def row_cells(result, key):
     return [result.facts.cells.get(f"applications.{key}.{c}", "—") for c in COLS]
+
+
+def test_table_four_numbers_that_cannot_be_placed_are_unreadable_not_blank():
+    """"5 2 7 8 1 9" under table 四's fifteen column names (a PDF row whose blank cells vanished): the
+    six numbers cannot be placed (S008), they are not fifteen blank cells (three false S006)."""
+    lit = ("行政复议\t\t\t\t\t行政诉讼\n结果维持 结果纠正 其他结果 尚未审结 总计 结果维持 结果纠正 其他结果 尚未审结 总计 "
+           "结果维持 结果纠正 其他结果 尚未审结 总计\n5 2 7 8 1 9")
+    result = audit_text(report(ACTIVE_TABS, _apps_tabs(BASE_ROWS), lit))
+    found = {f.code: f.message for f in result.findings}
+    assert "S008" in found and "行政复议" in found["S008"]
+    assert not [f for f in result.findings if f.code == "S006" and "行政复议" in f.message]
+    assert result.facts.cells.get("litigation.review.total") is None

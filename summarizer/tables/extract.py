@@ -683,6 +683,14 @@ def _build_litigation(w: _Walker, result: TableResult, cells: dict, low: set[str
     if sum(1 for t in values if t.kind == NUM) == 0:
         return
     fitted, note = fit(values, n)
+    if note:
+        # the numbers are there but cannot be placed (a row whose blank cells the page dropped): they
+        # are unreadable (S008), never blank cells (S006) — and none is written
+        first = next(t for t in values if t.kind == NUM)
+        result.unreadable_rows["litigation"] = f"行政复议、行政诉讼数值（第{first.line}行）：{note}"
+        result.reason = note
+        result.status = "partial"
+        return
     i = 0
     for g in LITIGATION_GROUPS:
         for c in LITIGATION_COLUMNS:
