@@ -1707,3 +1707,10 @@ def test_a_report_titled_as_a_report_on_the_situation(title):
 def test_reports_on_part_of_a_year_are_not_annual_reports(title):
     with pytest.raises(InputError, match="半年、季度或月度"):
         audit_text(title + "\n一、总体情况\n推进。\n二、主动公开政府信息情况\n公开信息。\n")
+
+
+def test_part_one_worded_its_own_way_and_the_body_that_compiles_with_te_ci():
+    from summarizer.headings import heading_number
+    assert heading_number("一、工作总体推进情况") == 1
+    text = "根据条例，某某镇人民政府特此编制2024年度政府信息公开工作年度报告。\n一、总体情况\n推进。\n"
+    assert audit_text(text).facts.agency == "某某镇人民政府"

@@ -123,7 +123,8 @@ def fit(values: list[Token], n: int, trailing_first: bool = False) -> tuple[list
     while len(vals) > n and surplus(vals[-1]):
         vals.pop()
     if len(vals) > n:
-        return [None] * n, f"该行有{len(vals)}个数值，多于模板的{n}列，无法对应"
+        nums = sum(1 for t in vals if t.kind == NUM)
+        return [None] * n, f"该行有{len(vals)}个单元格（其中{nums}个数值），多于模板的{n}列，无法对应"
     if len(vals) < n:
         # which column is missing cannot be known: nothing is assigned by position
         shown = "、".join(t.raw or "空" for t in vals)
