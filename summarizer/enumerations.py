@@ -199,7 +199,8 @@ def find_enumerations(text: str) -> list[Enumeration]:
         if any(_DIRECTORY.search(item) for item in items):
             continue  # "重点领域1334条，政务动态2476条，信息公开目录1898条": a place among kinds, parts overlap
         # a list closed by a catch-all ("…、其他公开事项82条") claims to be all of it, like 分别为
-        closed = kw is not None and len(parts) == len(items) and bool(_CATCH_ALL.match(items[-1]))
+        closed = kw is not None and len(parts) == len(items) and bool(_CATCH_ALL.match(items[-1])) \
+            and not any(c.group("unit") == unit for c in _COUNT.finditer(body, used))  # (nothing counted after it)
         out.append(Enumeration(total=total, unit=unit, parts=parts, exhaustive=kw in ("分别为", "分别是") or closed,
                                start=m.start(), end=m.end() + used))
     return out

@@ -1714,3 +1714,27 @@ def test_part_one_worded_its_own_way_and_the_body_that_compiles_with_te_ci():
     assert heading_number("一、工作总体推进情况") == 1
     text = "根据条例，某某镇人民政府特此编制2024年度政府信息公开工作年度报告。\n一、总体情况\n推进。\n"
     assert audit_text(text).facts.agency == "某某镇人民政府"
+
+
+def test_a_whole_other_year_in_the_period_blames_neither_side():
+    """The report names itself 2020 in its preamble (《××镇2020年…年度报告》), states the period of 2021
+    and narrates 2021: which is wrong the text cannot tell, so P001 says the two disagree."""
+    text = ("我镇认真编制了《某某镇2020年政府信息公开工作年度报告》。本报告所列数据的统计期限自2021年1月1日起至12月31日止。\n"
+            "一、总体情况\n推进公开。\n")
+    p001 = [f for f in audit_text(text).findings if f.code == "P001"]
+    assert p001 and "有一处写错" in p001[0].message
+
+
+def test_a_catch_all_item_followed_by_more_counts_does_not_close_the_list():
+    """"其中…其他182条，调整栏目3个，微信公众号:600条，微博391条" (2195 in all): counts go on after the 其他
+    item, so the list is no claim to be complete (a false N003)."""
+    text = ("累计主动公开政府信息2195条，其中政务要闻450条、通知公告120条、环境保护116条、安全生产336条、其他182条，"
+            "调整栏目3个，微信公众号:600条，微博391条。")
+    assert not [e for e in find_enumerations(text) if e.contradicts()]
+
+
+def test_a_text_listing_the_official_parts_is_a_report_however_it_introduces_them():
+    text = ("现公布2021年度某某县高新科技产业园管理委员会信息公开年度工作情况。报告由总体情况、主动公开政府信息情况、"
+            "收到和处理政府信息公开申请情况、政府信息公开行政复议、行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项"
+            "共六部分组成。现将年度内的政府信息公开情况总结如下：\n一、总体情况\n推进公开。\n")
+    assert not audit_text(text).error

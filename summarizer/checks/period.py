@@ -52,6 +52,12 @@ def statistics_period(ctx: Context):
         return
     want_start, want_end = f"{f.year}-01-01", f"{f.year}-12-31"
     if (f.period.start, f.period.end) != (want_start, want_end):
+        other = f.period.start[:4]
+        if f.period.start[5:] == "01-01" and f.period.end == f"{other}-12-31":
+            # a whole other year: which of the two is wrong the text cannot tell
+            yield ctx.finding("P001", f"统计期限写为{other}年全年（{f.period.start}至{f.period.end}），而报告名称写的是{f.year}年度："
+                                      f"两处年份不一致，统计期限或报告名称有一处写错。", f.period.line, f.period.quote)
+            return
         yield ctx.finding("P001", f"统计期限写为{f.period.start}至{f.period.end}，与{f.year}年度报告应有的"
                                   f"{want_start}至{want_end}不符。", f.period.line, f.period.quote)
 
