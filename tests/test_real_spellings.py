@@ -1216,6 +1216,8 @@ def _with_litigation(sentence: str, review: str = "0") -> str:
     ("本年度未发生申请人申请行政复议、提起行政诉讼的情况。", "2", True),   # a verb before 行政诉讼
     ("本年度未发生申请人申请行政复议、提起行政诉讼的情况。", "0", False),
     ("本年度未发生行政复议或者诉讼。", "2", True),
+    ("本年度因政府信息公开申请行政复议2件，尚未审结行政复议0件。", "2", False),   # pending: a subset
+    ("本年度因政府信息公开申请行政复议2件，尚未审结行政复议0件。", "3", True),
 ])
 def test_reviews_qualified_decided_by_the_body_or_documents_are_not_counts_of_cases(sentence, review, n002):
     assert ("N002" in {f.code for f in audit_text(_with_litigation(sentence, review)).findings}) == n002

@@ -183,6 +183,10 @@ _NOT_A_CASE_COUNT = pattern_cache.compile(r"书|决定|人员|培训|意见|建�
 _AS_REVIEW_BODY = pattern_cache.compile(r"(?:收到|受理|办理|审理|审结|办结|接收|接到|新收)[^。；;，,]{0,4}$")
 
 
+# an outcome just before the count's words: a subset of the cases
+_OUTCOME_BEFORE = pattern_cache.compile(r"(?:尚未审结|未审结|未结|审理中|在审|维持|纠正|纠错|撤销|败诉|胜诉)[^。；;，,]{0,2}$")
+
+
 @check("N002")
 def review_and_litigation(ctx: Context):
     review = ctx.cells.get("litigation.review.total")
@@ -207,6 +211,8 @@ def review_and_litigation(ctx: Context):
             claims.append(("review", 0, m.start(), m.end()))
         for kind, pat in (("review", _REVIEW), ("suit", _SUIT)):
             for m in pat.finditer(text):
+                if _OUTCOME_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
+                    continue  # "尚未审结行政复议0件", "维持行政复议2件": the cases of one outcome, not all of them
                 if _NOT_A_CASE_COUNT.search(m.group(0)) or _AS_REVIEW_BODY.search(text[max(0, m.start() - 8):m.start()]) \
                         and "信息公开" not in text[:m.start()].rsplit("。", 1)[-1]:
                     continue  # "行政复议决定书20件"; "收到行政复议申请150件" (the body decides reviews)
