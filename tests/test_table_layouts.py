@@ -643,3 +643,17 @@ def test_table_four_numbers_that_cannot_be_placed_are_unreadable_not_blank():
     assert "S008" in found and "行政复议" in found["S008"]
     assert not [f for f in result.findings if f.code == "S006" and "行政复议" in f.message]
     assert result.facts.cells.get("litigation.review.total") is None
+
+
+def test_indented_blank_lines_between_the_bar_cells_of_a_row():
+    """"       规章  |" / "      " / "       0  |" / "      " / "       0  |" …: a page indented from
+    its HTML leaves a blank line after each cell; the row was closed after its first number (S008)."""
+    def cells(label, *vals):
+        return f"       {label}  | \n      \n" + "".join(f"       {v}  | \n      \n" for v in vals) + "| \n"
+    active = ("第二十条第（一）项 |\n信息内容 |\n本年制发件数 |\n本年废止件数 |\n现行有效件数 |\n"
+              + cells("规章", 0, 0, 0) + cells("行政规范性文件", 2, 0, 5))
+    result = audit_text(report(active, _apps_tabs(BASE_ROWS), LIT_TABS))
+    c = result.facts.cells
+    assert [c.get(f"active.normative_documents.{k}") for k in ("issued", "repealed", "in_force")] == [2, 0, 5]
+    assert [c.get(f"active.regulations.{k}") for k in ("issued", "repealed", "in_force")] == [0, 0, 0]
+    assert not [f for f in result.findings if f.code == "S008" and "主动公开" in f.message]

@@ -142,6 +142,25 @@ def layout_of(text: str) -> str:
     return "plain"
 
 
+_BAR_VALUE_CELL = pattern_cache.compile(r"^\s*[^|\s][^|]{0,20}?\s*\|\s*$")
+
+
+def _between_bar_cells(doc: Document, no: int, end: int, tokens: list[Token]) -> bool:
+    """A blank line between two value cells each closed by a bar ("   0  | "): spacing inside a
+    row, not its end (the next row starts with its label, never with a number)."""
+    if not tokens or tokens[-1].kind not in (NUM, EMPTY) or tokens[-1].line >= no:
+        return False
+    prev = doc.line(tokens[-1].line).text
+    if not _BAR_VALUE_CELL.match(prev):
+        return False
+    for nxt in range(no + 1, min(end, no + 3) + 1):
+        text = doc.line(nxt).text
+        if text.strip():
+            m = _BAR_VALUE_CELL.match(text)
+            return bool(m) and (is_placeholder(text.strip()[:-1].strip()) or parse_cell(text.strip()[:-1].strip()) is not None)
+    return False
+
+
 def tokenize_line(text: str, line: int, layout: str, covered: frozenset[int] = frozenset()) -> list[Token]:
     """Tokens of one non-blank line in a known layout.
 
@@ -421,6 +440,8 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
                 continue
             if "\t" in text:  # a lone tab: an empty cell of the one-cell-per-line layout
                 tokens.append(Token(EMPTY, no, "", None, 0, 0))
+            elif _between_bar_cells(doc, no, end, tokens):
+                continue  # "0 |" / "" / "0 |": an indented page's spacing between the cells of one row
             else:
                 tokens.append(Token(BREAK, no))
             continue
