@@ -119,8 +119,8 @@ def _not_a_report(doc: Document, facts, cells: dict) -> str | None:
     # a headline above the part (a short line, no sentence) naming another kind of document
     top = "".join(t for ln in doc.lines[:facts.sections[0].line - 1][:8] if (t := ln.text.strip())
                   and len(t) <= 40 and not re.search(r"[。，,；;]", t)) if facts.sections else ""
-    if sum(1 for t in _OFFICIAL_PART_TITLES if t in head) >= 3:
-        return None  # the text lists the report's official parts ("本报告由总体情况、主动公开政府信息情况、…组成")
+    if _LISTS_ITS_PARTS.search(head) and sum(1 for t in _OFFICIAL_PART_TITLES if t in head) >= 3:
+        return None  # the text lists its own official parts ("本报告由总体情况、主动公开政府信息情况、…组成")
     if _SUB_PARTS_OF_ONE.search(head) and len({m.group(0)[:2] for m in _SUB_PARTS_OF_ONE.finditer(head)}) >= 3:
         return None  # part 一's own sub-parts (主动公开情况, 依申请公开情况, 政府信息管理情况…): a report, however introduced
     if facts.sections and _SUMMED_UP.search("".join(ln.text for ln in doc.lines[:facts.sections[0].line - 1][-3:])):
@@ -172,6 +172,8 @@ _ARTICLE = pattern_cache.compile(r"^\s*第[一二三四五六七八九十百]{1,
 _SELF_REFERENCE = pattern_cache.compile(r"本(?:年度)?报告|编制本报告|报告(?:中|所列)?(?:的)?数据")
 _PREAMBLE_CUE = pattern_cache.compile(r"现公布|现将|现予|现发布|特向社会公布|向社会公布|向社会公开|本报告")
 # the first lines naming a document of another kind (a summary, a plan, a budget, a notice)
+# the text speaking of its own parts: "(本年度)报告由…组成", "本报告包括/分为…", "全文包括…"
+_LISTS_ITS_PARTS = pattern_cache.compile(r"(?:本(?:年度)?)?报告由[^。]{0,160}?(?:组成|构成)|本(?:年度)?报告(?:包括|分为|共分)|全文包括")
 _OFFICIAL_PART_TITLES = ("主动公开政府信息情况", "收到和处理政府信息公开申请情况", "行政复议、行政诉讼情况", "存在的主要问题",
                          "其他需要报告的事项")
 # the template's sub-parts of part 一 (国办公开办函〔2021〕30号)

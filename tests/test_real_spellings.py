@@ -944,6 +944,9 @@ def test_a_preamble_that_names_the_report_as_another_bodys(title_name, named, s0
     "信息名称 | 国务院办公厅政府信息与政务公开办公室关于印发《中华人民共和国政府信息公开工作年度报告格式》的通知 |\n"
     "中华人民共和国政府信息公开工作年度报告格式\n附件:\n一、总体情况\n第二十条第(一)项\n信息内容\n本年制发件数\n"
     "二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n本年新收政府信息公开申请数量\n",
+    # news of a meeting that names three or more of the parts (not the text speaking of its own parts)
+    "某某县召开2023年度政府信息公开工作年报编制部署会\n会上针对年报总体情况、主动公开政府信息情况、"
+    "收到和处理政府信息公开申请情况、政府信息公开行政复议、行政诉讼情况、存在的主要问题的撰写要求做了指导。\n",
 ])
 def test_pages_of_other_kinds_are_named_not_audited_as_broken_reports(text):
     """A budget statement, news of a meeting, a half-year summary, a work summary, rules, an article:
