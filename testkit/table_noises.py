@@ -20,6 +20,8 @@ from testkit.documents import Cell, Grid
 
 
 _DASHES = ("—", "-", "－", "/", "无", "／", "——")
+_SIGN_WORDS = ("增", "减")  # a 2019 table's 本年增/减 written without its number (dash_blanks)
+_MARKS = _DASHES + _SIGN_WORDS  # every way a blank cell is written here
 _BLANK_ROWS = tuple(f"withheld_{i}" for i in range(1, 9)) + tuple(f"unable_{i}" for i in range(1, 4)) + \
     tuple(f"rejected_{i}" for i in range(1, 6))
 # rows an office may leave wholly empty: the sub-items, and the rows one level up whose label in
@@ -53,7 +55,7 @@ def dash_blanks(cells: dict, fmt: str, rng: random.Random) -> dict[str, str]:
     # the 2019 table's 本年增/减 left with its sign word and no number ("| 0 | 增 | 25 |")
     changes = [k for k, v in cells.items() if k.endswith(".change") and v == 0]
     if changes and rng.random() < 0.5:
-        out[rng.choice(changes)] = rng.choice(("增", "减"))
+        out[rng.choice(changes)] = rng.choice(_SIGN_WORDS)
     return out
 
 
@@ -331,7 +333,7 @@ def _pipe_value(line: str) -> bool:
     if not line.endswith("|") or line.count("|") != 1:
         return False
     body = line[:-1].strip()
-    return body == "" or _is_value(body) or body in _DASHES
+    return body == "" or _is_value(body) or body in _MARKS
 
 
 def padding_cells(name: str, layout: str, lines: list[str], rng: random.Random) -> list[str]:
@@ -349,7 +351,7 @@ def padding_cells(name: str, layout: str, lines: list[str], rng: random.Random) 
     elif layout == "cells":
         for i, ln in enumerate(lines):
             out.append(ln)
-            value = ln.startswith("\t") and (_is_value(ln) or ln[1:].strip() in _DASHES or ln == "\t")
+            value = ln.startswith("\t") and (_is_value(ln) or ln[1:].strip() in _MARKS or ln == "\t")
             if value and _is_value(ln) and (i + 1 == len(lines) or lines[i + 1] == ""):
                 out.append("\t")
     elif layout == "tabs":
