@@ -199,10 +199,14 @@ NOISES.update({
     "padding_cells": Noise("table", "an empty cell after each row's values (ragged web / Word tables); the pipe "
                            "layout's blank cells written '|' without their space",
                            table=_t.padding_cells, grid=_t.padding_cells_grid),
+    "indented_cells": Noise("table", "table lines indented with spaces (full-width too) as an indented HTML source "
+                                     "comes out; in the bar-closed layouts a blank or spaces-only line between "
+                                     "two value cells of a row (   0  | / (blank) /    0  | )",
+                            table=_t.indented_cells, grid=_t.indented_cells_grid),
 })
 TABLE_NOISE_NAMES = ("dash_blanks", "blank_rows", "blank_last_cell", "cell_number_formats", "broken_labels", "label_slips",
                      "page_furniture", "stray_cells", "padding_cells", "cell_remarks", "label_notes",
-                     "open_rows", "lost_glyphs")
+                     "open_rows", "lost_glyphs", "indented_cells")
 
 
 def check_names(names) -> frozenset[str]:

@@ -330,6 +330,7 @@ def page_furniture_grid(name: str, grid: Grid, rng: random.Random) -> Grid:
 
 def _pipe_value(line: str) -> bool:
     """A pipe-layout cell line holding a value or a blank ("3 |", " |", "— |", "|")."""
+    line = line.rstrip(" ")  # (indented_cells: "    3 | ")
     if not line.endswith("|") or line.count("|") != 1:
         return False
     body = line[:-1].strip()
@@ -346,7 +347,9 @@ def padding_cells(name: str, layout: str, lines: list[str], rng: random.Random) 
         for i, ln in enumerate(lines):
             value = _pipe_value(ln)
             out.append("|" if value and ln.strip() == "|" else ln)
-            if value and not (i + 1 < len(lines) and _pipe_value(lines[i + 1])):
+            # (spacing lines inside a row, indented_cells, are not its end)
+            nxt = next((x for x in lines[i + 1:] if x.strip()), None)
+            if value and not (nxt is not None and _pipe_value(nxt) and lines[i + 1].strip() in ("", nxt.strip())):
                 out.append("|")
     elif layout == "cells":
         for i, ln in enumerate(lines):
@@ -408,3 +411,47 @@ def open_rows(name: str, layout: str, lines: list[str], rng: random.Random) -> l
         if rng.random() < 0.4:
             out.append("|")
     return out
+
+
+# ---------------------------------------------------------------- indented cells
+
+
+_INDENTS = ("  ", "    ", "        ", "\u3000\u3000", " \u3000")
+
+
+def indented_cells(name: str, layout: str, lines: list[str], rng: random.Random) -> list[str]:
+    """A page whose HTML source was indented: every table line starts with spaces (full-width
+    ones too) and may end with some; in the bar-closed layouts ("   0  | ", "0" / "|") a blank or
+    spaces-only line sits between two value cells of one row, as the source's line breaks come out
+    (real pages: each <td> on its own indented line). One-cell-per-line tab layouts keep their
+    leading tab (it is the layout) and get trailing spaces only."""
+    if layout not in ("pipe", "bars", "tabs", "markdown", "paragraphs", "cells"):
+        return list(lines)  # the file layouts' grids: indented_cells_grid
+    indent = rng.choice(_INDENTS)
+    trail = rng.choice(("", " ", "  "))
+    out: list[str] = []
+    for i, ln in enumerate(lines):
+        if not ln.strip():
+            out.append(ln)
+            continue
+        if layout == "cells":
+            out.append(ln + trail if not ln.endswith("\t") else ln)
+            continue
+        out.append(indent + ln + (trail if layout in ("pipe", "bars") else ""))
+        if i + 1 < len(lines) and rng.random() < 0.5:
+            nxt = lines[i + 1]
+            if layout == "pipe" and _pipe_value(ln) and _pipe_value(nxt):
+                out.append(rng.choice(("", indent)))
+            elif layout == "bars" and ln.strip() == "|" and _is_value(nxt):
+                out.append(rng.choice(("", indent)))
+    return out
+
+
+def indented_cells_grid(name: str, grid: Grid, rng: random.Random) -> Grid:
+    """The same source in a Word / HTML / PDF table: cell texts with spaces (full-width too) and a
+    line break around them."""
+    for row in grid.rows:
+        for cell in row:
+            if cell.text and rng.random() < 0.5:
+                cell.text = rng.choice(_INDENTS) + cell.text + rng.choice(("", " ", "\n"))
+    return grid

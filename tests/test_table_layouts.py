@@ -657,3 +657,23 @@ def test_indented_blank_lines_between_the_bar_cells_of_a_row():
     assert [c.get(f"active.normative_documents.{k}") for k in ("issued", "repealed", "in_force")] == [2, 0, 5]
     assert [c.get(f"active.regulations.{k}") for k in ("issued", "repealed", "in_force")] == [0, 0, 0]
     assert not [f for f in result.findings if f.code == "S008" and "主动公开" in f.message]
+
+
+def test_blank_lines_between_cells_each_closed_by_a_bare_bar_line():
+    """The same spacing when each cell's closing bar is on a line of its own ("0" / "|" / "" /
+    "0" / "|"), and a blank cell written as a bare "|" after the spacing: all one row."""
+    def cells(label, *vals):
+        return f"  {label}\n  |\n" + "".join(f"\n  {v}\n  |\n" for v in vals)
+    active = ("第二十条第（一）项\n|\n信息内容\n|\n本年制发件数\n|\n本年废止件数\n|\n现行有效件数\n|\n"
+              + cells("规章", 0, 0, 0) + cells("行政规范性文件", 2, 0, 5))
+    result = audit_text(report(active, _apps_tabs(BASE_ROWS), LIT_TABS))
+    c = result.facts.cells
+    assert [c.get(f"active.normative_documents.{k}") for k in ("issued", "repealed", "in_force")] == [2, 0, 5]
+    assert [c.get(f"active.regulations.{k}") for k in ("issued", "repealed", "in_force")] == [0, 0, 0]
+    assert not [f for f in result.findings if f.code == "S008" and "主动公开" in f.message]
+    # a spacing line before a bare "|" blank cell keeps the row whole: 0 / "" / "|" / 5
+    active = ("第二十条第（一）项 |\n信息内容 |\n本年制发件数 |\n本年废止件数 |\n现行有效件数 |\n"
+              "  规章 |\n  0 |\n\n  0 |\n\n  0 |\n  行政规范性文件 |\n  2 |\n\n|\n\n  5 |\n")
+    result = audit_text(report(active, _apps_tabs(BASE_ROWS), LIT_TABS))
+    c = result.facts.cells
+    assert [c.get(f"active.normative_documents.{k}") for k in ("issued", "repealed", "in_force")] == [2, None, 5]

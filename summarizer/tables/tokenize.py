@@ -145,20 +145,33 @@ def layout_of(text: str) -> str:
 _BAR_VALUE_CELL = pattern_cache.compile(r"^\s*[^|\s][^|]{0,20}?\s*\|\s*$")
 
 
-def _between_bar_cells(doc: Document, no: int, end: int, tokens: list[Token]) -> bool:
-    """A blank line between two value cells each closed by a bar ("   0  | "): spacing inside a
-    row, not its end (the next row starts with its label, never with a number)."""
+def _between_bar_cells(doc: Document, no: int, end: int, tokens: list[Token], closed: frozenset[int]) -> bool:
+    """A blank line between two value cells each closed by a bar ("   0  | ", or "0" with a bare
+    "|" on the next line): spacing inside a row, not its end (the next row starts with its label,
+    never with a number)."""
     if not tokens or tokens[-1].kind not in (NUM, EMPTY) or tokens[-1].line >= no:
         return False
-    prev = doc.line(tokens[-1].line).text
-    if not _BAR_VALUE_CELL.match(prev):
+    last = tokens[-1].line
+    if last in closed:
+        nxt = next((k for k in range(no + 1, min(end, no + 3) + 1) if doc.line(k).text.strip()), None)
+        return nxt in closed and _is_value_text(doc.line(nxt).text.strip())
+    prev = doc.line(last).text
+    if not (_BAR_VALUE_CELL.match(prev) or prev.strip() == "|"):  # ("|": a blank cell without its space)
         return False
-    for nxt in range(no + 1, min(end, no + 3) + 1):
-        text = doc.line(nxt).text
-        if text.strip():
-            m = _BAR_VALUE_CELL.match(text)
-            return bool(m) and (is_placeholder(text.strip()[:-1].strip()) or parse_cell(text.strip()[:-1].strip()) is not None)
+    for nxt in range(no + 1, min(end, no + 4) + 1):
+        ln = doc.line(nxt)
+        text = ln.text
+        if not text.strip() or _RUNNING_HEADER.search(text):
+            continue  # more spacing, a page's footer (furniture) or running header
+        if text.strip() == "|":
+            return True  # a blank cell written without its space (or the row's padding): as if adjacent
+        return bool(_BAR_VALUE_CELL.match(text)) and _is_value_text(text.strip()[:-1].strip())
     return False
+
+
+def _is_value_text(text: str) -> bool:
+    """A number or a blank mark: what a value cell holds."""
+    return is_placeholder(text) or parse_cell(text) is not None
 
 
 def tokenize_line(text: str, line: int, layout: str, covered: frozenset[int] = frozenset()) -> list[Token]:
@@ -440,7 +453,7 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
                 continue
             if "\t" in text:  # a lone tab: an empty cell of the one-cell-per-line layout
                 tokens.append(Token(EMPTY, no, "", None, 0, 0))
-            elif _between_bar_cells(doc, no, end, tokens):
+            elif _between_bar_cells(doc, no, end, tokens, plan.closed):
                 continue  # "0 |" / "" / "0 |": an indented page's spacing between the cells of one row
             else:
                 tokens.append(Token(BREAK, no))
