@@ -91,7 +91,7 @@ def _blank_brackets(text: str) -> str:
 def _item(segment: str, unit: str) -> ProseNumber | None:
     """The number of one list item "label number unit", or None when the segment is not one."""
     seg = segment.strip()
-    m = re.fullmatch(rf"(?P<label>[^\d]{{0,20}}?)(?P<n>{NUM_TOKEN}){UNIT_GAP}(?:{unit})[）)]?\s*", seg)
+    m = re.fullmatch(rf"(?P<label>[^\d]{{0,20}}?)(?P<n>{NUM_TOKEN})(?P<more>余|多)?{UNIT_GAP}(?:{unit})[）)]?\s*", seg)
     if not m or _OTHER_DIMENSION.search(m.group("label")):
         return None
     label = m.group("label")
@@ -103,7 +103,11 @@ def _item(segment: str, unit: str) -> ProseNumber | None:
         return None
     if re.match(r"\s*(?:以及|另外|另有|另|此外|同时|还|并)", label):  # "…1条，以及××2条": the sentence goes on, the list ended
         return None
-    return parse_number(m.group("n"))
+    n = parse_number(m.group("n"))
+    if n is not None and m.group("more"):
+        n = ProseNumber(float(n), 0.0)
+        n.at_least = True  # "40余篇": a lower bound (the parts can still be seen to exceed the total)
+    return n
 
 
 def _inside_brackets(text: str, pos: int) -> bool:
@@ -176,14 +180,26 @@ def find_enumerations(text: str) -> list[Enumeration]:
         if _NESTED_WORD.search(body):
             continue  # a second level without brackets: which numbers are parts is ambiguous
         parts: list[ProseNumber] = []
+        items: list[str] = []  # each part's text
         used = 0
-        for seg_m in _ITEM_SPAN.finditer(body):
-            n = _item(seg_m.group(0), unit)
+        segs = list(_ITEM_SPAN.finditer(body))
+        k = 0
+        while k < len(segs):
+            seg_m = segs[k]
+            seg, seg_end = seg_m.group(0), seg_m.end()
+            if kw is not None and k + 1 < len(segs) and not _HAS_NUMBER.search(seg) \
+                    and body[seg_end: seg_end + 1] == "、":
+                # "其中统计分析、资料40余篇": a label naming two things joined by 、, one count for both
+                seg, seg_end = body[seg_m.start(): segs[k + 1].end()], segs[k + 1].end()
+                k += 1
+            n = _item(seg, unit)
             if n is None:
                 break
             parts.append(n)
-            used = seg_m.end()
-            if kw is None and body[seg_m.end(): seg_m.end() + 1] not in ("、", ""):
+            items.append(seg)
+            used = seg_end
+            k += 1
+            if kw is None and body[seg_end: seg_end + 1] not in ("、", ""):
                 break  # a bare list is held together by 、 only
         total = parse_number(m.group("total"))
         if total is None:
@@ -191,7 +207,8 @@ def find_enumerations(text: str) -> list[Enumeration]:
         parts = _first_breakdown(parts, total)
         if len(parts) < 2:
             continue
-        items = [seg_m.group(0) for seg_m in _ITEM_SPAN.finditer(body[:used])]
+        items = items[:len(parts)]  # (_first_breakdown may have cut the parts)
+        approximate = any(getattr(p, "at_least", False) for p in parts)
         if any(_CHANNEL.search(item) for item in items):
             # "网站65条、微信497条、抖音157条": one item goes out on several channels, parts overlap; and
             # a channel among kinds ("公告类930条，工作动态类1730条，微信公众号发布2715条") is another measure
@@ -199,8 +216,8 @@ def find_enumerations(text: str) -> list[Enumeration]:
         if any(_DIRECTORY.search(item) for item in items):
             continue  # "重点领域1334条，政务动态2476条，信息公开目录1898条": a place among kinds, parts overlap
         # a list closed by a catch-all ("…、其他公开事项82条") claims to be all of it, like 分别为
-        closed = kw is not None and len(parts) == len(items) and bool(_CATCH_ALL.match(items[-1])) \
+        closed = kw is not None and not approximate and bool(_CATCH_ALL.match(items[-1])) \
             and not any(c.group("unit") == unit for c in _COUNT.finditer(body, used))  # (nothing counted after it)
-        out.append(Enumeration(total=total, unit=unit, parts=parts, exhaustive=kw in ("分别为", "分别是") or closed,
+        out.append(Enumeration(total=total, unit=unit, parts=parts, exhaustive=(kw in ("分别为", "分别是") and not approximate) or closed,
                                start=m.start(), end=m.end() + used))
     return out

@@ -82,7 +82,11 @@ _INTERPRETATION_AFTER = pattern_cache.compile(r"(?:报告|年报)\s*》?\s*(?:�
 _PART_OF_A_YEAR = pattern_cache.compile(r"[上下]半年|半年度|季度|[一二三四五六七八九十\d]{1,2}\s*月份?(?:政府|政务|信息)")
 _MODEL_ESSAY = pattern_cache.compile(r"范文|模板|样本|示例|素材|写作|参考")
 # the page saying it interprets the report ("现就年报内容进行如下解读", "对…报告解读如下")
-_INTERPRETS = pattern_cache.compile(r"现(?:就|对|将)[^。]{0,30}?(?:进行)?(?:如下|以下|简要)?解读|(?:报告|年报)[^。]{0,10}?解读如下")
+# (within one clause: "现将…情况报告如下：" / "（一）加强公开解读回应" is a report's preamble and its
+# first heading, not a 解读 — a 2018 city report was refused so; lines are joined, a wrapped
+# sentence still reads)
+_INTERPRETS = pattern_cache.compile(r"现(?:就|对|将)(?:(?!如下)[^。:：；;]){0,30}?(?:进行)?(?:如下|以下|简要)?解读"
+                                    r"|(?:报告|年报)[^。:：]{0,10}?解读如下")
 # words only the report's own template has (its tables' rows and its parts' official titles)
 _TEMPLATE_WORDS = pattern_cache.compile(r"本年新收政府信息公开申请数量|上年结转政府信息公开申请数量|第二十条第\s*[(（]|"
                                         r"收到和处理政府信息公开申请|政府信息公开行政复议")

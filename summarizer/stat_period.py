@@ -22,8 +22,8 @@ from .numbers import cn_to_int
 
 _LEAD = pattern_cache.compile(
     r"统计(?:期限|时限|时间|区间|周期|范围|口径|期)|数据的?(?:统计)?(?:时间|期限|时限|区间|范围)|统计数据的?(?:时限|期限|时间)"
-    r"|数据截[止至]|截止期限|时间段|起止时间|涵盖|报告期|所列数据|时间跨度|时间范围"
-)
+    r"|数据截[止至]|截止期限|时间段|起止时间|涵盖(?=[^。，,；;：:、]{0,8}[\d〇○零一二])|报告期|所列数据|时间跨度|时间范围"
+)  # (涵盖 with a date right after it: "内容涵盖镇政府2019年…期间", not "涵盖政府日常工作、…2025年度累计")
 _RANGE_WORD = pattern_cache.compile(r"\s*(?:[起始]\s*)?[,，]?\s*(?:至|到|—+|－|-|~|～|–|―+|－－)\s*$")  # "起,至" too
 _CUTOFF = pattern_cache.compile(r"截[止至]")
 _FIRST_DIGIT = pattern_cache.compile(r"\d|[〇○零一二三四五六七八九]{4}")
@@ -108,7 +108,7 @@ def _period(doc: Document, para, found) -> Period:
 
 
 # a PDF text layer may space the words out ("数据统 计期限为 2023 1 1 日至…")
-_STRONG_LEAD = pattern_cache.compile(r"统\s?计\s?(?:期\s?限|时\s?限|期\s?为|时间段|时\s?间\s?为)|统计数据的?(?:时限|期限|时间段|时间)|数据统计(?:期限|时限)|"
+STRONG_LEAD = pattern_cache.compile(r"统\s?计\s?(?:期\s?限|时\s?限|期\s?为|时间段|时\s?间\s?为)|统计数据的?(?:时限|期限|时间段|时间)|数据统计(?:期限|时限)|"
                                      r"内容涵盖")
 
 
@@ -120,7 +120,7 @@ def unreadable_period(doc: Document, before_line: int | None = None) -> tuple[in
     lines = [ln.no for ln in doc.lines if ln.text.strip() and "\t" not in ln.text
              and (before_line is None or ln.no < before_line)]
     for para in paragraphs(doc, lines):
-        for lead in _STRONG_LEAD.finditer(para.text):
+        for lead in STRONG_LEAD.finditer(para.text):
             stop_m = _SENTENCE_END.search(para.text, lead.end())
             stop = min(stop_m.start() if stop_m else len(para.text), lead.end() + _WINDOW)
             if sum(c.isdigit() for c in para.text[lead.end():stop]) >= 6:

@@ -336,10 +336,11 @@ def _apply_cell_defect(rng: random.Random, defect: str | None, fmt: str, cells: 
             pub = cells["active.normative_documents.new_published"]
             cells["active.normative_documents.total_published"] = pub - rng.randint(1, pub)
         else:
-            issued = max(1, cells["active.normative_documents.issued"])
+            # below 制发 − 废止: a document issued this year may be repealed this year (3, 1, 2 is no defect)
+            repealed = cells["active.normative_documents.repealed"]
+            issued = max(1, cells["active.normative_documents.issued"], repealed + 1)
             cells["active.normative_documents.issued"] = issued
-            cells["active.normative_documents.repealed"] = max(1, cells["active.normative_documents.repealed"])
-            cells["active.normative_documents.in_force"] = issued - 1
+            cells["active.normative_documents.in_force"] = issued - repealed - rng.randint(1, issued - repealed)
     elif defect == "a006_negative":
         cells["active.licensing.decisions"] = -rng.randint(1, 30)
     elif defect == "blank_cell":

@@ -530,6 +530,13 @@ def test_a_part_title_whose_numeral_was_lost_is_its_heading():
     ("根据《中华人民共和国政府信息公开条例》规定，现公布某某县2022年政府信息公开工作年度报告。本报告由总体情况等部分组成，"
      "所列数据的统计期限自2022年1月1日起至2022年12月31日止。\n", "某某县"),
     ("长桥乡2019年政府信息公开年度工作报告\n", "长桥乡"),
+    # the agency named only in the preamble's clause (sixth session: a title-less page each)
+    ("根据条例，结合某某市卫生健康委员会政府信息公开工作实际，现编制2022年政府信息公开工作年度报告。\n",
+     "某某市卫生健康委员会"),
+    ("现将某某开发区发展改革局(以下简称发改局)2022年度信息公开工作报告如下。\n", "某某开发区发展改革局"),
+    ("结合我委年度政府信息公开工作实际，特编制本报告。\n", None),  # (not "我委年度政府")
+    # a search box's placeholder above a national body's title (no place word to stop the join)
+    ("选择搜索类型\n请输入搜索\n国家某某总局2022年政府信息公开工作年度报告\n", "国家某某总局"),
 ])
 def test_lead_ins_spam_prefixes_bare_places_and_title_word_order(head, agency):
     result = audit_text(head + BODY.replace("2025", "2022"))
@@ -1530,6 +1537,19 @@ def test_an_interpretation_page_that_says_so_in_its_first_sentence():
         audit_text(text)
 
 
+@pytest.mark.parametrize("preamble", [
+    "现将政务公开工作有关情况报告如下:\n(一)着力加强公开解读回应工作\n",
+    "现将本局政府信息公开工作情况报告如下\n（一）强化政策解读\n",
+])
+def test_a_report_whose_first_heading_speaks_of_interpretation_is_not_a_interpretation_page(preamble):
+    """"现将…报告如下:" and a first heading "(一)着力加强公开解读回应工作": the report's own preamble
+    (a 2018 city report was refused as a 解读 page: the lines joined ran the clause into the heading)."""
+    text = ("某某市2018年政府信息公开工作年度报告\n根据条例要求，编制本报告。" + preamble +
+            "主动公开信息。\n")
+    result = audit_text(text)
+    assert result.facts.title and "某某市" in result.facts.title
+
+
 @pytest.mark.parametrize("preamble,agency,deadline", [
     ("本报告由某某街道综合办公室编制。", "某某街道", "2025-03-31"),     # the street's own office: the street
     ("根据条例，由某某县教育局办公室编制完成本报告。", "某某县教育局", "2025-01-31"),  # not "由某某县教育局"
@@ -1585,6 +1605,10 @@ def test_a_template_placeholder_where_a_number_belongs(sentence, n006):
     ("中国证券监督管理委员会", "2024-01-31"),
     ("某某经济技术开发区管理委员会", "2024-03-31"),    # a zone's government
     ("某某高新技术产业园管理委员会", "2024-03-31"),
+    # public institutions (公共企事业单位) are no government departments: the later date, no false P004
+    ("某某市人民医院", "2024-03-31"), ("某某镇卫生院", "2024-03-31"), ("某某职业技术学院", "2024-03-31"),
+    ("某某省地质研究所", "2024-03-31"), ("某某市规划设计院", "2024-03-31"),
+    ("某某市公安局某某派出所", "2024-01-31"), ("某某市气象局", "2024-01-31"),
 ])
 def test_supervision_commissions_are_departments_and_zone_committees_governments(agency, deadline):
     from summarizer.checks.period import _deadline
@@ -1743,3 +1767,59 @@ def test_a_text_listing_the_official_parts_is_a_report_however_it_introduces_the
             "收到和处理政府信息公开申请情况、政府信息公开行政复议、行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项"
             "共六部分组成。现将年度内的政府信息公开情况总结如下：\n一、总体情况\n推进公开。\n")
     assert not audit_text(text).error
+
+
+def test_a_period_whose_year_runs_into_its_month_is_read_and_flagged():
+    """"统计期限自20231月1日起至202312月31日止" (three real pages): read as the year, and P002 says the
+    年 is missing as an info finding, P009 (it was accepted silently; common on real pages, perhaps
+    the page's slip, so no warning); a clean period says nothing."""
+    text = ("某某县统计局2023年政府信息公开工作年度报告\n本报告所列数据统计期限自20231月1日起至202312月31日止。\n"
+            "一、总体情况\n推进。\n")
+    result = audit_text(text)
+    assert (result.facts.period.start, result.facts.period.end) == ("2023-01-01", "2023-12-31")
+    p009 = [f for f in result.findings if f.code == "P009"]
+    assert p009 and "20231月" in p009[0].message and p009[0].severity == "info"
+    assert not {"P001", "P002"} & {f.code for f in result.findings}
+    clean = audit_text(text.replace("20231月", "2023年1月").replace("202312月", "2023年12月"))
+    assert "P009" not in {f.code for f in clean.findings}
+
+
+def test_in_force_below_issued_is_no_defect_when_the_year_also_repealed():
+    """规范性文件 制发 3 / 废止 1 / 现行有效 2: documents issued this year can be repealed this year
+    (a false A005 on a real 2025 page); 现行有效 1 is below 3 − 1 and still a defect."""
+    def a005(row):
+        text = report_text("第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n"
+                           f"行政规范性文件\t{row}")
+        return [f for f in audit_text(text).findings if f.code == "A005"]
+    assert not a005("3\t1\t2")
+    found = a005("3\t1\t1")
+    assert found and "减去本年废止件数1" in found[0].message
+    assert a005("3\t0\t2")
+
+
+def test_a_garbled_period_sentence_is_not_replaced_by_a_later_year_mention():
+    """"统计期限为202511日至1231日" (年 and 月 lost) and later "内容涵盖政府日常工作、…2025年度累计发布信息":
+    the garbled sentence is P002's (the period was taken from the 涵盖 sentence and nothing said)."""
+    text = ("某某镇人民政府2025年政府信息公开工作年度报告\n本报告中使用数据统计期限为202511日至1231日。\n"
+            "公众号公开内容除政务信息外，涵盖政府日常工作、本地美景美食推介、活动资讯等，2025年度累计发布信息331篇。\n"
+            "一、总体情况\n推进。\n")
+    result = audit_text(text)
+    p002 = [f for f in result.findings if f.code == "P002"]
+    assert p002 and "202511日" in p002[0].quote
+    assert result.facts.period is None
+
+
+def test_a_top_of_page_date_years_after_the_report_is_no_late_signature():
+    """"湖北省邮政管理局2010年…报告" / "2015-07-23" (a portal re-posting old reports after a move) and a
+    catalogue's "生成日期 | 2019年09月23日" over a 2008 report: no P004 from a date years later taken from
+    the top of the page. The same date signed at the report's end is still judged."""
+    body = "一、总体情况\n本局主动公开信息。\n"
+    moved = audit_text("某某省邮政管理局2018年政府信息公开工作年度报告\n2021-07-23\n" + body)
+    assert moved.facts.issued_on == "2021-07-23" and "P004" not in {f.code for f in moved.findings}
+    field = audit_text("生成日期 | 2021年09月23日 |\n某某市水务局2018年政府信息公开工作年度报告\n" + body)
+    assert "P004" not in {f.code for f in field.findings}
+    near = audit_text("某某省邮政管理局2018年政府信息公开工作年度报告\n2019-07-23\n" + body)
+    assert "P004" in {f.code for f in near.findings}  # within a year of the deadline: still late
+    signed = audit_text("某某省邮政管理局2018年政府信息公开工作年度报告\n" + body + "六、其他需要报告的事项\n无。\n"
+                        "某某省邮政管理局\n2021年7月23日\n")
+    assert "P004" in {f.code for f in signed.findings}

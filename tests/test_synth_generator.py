@@ -62,7 +62,9 @@ def arithmetic_violations(cells: dict, fmt: str) -> set[str]:
     for row in ("regulations", "normative_documents"):
         lo, hi = ("new_published", "total_published") if fmt == "2019" else ("issued", "in_force")
         lo_v, hi_v = get(f"active.{row}.{lo}"), get(f"active.{row}.{hi}")
-        if lo_v is not None and hi_v is not None and hi_v < lo_v:
+        # (2021: what was issued this year may be repealed this year: the bound is 制发 − 废止)
+        repealed = (get(f"active.{row}.repealed") or 0) if fmt == "2021" else 0
+        if lo_v is not None and hi_v is not None and hi_v < lo_v - repealed:
             out.add("A005")
     if any(v is not None and v < 0 for k, v in cells.items() if not k.endswith(".change")):
         out.add("A006")

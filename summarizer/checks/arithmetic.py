@@ -117,20 +117,33 @@ def litigation_totals(ctx: Context):
 
 @check("A005")
 def cumulative_below_year(ctx: Context):
-    if ctx.fmt == "2019":
-        pairs = [("total_published", "new_published", "对外公开总数量", "本年新公开数量")]
-    else:
-        pairs = [("in_force", "issued", "现行有效件数", "本年制发件数")]
+    """The cumulative column below the year's. In the 2021 table a document issued this year may be
+    repealed this year too: 现行有效 3 − 1 = 2 after 制发 3, 废止 1 is no defect, so the bound there is
+    制发 − 废止 (a blank 废止 counts as none)."""
     for row, row_label in (("regulations", "规章"), ("normative_documents", "规范性文件")):
-        for cum, cur, cum_label, cur_label in pairs:
-            keys = [f"active.{row}.{cum}", f"active.{row}.{cur}"]
+        if ctx.fmt == "2019":
+            keys = [f"active.{row}.total_published", f"active.{row}.new_published"]
+            vals = _all(ctx, keys)
+            if vals is None or vals[0] >= vals[1]:
+                continue
+            message = f"对外公开总数量{_fmt(vals[0])}小于本年新公开数量{_fmt(vals[1])}，累计数不应小于本年数。"
+        else:
+            keys = [f"active.{row}.in_force", f"active.{row}.issued"]
             vals = _all(ctx, keys)
             if vals is None:
                 continue
-            if vals[0] < vals[1]:
-                line, quote = ctx.row_evidence(f"active.{row}")
-                yield ctx.finding("A005", f"二表“{row_label}”：{cum_label}{_fmt(vals[0])}小于{cur_label}{_fmt(vals[1])}，"
-                                          f"累计数不应小于本年数。", line, quote, cells=dict(zip(keys, vals)))
+            repealed = ctx.cells.get(f"active.{row}.repealed") or 0
+            if vals[0] >= vals[1] - repealed:
+                continue
+            if repealed:
+                keys.append(f"active.{row}.repealed")
+                vals = [*vals, repealed]
+                message = (f"现行有效件数{_fmt(vals[0])}小于本年制发件数{_fmt(vals[1])}减去本年废止件数{_fmt(repealed)}"
+                           f"（{_fmt(vals[1] - repealed)}）：即使本年制发的全部在本年废止，现行有效的也不应少于此数。")
+            else:
+                message = f"现行有效件数{_fmt(vals[0])}小于本年制发件数{_fmt(vals[1])}，累计数不应小于本年数。"
+        line, quote = ctx.row_evidence(f"active.{row}")
+        yield ctx.finding("A005", f"二表“{row_label}”：{message}", line, quote, cells=dict(zip(keys, vals)))
 
 
 @check("A006")

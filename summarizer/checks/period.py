@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import pattern_cache
+from ..stat_period import STRONG_LEAD
 from . import Context, check
 
 # 本级人民政府 reports are due 31 March; its departments' (incl. its 办公室/办公厅) 31 January.
@@ -10,7 +11,7 @@ from . import Context, check
 # ("桐梓县", "贵阳市", "上海市政府"), a township, a zone or no name at all gets 31 March (when in doubt
 # the later deadline: no false P004).
 # (a zone's 管理委员会 is its government; a 监督管理委员会 is a department)
-_DEPARTMENT = pattern_cache.compile(r"(?:局|委|(?<![区园城港岛湖山]管理)委员会|办|办公室|办公厅|厅|(?<!行政公)(?<!行)署|中心|所|站|队|院|部|部门|馆|(?<!办事)处|科|海关|人民银行)$")
+_DEPARTMENT = pattern_cache.compile(r"(?:局|委|(?<![区园城港岛湖山]管理)委员会|办|办公室|办公厅|厅|(?<!行政公)(?<!行)署|中心|(?<!研究)所|站|队|(?<![医学生究计])院|部|部门|馆|(?<!办事)处|科|海关|人民银行)$")
 
 
 # a township's, a street's or a zone's own office ("××街道办", "××镇党政办"): the body itself; and a
@@ -30,7 +31,10 @@ def _deadline(agency: str | None, year: int) -> tuple[str, str]:
     return f"{year + 1}-03-31", "本级人民政府的报告应于次年3月31日前公布"
 
 
-@check("P001", "P002")
+_GARBLED = "统计期限的日期残缺或写法无法识别（年、月、日缺字），无法核对统计期限；请按“自×年1月1日起至×年12月31日止”写明。"
+
+
+@check("P001", "P002", "P009")
 def statistics_period(ctx: Context):
     f = ctx.facts
     if f.period is None:
@@ -39,8 +43,7 @@ def statistics_period(ctx: Context):
         second = next((s.line for s in f.sections if s.number == 2), None)
         garbled = unreadable_period(ctx.doc, second)
         if garbled:
-            yield ctx.finding("P002", "统计期限的日期残缺或写法无法识别（年、月、日缺字），无法核对统计期限；请按"
-                                      "“自×年1月1日起至×年12月31日止”写明。", garbled[0], garbled[1])
+            yield ctx.finding("P002", _GARBLED, garbled[0], garbled[1])
             return
         line, quote = ctx.anchor()
         if f.title_line:
@@ -48,6 +51,21 @@ def statistics_period(ctx: Context):
         yield ctx.finding("P002", "报告没有写明统计期限（如“本报告所列数据的统计期限自×年1月1日起至×年12月31日止”）。",
                           line, quote)
         return
+    if not STRONG_LEAD.search(f.period.quote):
+        # a period read from a weaker sentence ("…2025年度累计…") while the statistics-period sentence
+        # itself is garbled ("统计期限为202511日至1231日"): that sentence is what P002 is about
+        from ..stat_period import period_in, unreadable_period
+
+        second = next((s.line for s in f.sections if s.number == 2), None)
+        garbled = unreadable_period(ctx.doc, second)
+        if garbled and garbled[0] != f.period.line and period_in(garbled[1]) is None:
+            yield ctx.finding("P002", _GARBLED, garbled[0], garbled[1])
+    glued = _GLUED_YEAR.search(f.period.quote)
+    if glued:
+        # (P009, info: common on real pages, a slip of the writer or of the page's text alike)
+        yield ctx.finding("P009", f"统计期限的日期“{glued.group(0)}”年份与月份之间没有“年”字，已按{glued.group(1)}年"
+                                  f"{int(glued.group(2))}月读出；请对照原文核实（原文如此则应更正）。",
+                          f.period.line, f.period.quote)
     if f.year is None:
         return
     want_start, want_end = f"{f.year}-01-01", f"{f.year}-12-31"
@@ -62,6 +80,10 @@ def statistics_period(ctx: Context):
                                   f"{want_start}至{want_end}不符。", f.period.line, f.period.quote)
 
 
+# "20231月1日至202312月31日": a year run into its month (the 年 lost), read leniently by the dates
+_GLUED_YEAR = pattern_cache.compile(r"(?<![\d.])((?:19|20)\d{2})(1[0-2]|0?[1-9])月")
+
+
 @check("P003", "P004")
 def issue_date(ctx: Context):
     f = ctx.facts
@@ -72,9 +94,23 @@ def issue_date(ctx: Context):
                           f.issued_line, f.issued_quote)
         return
     deadline, rule = _deadline(f.agency, f.year)
+    if f.issued_on > f"{f.year + 1}-12-31" and _top_of_page(f):
+        # a date from the top of the page (under the title, a 生成日期 field), years after the report:
+        # the portal re-posting it after a move ("湖北省邮政管理局2010年…报告" / "2015-07-23"), not its
+        # signature — no deadline can be judged from it
+        return
     if f.issued_on > deadline:
         yield ctx.finding("P004", f"落款日期{f.issued_on}晚于法定期限{deadline}（{rule}，《政府信息公开条例》第四十九条）。",
                           f.issued_line, f.issued_quote)
+
+
+def _top_of_page(f) -> bool:
+    """Whether the date of issue was taken from above the report's body (the fallbacks: a date under
+    the title, the page's 成文日期 / 生成日期 field), not from a signature at its end."""
+    if not f.issued_line:
+        return False
+    body = f.sections[0].line if f.sections else None
+    return (f.title_line is not None and f.issued_line <= f.title_line + 2) or (body is not None and f.issued_line < body)
 
 
 _YEAR_AS_REPORT_YEAR = pattern_cache.compile(r"(?:^|[。；;\s])((?:19|20)\d{2})\s*年(?:度)?\s*[，,]?\s*(?:我|全|本|区|县|市|共|主动|累计|在|依托|通过)")
