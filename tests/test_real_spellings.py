@@ -1823,3 +1823,18 @@ def test_a_top_of_page_date_years_after_the_report_is_no_late_signature():
     signed = audit_text("某某省邮政管理局2018年政府信息公开工作年度报告\n" + body + "六、其他需要报告的事项\n无。\n"
                         "某某省邮政管理局\n2021年7月23日\n")
     assert "P004" in {f.code for f in signed.findings}
+
+
+@pytest.mark.parametrize("sentence,contradicts", [
+    ("发布统计信息127篇，其中统计分析、资料40余篇，各类统计信息164篇。", True),   # 164 alone exceeds 127
+    ("累计公开政府信息368条，其中，党务公开50条，政务、村务公开60条，财务公开30条，发布工作动态248条。", True),
+    ("发布信息300篇，其中统计分析、资料40余篇，各类统计信息164篇。", False),       # a lower bound: no sum claimed
+    ("主动公开信息100条，其中政策文件、规划计划30条，其他70条。", False),
+    ("主动公开信息100条，其中政策文件、规划计划30条，其他60条。", True),            # closed by 其他: must add up
+])
+def test_list_items_named_with_a_comma_of_enumeration_and_approximate_parts(sentence, contradicts):
+    """"其中统计分析、资料40余篇": one item naming two things (the list was dropped at its first 、) and a
+    part written 40余 (a lower bound: enough to see parts exceed the total, never to claim a sum)."""
+    from summarizer.enumerations import find_enumerations
+    found = find_enumerations(sentence)
+    assert found and found[0].contradicts() == contradicts
