@@ -677,3 +677,18 @@ def test_blank_lines_between_cells_each_closed_by_a_bare_bar_line():
     result = audit_text(report(active, _apps_tabs(BASE_ROWS), LIT_TABS))
     c = result.facts.cells
     assert [c.get(f"active.normative_documents.{k}") for k in ("issued", "repealed", "in_force")] == [2, None, 5]
+
+
+def test_spacing_after_a_label_closed_by_its_bar_and_before_remarked_values():
+    """"规范性文件…" / "|" / "" / "5（其中修订2件）" / "|" / "" / "5（其中废止1件）" / "|": the spacing after the
+    label's bar and before a value with a remark, and a page's footer and running header inside the
+    row, keep the row whole (the all-noises eval read one cell of three, S008)."""
+    active = ("第二十条第（一）项\n|\n信息内容\n|\n本年制发件数\n|\n本年废止件数\n|\n现行有效件数\n|\n"
+              "  规章\n  |\n\n  0\n  |\n\n  0\n  |\n  0\n  |\n"
+              "  行政规范性文件\n  |\n\n  5（其中修订2件）\n  |\n\n第 7 页 共 10 页\n政府信息公开工作年度报告\n"
+              "  1（其中废止1件）\n  |\n  37\n  |\n")
+    result = audit_text(report(active, _apps_tabs(BASE_ROWS), LIT_TABS))
+    c = result.facts.cells
+    assert [c.get(f"active.normative_documents.{k}") for k in ("issued", "repealed", "in_force")] == [5, 1, 37]
+    assert [c.get(f"active.regulations.{k}") for k in ("issued", "repealed", "in_force")] == [0, 0, 0]
+    assert not [f for f in result.findings if f.code == "S008" and "主动公开" in f.message]

@@ -145,28 +145,40 @@ def layout_of(text: str) -> str:
 _BAR_VALUE_CELL = pattern_cache.compile(r"^\s*[^|\s][^|]{0,20}?\s*\|\s*$")
 
 
-def _between_bar_cells(doc: Document, no: int, end: int, tokens: list[Token], closed: frozenset[int]) -> bool:
-    """A blank line between two value cells each closed by a bar ("   0  | ", or "0" with a bare
-    "|" on the next line): spacing inside a row, not its end (the next row starts with its label,
-    never with a number)."""
-    if not tokens or tokens[-1].kind not in (NUM, EMPTY) or tokens[-1].line >= no:
+def _between_bar_cells(doc: Document, no: int, end: int, tokens: list[Token], plan: "CellLines") -> bool:
+    """A blank line between two cells of a row each closed by a bar ("   0  | ", or "0" with a bare
+    "|" on the next line), the first a value or the row's label: spacing inside a row, not its end
+    (the next row starts with its label, never with a number). A page's footer and running header
+    between them are skipped too."""
+    if not tokens or tokens[-1].line >= no:
         return False
-    last = tokens[-1].line
-    if last in closed:
-        nxt = next((k for k in range(no + 1, min(end, no + 3) + 1) if doc.line(k).text.strip()), None)
-        return nxt in closed and _is_value_text(doc.line(nxt).text.strip())
+    last_tok, last = tokens[-1], tokens[-1].line
+    nxt = _next_cell_line(doc, no, end)
+    if nxt is None:
+        return False
+    nxt_text = doc.line(nxt).text.strip()
+    if last in plan.closed:
+        cell = plan.singles.get(nxt)
+        return nxt in plan.closed and cell is not None and cell.kind in (NUM, EMPTY)
+    if last_tok.kind not in (NUM, EMPTY, TEXT):
+        return False
     prev = doc.line(last).text
-    if not (_BAR_VALUE_CELL.match(prev) or prev.strip() == "|"):  # ("|": a blank cell without its space)
-        return False
-    for nxt in range(no + 1, min(end, no + 4) + 1):
-        ln = doc.line(nxt)
-        text = ln.text
+    if not (_BAR_VALUE_CELL.match(prev) or (prev.strip() == "|" and last_tok.kind == EMPTY)):
+        return False  # ("|": a blank cell without its space)
+    if nxt_text == "|":
+        return last_tok.kind != TEXT  # a blank cell written without its space (or the row's padding)
+    return bool(_BAR_VALUE_CELL.match(doc.line(nxt).text)) and _is_value_text(without_remarks(nxt_text[:-1]).strip())
+
+
+def _next_cell_line(doc: Document, no: int, end: int) -> int | None:
+    """The next line after the blank line `no` that holds a cell: past more spacing, a page's footer
+    (furniture, blank here) and its running header; None when there is none within a few lines."""
+    for k in range(no + 1, min(end, no + 4) + 1):
+        text = doc.line(k).text
         if not text.strip() or _RUNNING_HEADER.search(text):
-            continue  # more spacing, a page's footer (furniture) or running header
-        if text.strip() == "|":
-            return True  # a blank cell written without its space (or the row's padding): as if adjacent
-        return bool(_BAR_VALUE_CELL.match(text)) and _is_value_text(text.strip()[:-1].strip())
-    return False
+            continue
+        return k
+    return None
 
 
 def _is_value_text(text: str) -> bool:
@@ -453,7 +465,7 @@ def tokenize(doc: Document, start: int, end: int, headings: dict[int, int] | Non
                 continue
             if "\t" in text:  # a lone tab: an empty cell of the one-cell-per-line layout
                 tokens.append(Token(EMPTY, no, "", None, 0, 0))
-            elif _between_bar_cells(doc, no, end, tokens, plan.closed):
+            elif _between_bar_cells(doc, no, end, tokens, plan):
                 continue  # "0 |" / "" / "0 |": an indented page's spacing between the cells of one row
             else:
                 tokens.append(Token(BREAK, no))
