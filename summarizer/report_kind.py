@@ -177,7 +177,7 @@ _SELF_REFERENCE = pattern_cache.compile(r"本(?:年度)?报告|编制本报告|�
 _PREAMBLE_CUE = pattern_cache.compile(r"现公布|现将|现予|现发布|特向社会公布|向社会公布|向社会公开|本报告")
 # the first lines naming a document of another kind (a summary, a plan, a budget, a notice)
 # the text speaking of its own parts: "(本年度)报告由…组成", "本报告包括/分为…", "全文包括…"
-_LISTS_ITS_PARTS = pattern_cache.compile(r"(?:本(?:年度)?)?报告由[^。]{0,160}?(?:组成|构成)|本(?:年度)?报告(?:包括|分为|共分)|全文包括")
+_LISTS_ITS_PARTS = pattern_cache.compile(r"(?:本(?:年度)?)?报告由[^。]{0,160}?(?:组成|构成)|(?:本(?:年度)?)?报告(?:包括|分为|共分)|全文包括")
 _OFFICIAL_PART_TITLES = ("主动公开政府信息情况", "收到和处理政府信息公开申请情况", "行政复议、行政诉讼情况", "存在的主要问题",
                          "其他需要报告的事项")
 # the template's sub-parts of part 一 (国办公开办函〔2021〕30号)

@@ -340,6 +340,9 @@ def _breadcrumb(line: str, next_agency: str) -> bool:
     return not _PLACELESS_START.match(next_agency) and len(line.strip()) >= 6 and not re.search(r"[省市区县州旗]$", line.strip())
 
 
+_AGENCY_IN_BRACKETS = pattern_cache.compile(r"\s*[(（]\s*([^()（）\d]{4,40}?)\s*[)）]\s*$")
+
+
 def _title_at(lines: list, i: int):
     """The title on line i (joined with the next when broken), or None."""
     ln = lines[i]
@@ -417,6 +420,11 @@ def _title_at(lines: list, i: int):
     if not agency and mid.strip()[-1:] in ("乡", "镇") and len(mid.strip()) == 2 \
             and mid.strip()[0] not in _NOT_A_TOWNSHIP and "\u4e00" <= mid.strip()[0] <= "\u9fff":
         agency = mid.strip()  # "2022年度螅镇政府信息公开…": the township after the year
+    if not agency:
+        # "2024年政府信息公开工作年度报告 (上海市浦东新区曹路镇人民政府)": the body named in brackets
+        # right after the title (Shanghai's towns set their titles so)
+        after = _AGENCY_IN_BRACKETS.match(joined, m.end())
+        agency = plausible_agency(after.group(1)) if after else None
     agency_line = ln.no if agency else None
     if not agency and i >= 1:  # the agency on the line above, or on the two lines above
         above = clean_title_line(lines[i - 1].text)

@@ -537,6 +537,9 @@ def test_a_part_title_whose_numeral_was_lost_is_its_heading():
     ("结合我委年度政府信息公开工作实际，特编制本报告。\n", None),  # (not "我委年度政府")
     # a search box's placeholder above a national body's title (no place word to stop the join)
     ("选择搜索类型\n请输入搜索\n国家某某总局2022年政府信息公开工作年度报告\n", "国家某某总局"),
+    # the body in brackets after a title that names none (Shanghai's towns)
+    ("2022年政府信息公开工作年度报告 (某某市某某区某某镇人民政府)\n", "某某市某某区某某镇人民政府"),
+    ("2022年政府信息公开工作年度报告（全文）\n", None),
 ])
 def test_lead_ins_spam_prefixes_bare_places_and_title_word_order(head, agency):
     result = audit_text(head + BODY.replace("2025", "2022"))
@@ -1609,6 +1612,7 @@ def test_a_template_placeholder_where_a_number_belongs(sentence, n006):
     ("某某市人民医院", "2024-03-31"), ("某某镇卫生院", "2024-03-31"), ("某某职业技术学院", "2024-03-31"),
     ("某某省地质研究所", "2024-03-31"), ("某某市规划设计院", "2024-03-31"),
     ("某某市公安局某某派出所", "2024-01-31"), ("某某市气象局", "2024-01-31"),
+    ("某某街道党工委", "2024-03-31"), ("某某街道办事处综合办公室", "2024-03-31"),  # a street's own bodies
 ])
 def test_supervision_commissions_are_departments_and_zone_committees_governments(agency, deadline):
     from summarizer.checks.period import _deadline
@@ -1838,3 +1842,40 @@ def test_list_items_named_with_a_comma_of_enumeration_and_approximate_parts(sent
     from summarizer.enumerations import find_enumerations
     found = find_enumerations(sentence)
     assert found and found[0].contradicts() == contradicts
+
+
+def test_a_preamble_saying_the_report_includes_the_official_parts_without_ben():
+    """"报告包括总体情况,主动公开政府信息情况,…其他需要报告的事项等六个方面" (no 本) on a town's page cut
+    after part 二, with "…总结如下" above part 一: a report, not a work summary."""
+    text = ("根据《条例》要求，现将2025年度政府信息公开工作总结如下。报告包括总体情况，主动公开政府信息情况，"
+            "收到和处理政府信息公开申请情况，政府信息公开行政复议、行政诉讼情况，存在的主要问题及改进情况，"
+            "其他需要报告的事项等六个方面。\n一、总体情况\n主动公开信息。\n")
+    assert audit_text(text).facts.year == 2025
+
+
+def test_publicity_by_gongshi_is_proactive_disclosure_in_q005():
+    """"综合办公室按要求主动公示了…部门决算": 主动公示 covers 主动公开 (a false Q005 aspect)."""
+    from summarizer.checks.narrative import _ASPECTS
+    assert _ASPECTS["主动公开"].search("综合办公室按要求主动公示了驻地迁移信息")
+
+
+@pytest.mark.parametrize("sentence,contradicts", [
+    # 其中包括: one keyword, not a nested breakdown (the list was skipped)
+    ("公布各类政府信息115条，其中包括：通知公告30条、政策文件90条。", True),
+    ("公布各类政府信息115条，其中包括：通知公告30条、政策文件85条。", False),
+    # what follows once the parts reach the total is another measure, even a single item (real:
+    # "其中包括信函申请26件,网络申请8件,已按时办结33件", "…信函申请44件,上年结转2件")
+    ("全年共受理政府信息依申请公开34件，其中包括信函申请26件，网络申请8件，已按时办结33件。", False),
+    ("全年共接收政府信息公开申请176件，其中线上申请132件、信函申请44件，上年结转2件。", False),
+    ("共受理申请7件，其中自然人6件、法人1件，予以公开1件、不掌握4件、不予公开2件。", False),
+])
+def test_qizhong_baokuo_and_a_single_item_after_the_parts_reach_the_total(sentence, contradicts):
+    from summarizer.enumerations import find_enumerations
+    found = find_enumerations(sentence)
+    assert found and found[0].contradicts() == contradicts
+
+
+def test_n_each_is_no_single_part():
+    """"意见征集及结果反馈各19条": 19 each — the item cannot be summed (a false 'sum ≠ total' under 分别为)."""
+    from summarizer.enumerations import find_enumerations
+    assert not any(e.contradicts() for e in find_enumerations("发布信息40条，分别为意见征集及结果反馈各19条、其他2条。"))

@@ -18,7 +18,8 @@ _DEPARTMENT = pattern_cache.compile(r"(?:局|委|(?<![区园城港岛湖山]管�
 # government's general office (人民政府办公室 / 办公厅, 政府办): it often publishes its government's
 # combined report under its own name ("由××县人民政府办公室综合各乡镇、各部门报告编制") — when in
 # doubt, the later date
-_OWN_OFFICE = pattern_cache.compile(r"(?:街道|党政|(?:党政|街道|镇|乡)综合)办(?:公室)?$|政府办(?:公室|公厅)?$")
+_OWN_OFFICE = pattern_cache.compile(r"(?:街道|党政|(?:党政|街道|镇|乡|办事处)综合)办(?:公室)?$|政府办(?:公室|公厅)?$|"
+                                    r"(?:街道|镇|乡)党?工委$")  # (a street's 党工委 signs for the street too)
 
 
 def _deadline(agency: str | None, year: int) -> tuple[str, str]:
